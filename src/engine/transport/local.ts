@@ -1,0 +1,45 @@
+// The local connection: scripts run on this machine (ansible_connection=local).
+
+import { spawn } from 'node:child_process'
+import type { Connection, ExecRequest, ExecResult } from './types.js'
+import { becomeCommand } from './become.js'
+
+export class LocalConnection implements Connection {
+  readonly host: string
+  private trips = 0
+
+  constructor(host: string) {
+    this.host = host
+  }
+
+  get roundTrips(): number {
+    return this.trips
+  }
+
+  exec(req: ExecRequest): Promise<ExecResult> {
+    this.trips++
+    const isRoot = process.getuid?.() === 0
+    const argv = req.become && !(isRoot && req.become.user === 'root')
+      ? ['/bin/sh', '-c', becomeCommand(req.become)]
+      : ['/bin/sh', '-s']
+    return new Promise((resolve, reject) => {
+      const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      let timer: NodeJS.Timeout | undefined
+      if (req.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), req.timeoutMs)
+      child.stdout.on('data', (d: Buffer) => out.push(d))
+      child.stderr.on('data', (d: Buffer) => err.push(d))
+      child.on('error', reject)
+      child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer)
+        resolve({ code, signal: signal ?? undefined, stdout: Buffer.concat(out), stderr: Buffer.concat(err) })
+      })
+      child.stdin.on('error', () => {})
+      if (req.become?.password) child.stdin.write(`${req.become.password}\n`)
+      child.stdin.end(req.script)
+    })
+  }
+
+  async close(): Promise<void> {}
+}
