@@ -1,0 +1,136 @@
+// `kubeseed offline serve`: the mirror on the bastion. HTTP for files/ and the apt repository, a real OCI
+// registry holding every image of the bundle, and the group_vars that point kubespray-style nodes at it.
+
+import { join } from 'node:path'
+import type { Writable } from 'node:stream'
+import { dump } from 'js-yaml'
+import { readBundleIndex, SERVE_STATE_DIR, bundlePaths } from './bundle-index.js'
+import { startFileServer } from './file-server.js'
+import { startRegistry } from './registry.js'
+import { runCommand } from './run-command.js'
+
+export interface ServeOptions {
+  dir: string
+  /** Address to listen on: the sandbox bridge's bastion address, or loopback. */
+  listen: string
+  /** HTTP port (default 8080; 0 picks a free one). */
+  port?: number
+  /** Registry port (default 5000). */
+  registryPort?: number
+  progress?: Writable
+}
+
+export interface RegistryMirror {
+  prefix: string
+  mirrors: Array<{ host: string; capabilities: Array<'pull' | 'resolve'>; skip_verify: boolean }>
+}
+
+export interface MirrorGroupVars {
+  files_repo: string
+  registry_host: string
+  debian_repo: string
+  containerd_registries_mirrors: RegistryMirror[]
+}
+
+export interface MirrorHandle {
+  groupVars: MirrorGroupVars
+  /** The group_vars as YAML, ready for inventory/group_vars/all/offline.yml. */
+  yaml: string
+  httpPort: number
+  registryAddress: string
+  registryPid: number
+  /** Images as pushed: upstream reference -> reference in the mirror. */
+  images: Array<{ source: string; mirror: string }>
+  stop(): Promise<void>
+}
+
+/**
+ * Where an image lives in the mirror: the upstream path without its registry host, which is what kubespray's
+ * `kube_image_repo: "{{ registry_host }}"` (and quay/docker/ghcr alike) expects, and also what containerd asks a
+ * registry mirror for (registry.k8s.io/pause -> MIRROR/v2/pause/...).
+ */
+export function mirrorPath(repo: string): { registry: string; path: string } {
+  const slash = repo.indexOf('/')
+  const first = slash < 0 ? '' : repo.slice(0, slash)
+  if (slash < 0 || !(first.includes('.') || first.includes(':') || first === 'localhost')) {
+    return { registry: 'docker.io', path: slash < 0 ? `library/${repo}` : repo }
+  }
+  return { registry: first, path: repo.slice(slash + 1) }
+}
+
+export function mirrorGroupVars(httpBase: string, registryAddress: string, repos: string[]): MirrorGroupVars {
+  const registries = [...new Set(repos.map((r) => mirrorPath(r).registry))].sort()
+  return {
+    files_repo: `${httpBase}/files`,
+    registry_host: registryAddress,
+    debian_repo: `${httpBase}/${bundlePaths.debianRepo}`,
+    containerd_registries_mirrors: registries.map((prefix) => ({
+      prefix,
+      mirrors: [{ host: `http://${registryAddress}`, capabilities: ['pull', 'resolve'], skip_verify: true }],
+    })),
+  }
+}
+
+export function groupVarsYaml(vars: MirrorGroupVars): string {
+  const head = [
+    '# Offline mirror made by `kubeseed offline serve`.',
+    '# Nodes pull images under their upstream names through containerd_registries_mirrors; registry_host serves',
+    '# the same images for kubespray-style *_image_repo overrides. The apt repository is flat and unsigned:',
+    `#   deb [trusted=yes] ${vars.debian_repo} ./`,
+  ]
+  return `${head.join('\n')}\n${dump(vars, { lineWidth: -1 })}`
+}
+
+export async function serveBundle(opts: ServeOptions): Promise<MirrorHandle> {
+  const say = (line: string) => opts.progress?.write(`${line}\n`)
+  const index = await readBundleIndex(opts.dir)
+  const http = await startFileServer({
+    files: join(opts.dir, 'files'),
+    [bundlePaths.debianRepo]: join(opts.dir, bundlePaths.debianRepo),
+  }, opts.listen, opts.port ?? 8080)
+  const httpBase = `http://${opts.listen}:${http.port}`
+  say(`HTTP mirror on ${httpBase} (files/, ${bundlePaths.debianRepo}/)`)
+  let registry
+  try {
+    registry = await startRegistry({ stateDir: join(opts.dir, SERVE_STATE_DIR), host: opts.listen, port: opts.registryPort ?? 5000 })
+  } catch (e) {
+    await http.close()
+    throw e
+  }
+  say(`OCI registry on http://${registry.address} (pid ${registry.pid})`)
+  const stop = async () => {
+    await registry.stop()
+    await http.close()
+  }
+  const images: MirrorHandle['images'] = []
+  try {
+    for (const img of index.images) {
+      const dest = `${registry.address}/${mirrorPath(img.repo).path}:${img.tag}`
+      await runCommand('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci-archive:${join(opts.dir, img.archive)}`, `docker://${dest}`])
+      images.push({ source: `${img.repo}:${img.tag}`, mirror: dest })
+      say(`pushed ${img.repo}:${img.tag} -> ${dest}`)
+    }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+  const groupVars = mirrorGroupVars(httpBase, registry.address, index.images.map((i) => i.repo))
+  return { groupVars, yaml: groupVarsYaml(groupVars), httpPort: http.port, registryAddress: registry.address, registryPid: registry.pid, images, stop }
+}
+
+/** Run the mirror until SIGINT or SIGTERM, printing the group_vars to `out`. Resolves once stopped. */
+export async function serveForeground(opts: ServeOptions & { out: Writable }): Promise<void> {
+  const handle = await serveBundle({ ...opts, progress: opts.progress ?? opts.out })
+  opts.out.write(`${handle.yaml}`)
+  opts.out.write('Serving; stop with Ctrl-C.\n')
+  await new Promise<void>((resolveStop) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      resolveStop()
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+  await handle.stop()
+}

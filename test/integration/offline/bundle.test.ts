@@ -1,0 +1,238 @@
+// Building, verifying and serving a bundle with real parts: files on disk, a loopback HTTP server,
+// apt-get against the served repository, docker-registry and skopeo.
+
+import { expect } from 'chai'
+import { mkdtemp, mkdir, writeFile, readFile, rm, readdir, access, appendFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { randomBytes, createHash } from 'node:crypto'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { join, basename } from 'node:path'
+import { tmpdir } from 'node:os'
+import { PassThrough } from 'node:stream'
+import { artifactsFor, type Artifacts } from '../../../src/offline/manifest.js'
+import { buildBundle } from '../../../src/offline/build.js'
+import { verifyBundle } from '../../../src/offline/verify.js'
+import { serveBundle } from '../../../src/offline/serve.js'
+import { startFileServer, type FileServer } from '../../../src/offline/file-server.js'
+import { busyboxLayer, writeOciArchive } from '../../../src/offline/oci-image.js'
+import { bundlePaths } from '../../../src/offline/bundle-index.js'
+
+const run = promisify(execFile)
+const KUBE = '1.99.0'
+const FILE_NAMES = ['kubeadm', 'kubelet', 'kubectl', 'crictl', 'cni-plugins', 'containerd', 'runc', 'etcd', 'nerdctl']
+
+function collect(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough()
+  const chunks: Buffer[] = []
+  stream.on('data', (b: Buffer) => chunks.push(b))
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') }
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolvePort) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolvePort(port))
+    })
+  })
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(() => true, () => false)
+}
+
+describe('offline bundle (integration)', function () {
+  this.timeout(180000)
+  let work: string
+  let manifestFile: string
+  let upstream: string
+  let imagesOnly: string
+  let artifacts: Artifacts
+  const contents = new Map<string, Buffer>()
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'kubeseed-bundle-test-'))
+    for (const name of FILE_NAMES) contents.set(name, randomBytes(2048 + name.length))
+    const sums = FILE_NAMES.map((n) => `        ${n}: ${createHash('sha256').update(contents.get(n) as Buffer).digest('hex')}`)
+    manifestFile = join(work, 'test-release.yaml')
+    await writeFile(manifestFile, [
+      'releases:',
+      `  - kube_version: ${KUBE}`,
+      '    versions: { etcd_version: "3.5.0", containerd_version: "2.0.0", runc_version: "1.2.0", cni_version: "1.4.0",',
+      '      crictl_version: "1.99.0", nerdctl_version: "2.0.0", calico_version: "3.29.0", coredns_version: "1.11.3", pause_version: "3.10" }',
+      '    packages: { debian: [socat] }',
+      '    sha256:',
+      '      amd64:',
+      ...sums,
+      '',
+    ].join('\n'))
+    artifacts = artifactsFor({ kubeVersion: KUBE, arch: 'amd64', manifestFiles: [manifestFile] })
+    upstream = join(work, 'upstream')
+    for (const f of artifacts.files) {
+      await mkdir(join(upstream, f.path, '..'), { recursive: true })
+      await writeFile(join(upstream, f.path), contents.get(f.name) as Buffer)
+    }
+    imagesOnly = join(work, 'images-only')
+    const layer = await busyboxLayer()
+    for (const img of artifacts.images) await writeOciArchive({ ...img, arch: 'amd64' }, layer, join(imagesOnly, bundlePaths.image(img)))
+  })
+
+  after(async () => {
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('builds from a local directory holding files under upstream names, and verifies', async () => {
+    const from = join(work, 'from-local')
+    await mkdir(join(from, 'images'), { recursive: true })
+    await run('cp', ['-a', join(imagesOnly, 'images'), from])
+    for (const f of artifacts.files) await writeFile(join(from, basename(f.path)), contents.get(f.name) as Buffer)
+    const out = join(work, 'bundle-local')
+    const progress = collect()
+    const index = await buildBundle({ out, kubeVersion: KUBE, arch: 'amd64', from, manifestFiles: [manifestFile], progress: progress.stream })
+    for (const f of artifacts.files) {
+      expect(await readFile(join(out, 'files', f.path))).to.deep.equal(contents.get(f.name))
+      expect(index.files[`files/${f.path}`]?.sha256).to.equal(f.sha256)
+    }
+    expect(progress.text()).to.include(`copied from ${join(from, 'kubeadm')}`)
+    const debs = (await readdir(join(out, 'debian'))).filter((f) => f.endsWith('.deb'))
+    expect(debs.some((f) => f.startsWith('socat_'))).to.equal(true)
+    for (const name of ['Packages', 'Packages.gz', 'Release']) expect(index.files[`debian/${name}`]).to.not.equal(undefined)
+    expect(Object.keys(index.files).filter((f) => f.startsWith('images/'))).to.have.length(artifacts.images.length)
+    const report = await verifyBundle({ dir: out })
+    expect(report.ok).to.equal(true)
+    expect(report.checked).to.equal(Object.keys(index.files).length)
+  })
+
+  describe('online through a loopback HTTP server', () => {
+    let server: FileServer
+    let bad: FileServer
+    const out = () => join(work, 'bundle-online')
+
+    before(async () => {
+      server = await startFileServer({ files: upstream }, '127.0.0.1', 0)
+      const corrupt = join(work, 'corrupt')
+      await run('cp', ['-a', upstream, corrupt])
+      const kubelet = artifacts.files.find((f) => f.name === 'kubelet')!
+      await appendFile(join(corrupt, kubelet.path), 'x')
+      bad = await startFileServer({ files: corrupt }, '127.0.0.1', 0)
+    })
+    after(async () => {
+      await server.close()
+      await bad.close()
+    })
+
+    it('downloads every file and checks it', async () => {
+      const progress = collect()
+      await buildBundle({ out: out(), kubeVersion: KUBE, arch: 'amd64', from: imagesOnly, manifestFiles: [manifestFile],
+        filesRepo: `http://127.0.0.1:${server.port}/files`, progress: progress.stream })
+      for (const f of artifacts.files) {
+        expect(await readFile(join(out(), 'files', f.path))).to.deep.equal(contents.get(f.name))
+        expect(progress.text()).to.include(`downloaded http://127.0.0.1:${server.port}/files/${f.path}`)
+      }
+      expect((await verifyBundle({ dir: out() })).ok).to.equal(true)
+    })
+
+    it('resumes: keeps files whose sha256 matches, replaces a stale .part and a wrong file', async () => {
+      const kubeadm = artifacts.files.find((f) => f.name === 'kubeadm')!
+      const runc = artifacts.files.find((f) => f.name === 'runc')!
+      await rm(join(out(), 'files', kubeadm.path))
+      await writeFile(join(out(), 'files', `${kubeadm.path}.part`), 'half a download')
+      await writeFile(join(out(), 'files', runc.path), 'not runc')
+      const progress = collect()
+      await buildBundle({ out: out(), kubeVersion: KUBE, arch: 'amd64', from: imagesOnly, manifestFiles: [manifestFile],
+        filesRepo: `http://127.0.0.1:${server.port}/files`, progress: progress.stream })
+      const text = progress.text()
+      expect(text).to.match(/\] kubeadm 1\.99\.0: downloaded /)
+      expect(text).to.match(/\] runc 1\.2\.0: downloaded /)
+      expect(text).to.match(/\] kubelet 1\.99\.0: already present/)
+      expect(text.match(/already present/g)?.length).to.equal(FILE_NAMES.length - 2 + artifacts.images.length)
+      expect(await exists(join(out(), 'files', `${kubeadm.path}.part`))).to.equal(false)
+      expect((await verifyBundle({ dir: out() })).ok).to.equal(true)
+    })
+
+    it('never keeps a file whose checksum failed', async () => {
+      const dest = join(work, 'bundle-bad')
+      const kubelet = artifacts.files.find((f) => f.name === 'kubelet')!
+      let err: Error | undefined
+      try {
+        await buildBundle({ out: dest, kubeVersion: KUBE, arch: 'amd64', from: imagesOnly, manifestFiles: [manifestFile],
+          filesRepo: `http://127.0.0.1:${bad.port}/files` })
+      } catch (e) {
+        err = e as Error
+      }
+      expect(err?.message).to.include('checksum mismatch').and.include(kubelet.path)
+      expect(await exists(join(dest, 'files', kubelet.path))).to.equal(false)
+      expect(await exists(join(dest, 'files', `${kubelet.path}.part`))).to.equal(false)
+      expect(await exists(join(dest, 'bundle.json'))).to.equal(false)
+    })
+
+    it('verify names a file with one flipped byte, a missing file and an extra file', async () => {
+      const dir = join(work, 'bundle-verify')
+      await run('cp', ['-a', out(), dir])
+      const etcd = artifacts.files.find((f) => f.name === 'etcd')!
+      const path = join(dir, 'files', etcd.path)
+      const data = await readFile(path)
+      data[100] = (data[100] as number) ^ 1
+      await writeFile(path, data)
+      let err: Error | undefined
+      try {
+        await verifyBundle({ dir })
+      } catch (e) {
+        err = e as Error
+      }
+      expect(err?.message).to.include(`changed: files/${etcd.path}`)
+      const crictl = artifacts.files.find((f) => f.name === 'crictl')!
+      await rm(join(dir, 'files', crictl.path))
+      await writeFile(join(dir, 'files', 'stray.bin'), 'x')
+      const report = await verifyBundle({ dir, throwOnFailure: false })
+      expect(report).to.include({ ok: false })
+      expect(report.changed).to.deep.equal([`files/${etcd.path}`])
+      expect(report.missing).to.deep.equal([`files/${crictl.path}`])
+      expect(report.extra).to.deep.equal(['files/stray.bin'])
+    })
+
+    it('serves files, an apt repository and a registry on 127.0.0.1; stop leaves no process', async () => {
+      const registryPort = await freePort()
+      const handle = await serveBundle({ dir: out(), listen: '127.0.0.1', port: 0, registryPort })
+      let pid: number | undefined
+      try {
+        const kubeadm = artifacts.files.find((f) => f.name === 'kubeadm')!
+        const res = await fetch(`${handle.groupVars.files_repo}/${kubeadm.path}`)
+        expect(res.status).to.equal(200)
+        expect(Buffer.from(await res.arrayBuffer())).to.deep.equal(contents.get('kubeadm'))
+        expect((await fetch(`${handle.groupVars.files_repo}/../bundle.json`)).status).to.equal(404)
+
+        const apt = join(work, 'apt')
+        await mkdir(join(apt, 'lists', 'partial'), { recursive: true })
+        await mkdir(join(apt, 'archives', 'partial'), { recursive: true })
+        await writeFile(join(apt, 'sources.list'), `deb [trusted=yes] ${handle.groupVars.debian_repo} ./\n`)
+        const aptOpts = ['-o', `Dir::Etc::sourcelist=${join(apt, 'sources.list')}`, '-o', 'Dir::Etc::sourceparts=-',
+          '-o', `Dir::State::Lists=${join(apt, 'lists')}`, '-o', `Dir::Cache=${apt}`, '-o', 'Debug::NoLocking=1',
+          '-o', 'APT::Get::List-Cleanup=0']
+        await run('apt-get', [...aptOpts, 'update'])
+        const policy = await run('apt-cache', [...aptOpts, 'policy', 'socat'])
+        expect(policy.stdout).to.include(handle.groupVars.debian_repo)
+        await run('apt-get', [...aptOpts, 'download', 'socat'], { cwd: apt })
+        expect((await readdir(apt)).some((f) => f.startsWith('socat_') && f.endsWith('.deb'))).to.equal(true)
+
+        expect(handle.registryAddress).to.equal(`127.0.0.1:${registryPort}`)
+        const inspect = await run('skopeo', ['inspect', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/kube-apiserver:v${KUBE}`])
+        expect(JSON.parse(inspect.stdout).Labels['org.opencontainers.image.title']).to.equal(`registry.k8s.io/kube-apiserver:v${KUBE}`)
+        const calico = await run('skopeo', ['inspect', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/calico/node:v3.29.0`])
+        expect(JSON.parse(calico.stdout).Architecture).to.equal('amd64')
+        expect(handle.groupVars.containerd_registries_mirrors.map((m) => m.prefix)).to.deep.equal(['quay.io', 'registry.k8s.io'])
+        expect(handle.yaml).to.include(`registry_host: 127.0.0.1:${registryPort}`)
+
+        pid = handle.registryPid
+        expect(() => process.kill(handle.registryPid, 0)).to.not.throw()
+      } finally {
+        await handle.stop()
+      }
+      expect(pid).to.be.a('number')
+      expect(() => process.kill(pid as number, 0)).to.throw()
+      expect((await verifyBundle({ dir: out() })).ok).to.equal(true)
+    })
+  })
+})
