@@ -1,0 +1,83 @@
+// The loaded form of playbooks, roles and tasks. Loading resolves roles, blocks and imports into a tree of
+// tasks with every inherited keyword already applied, so the runner only follows it.
+
+import type { Where } from '../errors.js'
+
+export interface RoleRef {
+  name: string
+  dir: string
+  defaults: Record<string, unknown>
+  defaultsFile?: string
+  defaultsLines?: Record<string, number>
+  vars: Record<string, unknown>
+  varsFile?: string
+  varsLines?: Record<string, number>
+}
+
+export interface TaskDef {
+  kind: 'task'
+  id: number
+  name: string
+  module: string
+  args: unknown
+  where: Where
+  when: Array<string | boolean>
+  loop?: unknown
+  loopVar: string
+  loopLabel?: string
+  register?: string
+  notify: string[]
+  tags: string[]
+  become?: boolean
+  becomeUser?: string
+  delegateTo?: string
+  runOnce: boolean
+  retries?: number
+  delay: number
+  until?: string
+  changedWhen?: Array<string | boolean>
+  failedWhen?: Array<string | boolean>
+  ignoreErrors: boolean
+  noLog: boolean
+  checkMode?: boolean
+  environment: Array<Record<string, unknown> | string>
+  vars: Record<string, unknown>
+  role?: RoleRef
+  /** Handlers only: names it answers to (its name plus `listen`). */
+  listen?: string[]
+}
+
+export interface BlockDef {
+  kind: 'block'
+  id: number
+  name?: string
+  where: Where
+  block: Item[]
+  rescue: Item[]
+  always: Item[]
+}
+
+export type Item = TaskDef | BlockDef
+
+export interface PlayDef {
+  name: string
+  where: Where
+  hosts: string
+  gatherFacts: boolean
+  serial: Array<number | string>
+  maxFailPercentage?: number
+  anyErrorsFatal: boolean
+  strategy: 'linear' | 'free'
+  vars: Record<string, unknown>
+  varsLines?: Record<string, number>
+  roles: RoleRef[]
+  items: Item[]
+  handlers: TaskDef[]
+  /** Directory of the playbook file: relative paths (copy src, vars_files) resolve from here. */
+  baseDir: string
+}
+
+export interface Playbook {
+  file: string
+  plays: PlayDef[]
+}
