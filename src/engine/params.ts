@@ -1,0 +1,315 @@
+// Validation of a task's module arguments against its ParamSpec, with Ansible's coercions.
+// At load time (templated: false) values that still hold `{{`/`{%` are left alone; at run time they are final.
+
+import { PlaybookError, type Where } from './errors.js'
+import type { ParamDef, ParamSpec, ParamType, TaskType } from './task.js'
+
+export interface ParseOptions {
+  templated: boolean
+}
+
+type Dict = Record<string, unknown>
+
+const TRUE_WORDS = new Set(['yes', 'on', '1', 'true', 'y', 't'])
+const FALSE_WORDS = new Set(['no', 'off', '0', 'false', 'n', 'f'])
+
+function isDict(v: unknown): v is Dict {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v)
+}
+
+/** True when a value still holds Jinja syntax (only meaningful before templating). */
+export function hasTemplate(v: unknown): boolean {
+  return typeof v === 'string' && (v.includes('{{') || v.includes('{%'))
+}
+
+interface Token {
+  text: string
+  start: number
+  end: number
+}
+
+/** Split like Python's shlex.split (POSIX mode), keeping where each word was in the input. */
+function tokenize(input: string): Token[] {
+  const out: Token[] = []
+  let i = 0
+  const n = input.length
+  while (i < n) {
+    while (i < n && /\s/.test(input[i])) i++
+    if (i >= n) break
+    const start = i
+    let word = ''
+    while (i < n && !/\s/.test(input[i])) {
+      const c = input[i]
+      if (c === "'") {
+        const close = input.indexOf("'", i + 1)
+        if (close < 0) throw new Error('No closing quotation')
+        word += input.slice(i + 1, close)
+        i = close + 1
+      } else if (c === '"') {
+        i++
+        for (;;) {
+          if (i >= n) throw new Error('No closing quotation')
+          const d = input[i]
+          if (d === '"') { i++; break }
+          if (d === '\\' && i + 1 < n && '\\"$`\n'.includes(input[i + 1])) {
+            if (input[i + 1] !== '\n') word += input[i + 1]
+            i += 2
+            continue
+          }
+          word += d
+          i++
+        }
+      } else if (c === '\\') {
+        if (i + 1 >= n) throw new Error('No escaped character')
+        if (input[i + 1] !== '\n') word += input[i + 1]
+        i += 2
+      } else {
+        word += c
+        i++
+      }
+    }
+    out.push({ text: word, start, end: i })
+  }
+  return out
+}
+
+/** Python's shlex.split: how `command` turns its string into argv. Throws Error on unbalanced quotes. */
+export function shlexSplit(input: string): string[] {
+  return tokenize(input).map((t) => t.text)
+}
+
+const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/
+
+function levenshtein(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]
+    prev[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = tmp
+    }
+  }
+  return prev[b.length]
+}
+
+function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestD = Infinity
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase())
+    if (d < bestD) { bestD = d; best = c }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
+}
+
+/** A spec key '*' accepts every other key (set_fact): its def types them all. */
+const ANY_KEY = '*'
+
+function allNames(spec: ParamSpec): string[] {
+  return Object.entries(spec).filter(([k]) => k !== ANY_KEY).flatMap(([k, d]) => [k, ...(d.aliases ?? [])])
+}
+
+function validKeys(spec: ParamSpec): string {
+  return Object.keys(spec).filter((k) => k !== ANY_KEY).join(', ')
+}
+
+/** Turn a string module value into a dict: free-form text and/or Ansible `key=value` words. */
+function fromString<P>(type: TaskType<P>, raw: string, where: Where): Dict {
+  let tokens: Token[]
+  try {
+    tokens = tokenize(raw)
+  } catch (e) {
+    throw new PlaybookError(`${type.name}: cannot split its arguments: ${(e as Error).message}`, where,
+      'balance the quotes in the module arguments')
+  }
+  const known = new Set(allNames(type.params))
+  const out: Dict = {}
+  if (type.freeForm) {
+    // Like Ansible: known key=value words are options wherever they stand; the rest stays verbatim text.
+    let rest = raw
+    for (const t of [...tokens].reverse()) {
+      const m = KV.exec(t.text)
+      if (!m || !known.has(m[1]) || m[1] === type.freeForm) continue
+      out[m[1]] = m[2]
+      rest = rest.slice(0, t.start) + rest.slice(t.end)
+    }
+    rest = rest.trim()
+    if (rest.length > 0) out[type.freeForm] = rest
+    return out
+  }
+  for (const t of tokens) {
+    const m = KV.exec(t.text)
+    if (!m) {
+      throw new PlaybookError(`${type.name}: argument "${t.text}" is not key=value`, where,
+        `write the arguments as a dict, or as key=value words (valid keys: ${validKeys(type.params)})`)
+    }
+    out[m[1]] = m[2]
+  }
+  return out
+}
+
+function typeError(type: { name: string }, key: string, want: string, got: unknown, where: Where, def: ParamDef): PlaybookError {
+  const shown = def.secret ? '(hidden)' : JSON.stringify(got)
+  return new PlaybookError(`${type.name}: parameter "${key}" must be ${want}, got ${shown}`, where,
+    def.choices ? `one of: ${def.choices.join(', ')}` : `give ${want}`)
+}
+
+function toOctalMode(n: number): string {
+  return `0${n.toString(8).padStart(3, '0')}`
+}
+
+const OCTAL_MODE = /^0?[0-7]{3,4}$/
+
+function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: unknown, where: Where, templated: boolean): unknown {
+  if (!templated && hasTemplate(v)) return v
+  const fail = (want: string) => typeError({ name: typeName }, key, want, v, where, def)
+  switch (t) {
+    case 'any':
+    case 'raw':
+      return v
+    case 'string':
+    case 'path': {
+      if (typeof v === 'string') {
+        if (t === 'path' && v.length === 0) throw fail('a non-empty path')
+        return v
+      }
+      if (typeof v === 'number' || typeof v === 'bigint') return String(v)
+      // Ansible turns a YAML boolean given for a string into 'True'/'False'.
+      if (typeof v === 'boolean') return v ? 'True' : 'False'
+      throw fail(t === 'path' ? 'a path' : 'a string')
+    }
+    case 'bool': {
+      if (typeof v === 'boolean') return v
+      if (typeof v === 'number') {
+        if (v === 1) return true
+        if (v === 0) return false
+      }
+      if (typeof v === 'string') {
+        const w = v.trim().toLowerCase()
+        if (TRUE_WORDS.has(w)) return true
+        if (FALSE_WORDS.has(w)) return false
+      }
+      throw fail('a boolean (yes/no, true/false)')
+    }
+    case 'int': {
+      if (typeof v === 'number' && Number.isInteger(v)) return v
+      if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) return Number.parseInt(v, 10)
+      throw fail('an integer')
+    }
+    case 'number': {
+      if (typeof v === 'number') return v
+      if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v)
+      throw fail('a number')
+    }
+    case 'mode': {
+      // Ansible: an int is the numeric mode (YAML 1.1 `0644` is 420 = 0644); a string is octal digits.
+      if (typeof v === 'number' && Number.isInteger(v) && v >= 0) {
+        // `mode: 644` unquoted is decimal 644 = octal 1204 (sticky bit set): Ansible applies that silently,
+        // which is never what was meant, so refuse it.
+        if (v > 0o777 && /^[0-7]{3}$/.test(String(v))) {
+          throw new PlaybookError(`${typeName}: parameter "${key}" is ${v}, a decimal number (= octal ${v.toString(8)})`, where,
+            `quote it as a string: '0${v}', or write a YAML octal 0${v}`)
+        }
+        if (v > 0o7777) throw fail('a file mode like 0644')
+        return toOctalMode(v)
+      }
+      if (typeof v === 'string' && OCTAL_MODE.test(v.trim())) {
+        const s = v.trim()
+        return s.length === 3 ? `0${s}` : s
+      }
+      throw fail("an octal file mode as a string like '0644'")
+    }
+    case 'list': {
+      let items: unknown[]
+      if (Array.isArray(v)) items = v
+      else if (typeof v === 'string') items = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+      else if (typeof v === 'number' || typeof v === 'boolean') items = [v]
+      else throw fail('a list')
+      const it = def.items
+      return it ? items.map((x, i) => coerce(typeName, `${key}[${i}]`, { ...def, choices: undefined }, it, x, where, templated)) : items
+    }
+    case 'dict': {
+      if (isDict(v)) return v
+      if (typeof v === 'string' && v.trim().startsWith('{')) {
+        try {
+          const parsed: unknown = JSON.parse(v)
+          if (isDict(parsed)) return parsed
+        } catch {
+          throw fail('a dict')
+        }
+      }
+      throw fail('a dict')
+    }
+  }
+}
+
+/**
+ * Validate and normalise a module's arguments. `raw` is the module value from YAML: a dict, a scalar for
+ * free-form types, or Ansible `key=value` text. Returns params with aliases resolved and defaults filled.
+ */
+export function parseParams<P>(type: TaskType<P>, raw: unknown, where: Where, opts: ParseOptions): P {
+  let input: Dict
+  if (raw === null || raw === undefined) input = {}
+  else if (typeof raw === 'string') input = fromString(type, raw, where)
+  else if (isDict(raw)) input = raw
+  else if (type.freeForm && (typeof raw === 'number' || typeof raw === 'boolean')) input = { [type.freeForm]: String(raw) }
+  else {
+    throw new PlaybookError(`${type.name}: arguments must be a dict, got ${Array.isArray(raw) ? 'a list' : typeof raw}`, where,
+      `valid keys: ${validKeys(type.params)}`)
+  }
+
+  const byName = new Map<string, string>()
+  for (const [k, d] of Object.entries(type.params)) {
+    byName.set(k, k)
+    for (const a of d.aliases ?? []) byName.set(a, k)
+  }
+
+  const out: Dict = {}
+  const givenAs = new Map<string, string>()
+  for (const [key, value] of Object.entries(input)) {
+    const canon = byName.get(key) ?? (type.params[ANY_KEY] ? key : undefined)
+    if (!canon) {
+      const near = suggest(key, allNames(type.params))
+      throw new PlaybookError(`${type.name}: unknown parameter "${key}"`, where,
+        `${near ? `did you mean "${near}"? ` : ''}valid: ${validKeys(type.params)}`)
+    }
+    const prev = givenAs.get(canon)
+    if (prev !== undefined) {
+      throw new PlaybookError(`${type.name}: parameters "${prev}" and "${key}" are the same thing`, where, 'give only one of them')
+    }
+    givenAs.set(canon, key)
+    if (value === null || value === undefined) {
+      if (!type.params[canon]) out[canon] = null
+      continue
+    }
+    const def = type.params[canon] ?? type.params[ANY_KEY]
+    const v = coerce(type.name, key, def, def.type, value, where, opts.templated)
+    if (def.choices && !(hasTemplate(v) && !opts.templated)) {
+      const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)
+      if (!def.choices.includes(s)) {
+        const near = suggest(s, def.choices)
+        throw new PlaybookError(`${type.name}: parameter "${key}" is "${s}", not one of its choices`, where,
+          `${near ? `did you mean "${near}"? ` : ''}choices: ${def.choices.join(', ')}`)
+      }
+      out[canon] = s
+    } else {
+      out[canon] = v
+    }
+  }
+
+  for (const [k, d] of Object.entries(type.params)) {
+    if (k === ANY_KEY || out[k] !== undefined) continue
+    if (d.required) {
+      const names = [k, ...(d.aliases ?? [])].map((n) => `"${n}"`).join(' or ')
+      throw new PlaybookError(`${type.name}: missing required parameter ${names}`, where,
+        `add ${k}: to the task${type.freeForm === k ? ` (or write ${type.name}: <${k}>)` : ''}`)
+    }
+    if (d.default !== undefined) out[k] = structuredClone(d.default)
+  }
+
+  const p = out as P
+  type.validate?.(p, where)
+  return p
+}

@@ -1,0 +1,37 @@
+// The registry of task types: the one place that knows every module by name. The engine looks types up
+// here and never imports a concrete task.
+
+import type { TaskType } from '../engine/task.js'
+import { assert } from './assert.js'
+import { command } from './command.js'
+import { copy } from './copy.js'
+import { debug } from './debug.js'
+import { fail } from './fail.js'
+import { lineinfile } from './lineinfile.js'
+import { meta } from './meta.js'
+import { setFact } from './set-fact.js'
+import { shell } from './shell.js'
+import { template } from './template.js'
+
+// Each type has its own parameter shape; the registry hands them out as the common TaskType.
+const ALL = [
+  assert, command, copy, debug, fail, lineinfile, meta, setFact, shell, template,
+] as unknown as TaskType[]
+
+const BY_NAME = new Map<string, TaskType>()
+for (const t of ALL) {
+  for (const n of [t.name, `ansible.builtin.${t.name}`, ...(t.aliases ?? [])]) {
+    if (BY_NAME.has(n) && BY_NAME.get(n) !== t) throw new Error(`task name ${n} registered twice`)
+    BY_NAME.set(n, t)
+  }
+}
+
+/** The task type for a module name, an alias, or its `ansible.builtin.` form. */
+export function taskType(name: string): TaskType | undefined {
+  return BY_NAME.get(name)
+}
+
+/** Every module name a task may use (names and aliases), sorted. */
+export function taskTypeNames(): string[] {
+  return [...BY_NAME.keys()].sort()
+}

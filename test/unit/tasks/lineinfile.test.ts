@@ -1,0 +1,54 @@
+import { expect } from 'chai'
+import { parseParams } from '../../../src/engine/params.js'
+import { lineinfile } from '../../../src/tasks/lineinfile.js'
+import { pythonTemplateToSed, pythonToEre } from '../../../src/tasks/python-regex.js'
+import { planContext } from './plan-context.js'
+import { shSyntaxError } from './sh-syntax.js'
+
+const where = { file: 'p.yaml', line: 1 }
+const parse = (raw: unknown) => parseParams(lineinfile, raw, where, { templated: true })
+
+describe('lineinfile planning', () => {
+  it('passes hostile values through quoted environment, never as awk program text', () => {
+    const s = lineinfile.plan(parse({ path: "/etc/a b'c", regexp: "^x=\\$\\(", line: "x=$(reboot) `id` 'q'" }), planContext())
+    expect(s.script).to.include(`KS_LINE='x=$(reboot) \`id\` '\\''q'\\'''`)
+    expect(shSyntaxError(s.script)).to.equal(undefined)
+  })
+
+  it('is valid sh for every state / insert / backrefs combination', () => {
+    const variants = [
+      { line: 'a', insertafter: 'EOF' }, { line: 'a', insertbefore: 'BOF' }, { line: 'a', insertafter: '^\\[x\\]' },
+      { regexp: '^(a)=', line: '\\1=2', backrefs: true }, { state: 'absent', regexp: '^#' }, { line: 'a', create: true, mode: '0600' },
+      { state: 'absent', search_string: 'foo' },
+    ]
+    for (const v of variants) expect(shSyntaxError(lineinfile.plan(parse({ path: '/etc/f', ...v }), planContext()).script), JSON.stringify(v)).to.equal(undefined)
+  })
+
+  it('checks the combinations Ansible refuses', () => {
+    expect(() => parse({ path: '/x' })).to.throw(/needs "line"/)
+    expect(() => parse({ path: '/x', state: 'absent' })).to.throw(/needs "line", "regexp"/)
+    expect(() => parse({ path: '/x', line: 'a', backrefs: true })).to.throw(/backrefs needs "regexp"/)
+    expect(() => parse({ path: '/x', line: 'a', insertafter: 'a', insertbefore: 'b' })).to.throw(/exclude each other/)
+  })
+
+  it('refuses a regex ERE cannot express, naming the task', () => {
+    expect(() => lineinfile.plan(parse({ path: '/x', regexp: '(?:a)', line: 'a' }), planContext())).to.throw(/main\.yaml:3.*\(\?\.\.\.\)/)
+  })
+})
+
+describe('Python regex to ERE', () => {
+  const cases: Array<[string, string]> = [
+    ['^\\s*swap\\s', '^[[:space:]]*swap[[:space:]]'],
+    ['\\d+\\.\\d+', '[0-9]+\\.[0-9]+'],
+    ['[\\w.-]+', '[[:alnum:]_.-]+'],
+    ['^(\\S+)\\s+(\\S+)$', '^([^[:space:]]+)[[:space:]]+([^[:space:]]+)$'],
+    ['^#?net\\.ipv4\\.ip_forward', '^#?net\\.ipv4\\.ip_forward'],
+  ]
+  for (const [py, ere] of cases) it(`${py} -> ${ere}`, () => expect(pythonToEre(py)).to.equal(ere))
+  it('refuses lookarounds, non-greedy and \\b', () => {
+    for (const bad of ['a(?=b)', 'a*?', '\\bword']) expect(() => pythonToEre(bad)).to.throw(/not supported/)
+  })
+  it('turns \\g<1> and & in a template into sed syntax', () => {
+    expect(pythonTemplateToSed('\\g<1> & \\2')).to.equal('\\1 \\& \\2')
+  })
+})

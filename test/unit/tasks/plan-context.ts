@@ -1,0 +1,42 @@
+// A PlanContext for planning tests: fixed facts and variables, templates and controller files from maps.
+
+import { evaluateDefined, parseExpr, Undefined } from '../../../src/engine/expr/index.js'
+import type { Facts, PlanContext } from '../../../src/engine/task.js'
+
+export function planContext(opts: {
+  facts?: Facts
+  vars?: Record<string, unknown>
+  templates?: Record<string, string>
+  files?: Record<string, string | Buffer>
+  check?: boolean
+  diff?: boolean
+} = {}): PlanContext {
+  const vars = opts.vars ?? {}
+  return {
+    host: 'node1',
+    where: { file: 'roles/x/tasks/main.yaml', line: 3, host: 'node1', task: 't' },
+    facts: opts.facts ?? {},
+    check: opts.check ?? false,
+    diff: opts.diff ?? true,
+    vars: (name) => {
+      if (!(name in vars)) throw new Error(`undefined variable ${name}`)
+      return vars[name]
+    },
+    hasVar: (name) => name in vars,
+    evaluate: (expr) => evalSimple(expr, vars),
+    renderTemplate: (name) => {
+      const t = opts.templates?.[name]
+      if (t === undefined) throw new Error(`no template ${name}`)
+      return t
+    },
+    readLocalFile: (path) => {
+      const f = opts.files?.[path]
+      if (f === undefined) throw new Error(`no file ${path}`)
+      return Buffer.from(f)
+    },
+  }
+}
+
+function evalSimple(expr: string, vars: Record<string, unknown>): unknown {
+  return evaluateDefined(parseExpr(expr), { lookup: (n) => (n in vars ? vars[n] : new Undefined(n)) })
+}
