@@ -1,0 +1,194 @@
+// Evaluates a parsed expression against an environment of variables.
+// Undefined names yield `Undefined` values that fail on first real use (StrictUndefined).
+import { ExprError } from '../errors.js'
+import type { Expr, Node } from './ast.js'
+import { applyFilter } from './filters.js'
+import { callGlobal } from './globals.js'
+import { callMethod } from './methods.js'
+import { binaryOp } from './operators.js'
+import { contains, isDict, pyCompare, pyEquals, truthy } from './python.js'
+import { applyTest } from './jinja-tests.js'
+import { isUndefined, markUndefined, need, Undefined } from './undefined.js'
+
+export interface Env {
+  /** The value of a variable, or an `Undefined` when there is none. */
+  lookup(name: string): unknown
+  /** Environment variables for `lookup('env', NAME)`. */
+  getenv?(name: string): string | undefined
+}
+
+export function evaluate(e: Expr, env: Env): unknown {
+  return ev(e.node, env)
+}
+
+/** Evaluate and insist on a defined result. */
+export function evaluateDefined(e: Expr, env: Env): unknown {
+  return need(ev(e.node, env))
+}
+
+/** How the user wrote a name chain, for messages: `a.b['c']`. */
+export function nodeText(n: Node): string {
+  switch (n.k) {
+    case 'name':
+      return n.name
+    case 'attr':
+      return `${nodeText(n.obj)}.${n.name}`
+    case 'index':
+      return n.index.k === 'lit' ? `${nodeText(n.obj)}[${JSON.stringify(n.index.v)}]` : `${nodeText(n.obj)}[...]`
+    case 'lit':
+      return JSON.stringify(n.v)
+    default:
+      return 'expression'
+  }
+}
+
+export function getItem(obj: unknown, key: unknown, text: string): unknown {
+  if (isDict(obj)) {
+    const k = typeof key === 'boolean' ? (key ? 'True' : 'False') : String(key)
+    return Object.hasOwn(obj, k) ? obj[k] : new Undefined(text, markUndefined(new ExprError(`'${text}' is undefined: the dict has no key ${JSON.stringify(k)}`, undefined, 'check the key or use | default()')))
+  }
+  if ((Array.isArray(obj) || typeof obj === 'string') && typeof key === 'number' && Number.isInteger(key)) {
+    const i = key < 0 ? obj.length + key : key
+    if (i >= 0 && i < obj.length) return obj[i]
+    return new Undefined(text, markUndefined(new ExprError(`'${text}' is undefined: index ${key} is out of range (length ${obj.length})`)))
+  }
+  return new Undefined(text)
+}
+
+function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (!Array.isArray(obj) && typeof obj !== 'string') throw new ExprError(`cannot slice a value of type ${typeof obj}`)
+  const items: unknown[] = Array.isArray(obj) ? obj : [...obj]
+  const len = items.length
+  const st = step == null ? 1 : Number(step)
+  if (st === 0) throw new ExprError('slice step cannot be zero')
+  const norm = (v: unknown, dflt: number): number => {
+    if (v == null) return dflt
+    let n = Number(v)
+    if (n < 0) n += len
+    return st > 0 ? Math.min(Math.max(n, 0), len) : Math.min(Math.max(n, -1), len - 1)
+  }
+  const a = norm(start, st > 0 ? 0 : len - 1)
+  const b = norm(stop, st > 0 ? len : -1)
+  const out: unknown[] = []
+  for (let i = a; st > 0 ? i < b : i > b; i += st) out.push(items[i])
+  return typeof obj === 'string' ? out.join('') : out
+}
+
+function kwargsOf(pairs: Array<[string, Node]>, env: Env): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of pairs) out[k] = ev(v, env)
+  return out
+}
+
+export function ev(n: Node, env: Env): unknown {
+  switch (n.k) {
+    case 'lit':
+      return n.v
+    case 'name':
+      return env.lookup(n.name)
+    case 'list':
+      return n.items.map((x) => need(ev(x, env)))
+    case 'tuple':
+      return n.items.map((x) => need(ev(x, env)))
+    case 'dict': {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of n.entries) out[String(need(ev(k, env)))] = need(ev(v, env))
+      return out
+    }
+    case 'attr': {
+      const obj = need(ev(n.obj, env))
+      const text = nodeText(n)
+      if (isDict(obj)) return getItem(obj, n.name, text)
+      return new Undefined(text)
+    }
+    case 'index': {
+      const obj = need(ev(n.obj, env))
+      return getItem(obj, need(ev(n.index, env)), nodeText(n))
+    }
+    case 'slice': {
+      const obj = need(ev(n.obj, env))
+      const part = (x?: Node): unknown => (x ? need(ev(x, env)) : null)
+      return sliceOf(obj, part(n.start), part(n.stop), part(n.step))
+    }
+    case 'call': {
+      const args = n.args.map((a) => need(ev(a, env)))
+      const kwargs = kwargsOf(n.kwargs, env)
+      for (const v of Object.values(kwargs)) need(v)
+      if (n.callee.k === 'attr') return callMethod(need(ev(n.callee.obj, env)), n.callee.name, args, kwargs)
+      if (n.callee.k === 'name') return callGlobal(n.callee.name, args, kwargs, env)
+      throw new ExprError('only methods and the functions range(), lookup() and query() can be called')
+    }
+    case 'filter': {
+      const value = ev(n.value, env)
+      const args = n.args.map((a) => ev(a, env))
+      return applyFilter(n.name, value, args, kwargsOf(n.kwargs, env))
+    }
+    case 'test': {
+      const value = ev(n.value, env)
+      const args = n.args.map((a) => need(ev(a, env)))
+      const kwargs = kwargsOf(n.kwargs, env)
+      for (const v of Object.values(kwargs)) need(v)
+      const r = applyTest(n.name, value, args, kwargs)
+      return n.negate ? !r : r
+    }
+    case 'unary': {
+      const v = need(ev(n.operand, env))
+      if (n.op === 'not') return !truthy(v)
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`unary '${n.op}' needs a number, not ${JSON.stringify(v)}`)
+      return n.op === '-' ? -Number(v) : Number(v)
+    }
+    case 'binary':
+      return binaryOp(n.op, need(ev(n.left, env)), need(ev(n.right, env)))
+    case 'compare': {
+      let left = need(ev(n.first, env))
+      for (const [op, rn] of n.rest) {
+        const right = need(ev(rn, env))
+        let ok: boolean
+        switch (op) {
+          case '==':
+            ok = pyEquals(left, right)
+            break
+          case '!=':
+            ok = !pyEquals(left, right)
+            break
+          case 'in':
+            ok = contains(right, left)
+            break
+          case 'not in':
+            ok = !contains(right, left)
+            break
+          case '<':
+            ok = pyCompare(left, right, op) < 0
+            break
+          case '<=':
+            ok = pyCompare(left, right, op) <= 0
+            break
+          case '>':
+            ok = pyCompare(left, right, op) > 0
+            break
+          case '>=':
+            ok = pyCompare(left, right, op) >= 0
+            break
+        }
+        if (!ok) return false
+        left = right
+      }
+      return true
+    }
+    case 'and': {
+      const l = need(ev(n.left, env))
+      return truthy(l) ? need(ev(n.right, env)) : l
+    }
+    case 'or': {
+      const l = need(ev(n.left, env))
+      return truthy(l) ? l : need(ev(n.right, env))
+    }
+    case 'cond': {
+      if (truthy(need(ev(n.test, env)))) return ev(n.then, env)
+      // Jinja: a missing else branch yields undefined, which prints as an empty string.
+      return n.else ? ev(n.else, env) : ''
+    }
+  }
+}
+
+export { isUndefined }

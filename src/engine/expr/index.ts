@@ -1,0 +1,11 @@
+// Public entry of the expression language: a safe Jinja2/Ansible subset (no eval anywhere).
+export type { Expr, Node } from './ast.js'
+export { evaluate, evaluateDefined, type Env } from './evaluate.js'
+export { SUPPORTED_FILTERS } from './filters.js'
+export { freeVars, templateFreeVars, valueFreeVars } from './free-vars.js'
+export { cidrHost, parseIp, formatIp } from './ipaddr.js'
+export { literalValue } from './literal.js'
+export { parseExpr } from './parser.js'
+export { isDict, pyEquals, pyRepr, pyStr, truthy, typeName } from './python.js'
+export { isTemplated, messageWithoutHint, renderString, withExpr } from './template-render.js'
+export { isUndefined, isUndefinedError, Undefined } from './undefined.js'
