@@ -1,0 +1,175 @@
+// YAML as Ansible reads it (PyYAML, YAML 1.1), plus the line of every mapping key.
+// js-yaml's YAML 1.1 schema differs from PyYAML in two ways that change values users rely on:
+// it reads `y`/`n` as booleans (PyYAML keeps them strings) and timestamps as JS Dates
+// (ansible-inventory prints Python's isoformat()). Duplicate keys keep the last value, as Ansible does.
+import {
+  constructFromEvents,
+  defineScalarTag,
+  EVENT_ID,
+  floatYaml11Tag,
+  intYaml11Tag,
+  getScalarValue,
+  NOT_RESOLVED,
+  parseEvents,
+  YAML11_SCHEMA,
+  type Event,
+} from 'js-yaml'
+
+const PY_TRUE = ['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']
+const PY_FALSE = ['no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']
+
+const pyBoolTag = defineScalarTag<boolean>('tag:yaml.org,2002:bool', {
+  implicit: true,
+  implicitFirstChars: ['y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O'],
+  resolve: (source) => {
+    if (PY_TRUE.includes(source)) return true
+    if (PY_FALSE.includes(source)) return false
+    return NOT_RESOLVED
+  },
+  identify: (v) => typeof v === 'boolean',
+})
+
+const DATE_RE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/
+const TIMESTAMP_RE =
+  /^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9]{2}))?))?$/
+
+const pad = (n: number | string, w = 2): string => String(n).padStart(w, '0')
+
+function validDate(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d))
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
+}
+
+/** A YAML timestamp as Python's isoformat() prints it, which is what ansible-inventory shows. */
+function pyIsoTimestamp(source: string): string | typeof NOT_RESOLVED {
+  const date = DATE_RE.exec(source)
+  if (date) {
+    return validDate(+date[1]!, +date[2]!, +date[3]!) ? `${date[1]}-${date[2]}-${date[3]}` : NOT_RESOLVED
+  }
+  const m = TIMESTAMP_RE.exec(source)
+  if (!m) return NOT_RESOLVED
+  const [, y, mo, d, h, mi, s, frac, tz, sign, tzh, tzm] = m
+  if (!validDate(+y!, +mo!, +d!) || +h! > 23 || +mi! > 59 || +s! > 59) return NOT_RESOLVED
+  let out = `${y}-${pad(mo!)}-${pad(d!)}T${pad(h!)}:${mi}:${s}`
+  const micro = (frac ?? '').slice(0, 6).padEnd(6, '0')
+  if (+micro !== 0) out += `.${micro}`
+  if (tz === 'Z') out += '+00:00'
+  else if (tz) out += `${sign}${pad(tzh!)}:${tzm ?? '00'}`
+  return out
+}
+
+const pyTimestampTag = defineScalarTag<string>('tag:yaml.org,2002:timestamp', {
+  implicit: true,
+  implicitFirstChars: [...'0123456789'],
+  resolve: (source) => pyIsoTimestamp(source),
+  identify: () => false,
+})
+
+// PyYAML's sexagesimal ints must not start with 0 (`0:30` stays a string), and its floats of the
+// form `.5` take no sign (`-.5` stays a string).
+const pyIntTag = defineScalarTag<number>('tag:yaml.org,2002:int', {
+  ...intYaml11Tag,
+  resolve: (source, explicit, name) =>
+    !explicit && /^[-+]?0[0-9_]*(?::[0-5]?[0-9])+$/.test(source) ? NOT_RESOLVED : intYaml11Tag.resolve(source, explicit, name),
+})
+
+const pyFloatTag = defineScalarTag<number>('tag:yaml.org,2002:float', {
+  ...floatYaml11Tag,
+  resolve: (source, explicit, name) =>
+    !explicit && /^[-+]\.[0-9]/.test(source) ? NOT_RESOLVED : floatYaml11Tag.resolve(source, explicit, name),
+})
+
+/** `!unsafe` marks a string Ansible must not template; the value itself is the plain string. */
+const unsafeTag = defineScalarTag<string>('!unsafe', {
+  resolve: (source) => source,
+  identify: () => false,
+})
+
+export const ANSIBLE_YAML_SCHEMA = YAML11_SCHEMA.withTags(pyBoolTag, pyIntTag, pyFloatTag, pyTimestampTag, unsafeTag)
+
+export interface ParsedYaml {
+  /** undefined for an empty document */
+  value: unknown
+  /** 1-based line of each mapping key, by key path (see keyPath) */
+  keyLines: Map<string, number>
+}
+
+/** Key of `keyLines` for a path of mapping keys from the document root. */
+export const keyPath = (path: readonly string[]): string => path.join('\u0000')
+
+/** Parses one YAML document; throws js-yaml's YAMLException (which carries a line mark) on bad input. */
+export function parseAnsibleYaml(text: string, filename: string): ParsedYaml {
+  const events = parseEvents(text, { filename })
+  const docs = constructFromEvents(events, { source: text, filename, schema: ANSIBLE_YAML_SCHEMA, json: true })
+  if (docs.length > 1) throw new Error(`${filename}: expected one YAML document, found ${docs.length}`)
+  return { value: docs[0] ?? undefined, keyLines: collectKeyLines(text, events) }
+}
+
+interface Frame {
+  kind: 'doc' | 'map' | 'seq'
+  path: string[]
+  /** for maps: the key waiting for its value, or null when the next scalar is a key */
+  key: string | null
+  index: number
+}
+
+function collectKeyLines(text: string, events: Event[]): Map<string, number> {
+  const lineStarts = [0]
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1)
+  const lineOf = (offset: number): number => {
+    let lo = 0
+    let hi = lineStarts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (lineStarts[mid]! <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo + 1
+  }
+  const lines = new Map<string, number>()
+  const stack: Frame[] = []
+  // Path of the node the next event opens, and marks the slot as used.
+  const childPath = (): string[] | null => {
+    const top = stack[stack.length - 1]
+    if (!top || top.kind === 'doc') return []
+    if (top.kind === 'seq') return [...top.path, String(top.index++)]
+    if (top.key === null) return null
+    const p = [...top.path, top.key]
+    top.key = null
+    return p
+  }
+  for (const ev of events) {
+    switch (ev.type) {
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const p = childPath()
+        // a collection used as a mapping key: give it a placeholder so its value slot stays aligned
+        const top = stack[stack.length - 1]
+        if (p === null && top) top.key = '\u0001complex'
+        stack.push({ kind: ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', path: p ?? ['\u0001complex'], key: null, index: 0 })
+        break
+      }
+      case EVENT_ID.SCALAR: {
+        const top = stack[stack.length - 1]
+        if (top && top.kind === 'map' && top.key === null) {
+          top.key = getScalarValue(text, ev)
+          lines.set(keyPath([...top.path, top.key]), lineOf(ev.valueStart))
+        } else childPath()
+        break
+      }
+      case EVENT_ID.ALIAS: {
+        const top = stack[stack.length - 1]
+        if (top && top.kind === 'map' && top.key === null) top.key = '\u0001alias'
+        else childPath()
+        break
+      }
+      case EVENT_ID.DOCUMENT:
+        stack.push({ kind: 'doc', path: [], key: null, index: 0 })
+        break
+      case EVENT_ID.POP:
+        stack.pop()
+        break
+    }
+  }
+  return lines
+}

@@ -1,0 +1,66 @@
+// Reads one or more inventory paths (files or directories, INI or YAML) as Ansible does.
+import { readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { InventoryError, isKubeseedError } from '../errors.js'
+import { parseAnsibleYaml, type ParsedYaml } from './ansible-yaml.js'
+import { assembleInventory } from './assemble.js'
+import { parseIni } from './ini.js'
+import { InventoryData } from './inventory-data.js'
+import { addImplicitClusterGroup } from './kubespray-groups.js'
+import type { Inventory } from './model.js'
+import { resolveSource } from './sources.js'
+import { VarsFileCache } from './vars-files.js'
+import { isYamlInventory, parseYamlInventory } from './yaml-inventory.js'
+
+const YAML_EXTS = ['.yml', '.yaml', '.json']
+
+function yamlError(e: unknown, file: string): InventoryError {
+  const mark = (e as { mark?: { line?: number } }).mark
+  const reason = (e as { reason?: string }).reason ?? (e as Error).message
+  return new InventoryError(`invalid YAML: ${reason}`, { file, line: mark?.line !== undefined ? mark.line + 1 : undefined }, 'fix the YAML syntax')
+}
+
+/**
+ * Ansible tries its YAML reader on files ending in .yml/.yaml/.json or without extension, and
+ * the INI reader on whatever the YAML reader rejects. A file with a YAML extension that is no
+ * valid YAML inventory reports the YAML problem, since that is what the user meant.
+ */
+function parseInventoryFile(file: string, data: InventoryData): void {
+  const text = readFileSync(file, 'utf8')
+  const ext = extname(file)
+  const yamlish = ext === '' || YAML_EXTS.includes(ext)
+  if (yamlish) {
+    let doc: ParsedYaml | undefined
+    let err: InventoryError | undefined
+    try {
+      doc = parseAnsibleYaml(text, file)
+    } catch (e) {
+      err = yamlError(e, file)
+    }
+    if (doc && isYamlInventory(doc.value)) return parseYamlInventory(doc, file, data)
+    if (ext !== '') {
+      try {
+        return parseIni(text, file, data)
+      } catch (iniErr) {
+        if (!isKubeseedError(iniErr)) throw iniErr
+        throw err ?? new InventoryError('YAML inventory must be a non-empty mapping of group names', { file, line: 1 }, 'start with `all:` and put hosts under `hosts:`')
+      }
+    }
+  }
+  parseIni(text, file, data)
+}
+
+export interface LoadOptions {
+  /** add k8s_cluster over kube_control_plane and kube_node when the inventory lacks it, as kubespray does (default true) */
+  implicitClusterGroup?: boolean
+}
+
+export function loadInventory(paths: string | string[], options: LoadOptions = {}): Inventory {
+  const list = typeof paths === 'string' ? [paths] : paths
+  if (list.length === 0) throw new InventoryError('no inventory given', undefined, 'pass an inventory file or directory with -i')
+  const sources = list.map(resolveSource)
+  const data = new InventoryData()
+  for (const s of sources) for (const f of s.files) parseInventoryFile(f, data)
+  if (options.implicitClusterGroup ?? true) addImplicitClusterGroup(data)
+  return assembleInventory(data, sources.map((s) => s.varsDir), new VarsFileCache())
+}
