@@ -11,6 +11,8 @@ import { ManifestError } from './manifest-error.js'
 export interface FileArtifact {
   name: string
   version: string
+  /** The release variable that versions the file (kubespray's name: kube_version, containerd_version, ...). */
+  versionVar: string
   url: string
   sha256: string
   /** Path under a bundle's files/ (kubespray's files_repo layout): the URL without its scheme. */
@@ -163,7 +165,7 @@ function resolveRelease(m: Manifest, rel: Release, arch: string): Artifacts {
     }
     const url = expand(spec.url, vars, spec.from, `file "${name}" url`)
     const path = spec.path ? expand(spec.path, vars, spec.from, `file "${name}" path`) : url.replace(/^[a-z]+:\/\//, '')
-    return { name, version, url, sha256, path }
+    return { name, version, versionVar: spec.version, url, sha256, path }
   })
   const images: ImageArtifact[] = [...m.images.values()].map((spec) => {
     const img: ImageArtifact = {
