@@ -56,13 +56,13 @@ export class Parser {
   }
 
   /** An expression, or a bare tuple `a, b` (as in `{% for %}` iterables and `{% set %}`). */
-  parseTuple(): Node {
-    const first = this.parseExpression()
+  parseTuple(withCond = true): Node {
+    const first = this.parseExpression(withCond)
     if (!this.isOp(',')) return first
     const items = [first]
     while (this.skipOp(',')) {
       if (this.atEnd()) break
-      items.push(this.parseExpression())
+      items.push(this.parseExpression(withCond))
     }
     return { k: 'tuple', items }
   }

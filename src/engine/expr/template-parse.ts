@@ -174,10 +174,11 @@ class TreeBuilder {
         const p = this.partial(tok)
         const targets = p.parseTargets()
         p.expectKeyword('in')
-        const iter = subExpr(tok.rest, p.parseTuple())
+        const iter = subExpr(tok.rest, p.parseTuple(false))
         let cond: Expr | undefined
         if (p.skipKeyword('if')) cond = subExpr(tok.rest, p.parseExpression(false))
         if (!p.done) fail(this.tpl, `unexpected text in '{% ${tok.src} %}'`, tok.pos)
+        iter.src = `for ${tok.rest}`
         const r = this.expect(tok, ['else', 'endfor'])
         if (r.stop.name === 'else') {
           const e = this.expect(tok, ['endfor'])

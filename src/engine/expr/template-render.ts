@@ -87,14 +87,14 @@ function renderNodes(nodes: TNode[], env: Frame, out: unknown[]): void {
         break
       }
       case 'for': {
-        const shown = `{% for ... in ${n.iter.src} %}`
+        const shown = `{% ${n.iter.src} %}`
         let items = iterate(defined(n.iter, env, shown), `'${n.iter.src}'`)
         if (n.cond) {
           const cond = n.cond
           items = items.filter((item) => {
             const f = new Frame(env)
             unpack(n.targets, item, f)
-            return truthy(defined(cond, f, `{% for ... if ${cond.src} %}`))
+            return truthy(defined(cond, f, `{% ${n.iter.src} %}`))
           })
         }
         if (!items.length && n.else) renderNodes(n.else, env, out)

@@ -52,7 +52,7 @@ export function renderTemplate(source: string, opts: RenderTemplateOptions): str
     const where = { file: opts.name, host: opts.host }
     if (e instanceof HelperError) throw new TemplateError(e.message, { ...where, line: e.line }, e.hint)
     const err = e as Error & { lineNumber?: number }
-    const missing = /^"([^"]+)" not defined in/.exec(err.message)
+    const missing = /^"([^"]+)" not defined in/.exec(err.message) ?? /^Cannot use 'in' operator to search for '([^']+)'/.exec(err.message)
     if (missing) {
       throw new TemplateError(`variable '${missing[1]}' is not defined`, { ...where, line: err.lineNumber }, `define it in the inventory, or guard it: {{#if (defined ${missing[1]})}}`)
     }
