@@ -54,4 +54,22 @@ describe('VarScope', () => {
     const item = s.child({ source: 'loop', vars: { item: { name: 'x' } }, literal: true })
     expect(item.render('{{ item.name }}-{{ d }}')).to.equal('x-/opt/bin')
   })
+
+  it('re-renders in a child a value the parent could not render for lack of a name the child defines', () => {
+    const s = new VarScope([layer({ greeting: 'hi {{ who }}' })], { host: 'h' })
+    expect(() => s.get('greeting')).to.throw(/'who' is undefined/)
+    expect(s.child({ source: 'task vars', vars: { who: 'you' } }).get('greeting')).to.equal('hi you')
+  })
+
+  it('treats a variable whose value needs an undefined name as undefined for default() and is defined', () => {
+    const s = new VarScope([layer({ a: '{{ b }}', c: "{{ a | default('fallback') }}" })], { host: 'h' })
+    expect(s.get('c')).to.equal('fallback')
+    expect(s.truthy('a is defined')).to.equal(false)
+  })
+
+  it('renders nested lists and dict keys, and leaves literal layers alone', () => {
+    const s = new VarScope([layer({ k: 'name', v: 1, d: { '{{ k }}': ['{{ v }}', 'x{{ v }}'] } }), { source: 'register', vars: { out: { stdout: '{{ not a template }}' } }, literal: true }], { host: 'h' })
+    expect(s.get('d')).to.deep.equal({ name: [1, 'x1'] })
+    expect(s.get('out')).to.deep.equal({ stdout: '{{ not a template }}' })
+  })
 })
