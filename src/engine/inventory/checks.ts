@@ -63,10 +63,11 @@ const CIDR_PAIRS: [string, string][] = [
 
 function checkCidrs(inv: Inventory, value: ValueOf): InventoryFinding[] {
   const findings: InventoryFinding[] = []
+  // the ranges are usually set once for the whole cluster: report each distinct problem once
   const reported = new Set<string>()
-  const report = (f: InventoryFinding): void => {
-    if (!reported.has(f.message)) {
-      reported.add(f.message)
+  const report = (key: string, f: InventoryFinding): void => {
+    if (!reported.has(key)) {
+      reported.add(key)
       findings.push(f)
     }
   }
@@ -79,10 +80,10 @@ function checkCidrs(inv: Inventory, value: ValueOf): InventoryFinding[] {
       const a = parseCidr(svc)
       const b = parseCidr(pod)
       for (const [name, text, parsed] of [[svcVar, svc, a], [podVar, pod, b]] as const) {
-        if (!parsed) report({ level: 'error', message: `${name} '${text}' (host '${host}') is not a CIDR like 10.233.0.0/18: fix the value` })
+        if (!parsed) report(`${name}=${text}`, { level: 'error', message: `${name} '${text}' (host '${host}') is not a CIDR like 10.233.0.0/18: fix the value` })
       }
       if (a && b && cidrOverlap(a, b)) {
-        report({ level: 'error', message: `${svcVar} ${svc} overlaps ${podVar} ${pod} (host '${host}'): choose ranges that do not overlap` })
+        report(`${svcVar}=${svc} ${podVar}=${pod}`, { level: 'error', message: `${svcVar} ${svc} overlaps ${podVar} ${pod} (host '${host}'): choose ranges that do not overlap` })
       }
     }
   }
