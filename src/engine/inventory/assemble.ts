@@ -78,7 +78,8 @@ export function assembleInventory(data: InventoryData, varsDirs: string[], files
     hosts,
     groups,
     warnings,
-    hostLayers,
+    // a copy, so a caller adding its own layers cannot change what others see
+    hostLayers: (host) => [...hostLayers(host)],
     hostVars: (host) => mergeLayers(hostLayers(host)),
     groupVars: (group) => {
       const g = data.groups.get(group)
