@@ -1,0 +1,34 @@
+// `kubeseed inventory`: what ansible-inventory prints, for the same input.
+
+import type { Argv } from 'yargs'
+import { UsageError } from '../engine/errors.js'
+import { toAnsibleGraph, toAnsibleHost, toAnsibleList } from '../engine/inventory/ansible-output.js'
+import { assertInventory, prepareInventory } from '../engine/run/session.js'
+
+export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
+  return cli.command('inventory', 'Show an inventory as ansible-inventory does (--list, --graph, --host)',
+    (y) => y
+      .option('inventory', { alias: 'i', type: 'string', array: true, demandOption: true })
+      .option('list', { type: 'boolean', default: false })
+      .option('graph', { type: 'string', describe: 'show the group tree (optionally from GROUP)' })
+      .option('host', { type: 'string' })
+      .option('vars', { type: 'boolean', default: false, describe: 'with --graph: show vars' })
+      .option('check', { type: 'boolean', default: false, describe: 'run the inventory checks' }),
+    (a) => {
+      const warnings: string[] = []
+      const inv = prepareInventory(a.inventory as string[], (w) => warnings.push(w))
+      for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`)
+      if (a.check) assertInventory(inv, (w) => process.stderr.write(`[WARNING]: ${w}\n`))
+      if (a.host !== undefined) {
+        if (!inv.hosts.has(a.host)) throw new UsageError(`host '${a.host}' is not in the inventory`)
+        process.stdout.write(`${JSON.stringify(toAnsibleHost(inv, a.host), null, 4)}\n`)
+      } else if (a.graph !== undefined) {
+        process.stdout.write(`${toAnsibleGraph(inv, a.graph || 'all', a.vars as boolean)}\n`)
+      } else if (a.list || a.check) {
+        if (a.list) process.stdout.write(`${JSON.stringify(toAnsibleList(inv), null, 4)}\n`)
+      } else {
+        throw new UsageError('say what to show', undefined, 'use --list, --graph [GROUP] or --host NAME')
+      }
+      setCode(0)
+    })
+}

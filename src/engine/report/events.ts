@@ -1,0 +1,45 @@
+// What a run tells the outside world. Reporters (text, NDJSON, progress) only read these.
+
+export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
+
+export interface HostRecap {
+  ok: number
+  changed: number
+  failed: number
+  skipped: number
+  unreachable: boolean
+  rescued: number
+  ignored: number
+  roundTrips: number
+}
+
+export type RunEvent =
+  | { type: 'play'; name: string; hosts: string[]; file: string }
+  | { type: 'task'; name: string; task: number; file?: string; line?: number; hosts: string[] }
+  | {
+      type: 'result'
+      task: string
+      taskId: number
+      host: string
+      status: Status
+      item?: string
+      msg?: string
+      changes?: string[]
+      diff?: string
+      stdout?: string
+      stderr?: string
+      rc?: number | null
+      ignored?: boolean
+      delegatedTo?: string
+      urls?: string[]
+    }
+  | { type: 'warning'; message: string }
+  | { type: 'handler'; name: string; hosts: string[] }
+  | { type: 'batch'; host: string; steps: number; roundTrip: number; ms: number }
+  | { type: 'recap'; ok: boolean; hosts: Record<string, HostRecap>; failures: Record<string, string>; seconds: number }
+
+export interface EventSink {
+  emit(e: RunEvent): void
+  /** Called once at the end; a reporter flushes and releases the terminal. */
+  close?(): Promise<void> | void
+}

@@ -1,0 +1,20 @@
+// --output json: one JSON event per line; the last line is the recap.
+
+import type { EventSink, RunEvent } from './events.js'
+
+export class JsonReporter implements EventSink {
+  constructor(private readonly write: (line: string) => void) {}
+
+  emit(e: RunEvent): void {
+    if (e.type === 'recap') {
+      const hosts: Record<string, unknown> = {}
+      for (const [n, h] of Object.entries(e.hosts)) {
+        hosts[n] = { ok: h.ok, changed: h.changed, failed: h.failed, skipped: h.skipped, unreachable: h.unreachable,
+          rescued: h.rescued, ignored: h.ignored, round_trips: h.roundTrips }
+      }
+      this.write(JSON.stringify({ type: 'recap', ok: e.ok, hosts, failures: e.failures, seconds: e.seconds }))
+      return
+    }
+    this.write(JSON.stringify(e))
+  }
+}
