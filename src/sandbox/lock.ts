@@ -1,0 +1,28 @@
+// One `up` or `down` per sandbox at a time: two runs mounting and booting the same nodes would trample each other.
+
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+function pidAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch { return false }
+}
+
+export async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(lockFile), { recursive: true })
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, 'wx')
+      writeFileSync(fd, String(process.pid))
+      closeSync(fd)
+      break
+    } catch {
+      let text: string
+      try { text = readFileSync(lockFile, 'utf8') } catch { continue }
+      // An empty file is a lock being taken right now; only a dead holder's lock is broken.
+      const holder = Number(text)
+      if (text !== '' && (!holder || !pidAlive(holder))) { rmSync(lockFile, { force: true }); continue }
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+  try { return await fn() } finally { rmSync(lockFile, { force: true }) }
+}

@@ -1,0 +1,193 @@
+// `kubeseed sandbox up`: bridge, overlays, per-node files, parallel boot, then wait for sshd and systemd.
+// Idempotent: running nodes are left alone, missing ones are created, surplus ones removed.
+
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { UsageError } from '../engine/errors.js'
+import { ensureRootfs } from './rootfs.js'
+import { assertNoNat, ensureBridge, ipForwarding } from './bridge.js'
+import { DEFAULT_NAME, DEFAULT_NODES, DEFAULT_SUBNET, DEPLOY_USER } from './defaults.js'
+import { renderGroupVarsAll, renderHostsYaml, renderKnownHosts } from './inventory.js'
+import { ensureKeyPair } from './keys.js'
+import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
+import { builtinModulesForNodes } from './kernel-modules.js'
+import { withLock } from './lock.js'
+import { mountOverlay, unmountAllUnder } from './mounts.js'
+import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
+import { renderEtcHosts } from './node-config.js'
+import { nodeHostKey, prepareNodeRoot } from './node-files.js'
+import { hostReadOnlyPaths, RUNTIME_DIRS, startNspawn } from './nspawn.js'
+import { isSameProcess, nspawnProcessesFor, processStartTime, stopProcessTree } from './process-tree.js'
+import { waitForNode } from './ready.js'
+import type { NodeReadiness } from './ready.js'
+import { SandboxError } from './sandbox-error.js'
+import { sshTarget } from './ssh.js'
+import { bastionAddress, nodeAddress, parseSubnet } from './subnet.js'
+import type { Subnet } from './subnet.js'
+import { findStateDir, nodePaths, readState, register, registryEntry, statePaths, writeState } from './state.js'
+import type { NodeState, SandboxState } from './state.js'
+import { planTopology } from './topology.js'
+import type { RoleChoice } from './topology.js'
+
+export interface SandboxUpOptions {
+  name?: string
+  nodes?: number
+  subnet?: string
+  /** A count (the first N nodes) or node names; default 1 up to four nodes, 3 from five. */
+  controlPlanes?: RoleChoice
+  /** Default: the control planes. */
+  etcd?: RoleChoice
+  /** Default: /var/lib/kubeseed/sandbox/<name>. */
+  stateDir?: string
+  bootTimeoutMs?: number
+  log?: (line: string) => void
+}
+
+export interface SandboxUpResult {
+  state: SandboxState
+  inventory: string
+  privateKey: string
+  knownHosts: string
+  nodes: NodeReadiness[]
+  /** Nodes booted by this call (empty when everything was already up). */
+  booted: string[]
+  /** From the first node's start until every node answered. */
+  bootMs: number
+}
+
+function nodeRunning(stateDir: string, node: NodeState): boolean {
+  if (isSameProcess(node.pid, node.startTime)) return true
+  const found = nspawnProcessesFor(nodePaths(stateDir, node.name).root)[0]
+  if (found === undefined) return false
+  node.pid = found
+  node.startTime = processStartTime(found)
+  return true
+}
+
+/** Stops a node and deletes everything it had. */
+export async function removeNode(stateDir: string, node: NodeState): Promise<void> {
+  const paths = nodePaths(stateDir, node.name)
+  const pids = new Set(nspawnProcessesFor(paths.root))
+  if (isSameProcess(node.pid, node.startTime) && node.pid) pids.add(node.pid)
+  await Promise.all([...pids].map((pid) => stopProcessTree(pid)))
+  await unmountAllUnder(paths.dir)
+  for (const dir of node.cgroups ?? []) removeCgroupTree(dir)
+  rmSync(paths.dir, { recursive: true, force: true })
+}
+
+function writeFile(file: string, content: string, mode = 0o644): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, content, { mode })
+}
+
+function checkCount(nodes: number, subnet: Subnet): void {
+  if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`bad node count ${nodes}`, undefined, 'give --nodes 1 or more')
+  nodeAddress(subnet, nodes - 1)
+}
+
+export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpResult> {
+  const log = opts.log ?? (() => {})
+  const name = checkSandboxName(opts.name ?? DEFAULT_NAME)
+  const subnet = parseSubnet(opts.subnet ?? DEFAULT_SUBNET)
+  const count = opts.nodes ?? DEFAULT_NODES
+  checkCount(count, subnet)
+  const stateDir = resolve(opts.stateDir ?? findStateDir(name) ?? registryEntry(name))
+
+  return withLock(`${registryEntry(name)}.lock`, async () => {
+    const previous = readState(stateDir)
+    if (previous && previous.subnet !== subnet.cidr) {
+      throw new UsageError(`sandbox "${name}" runs on ${previous.subnet}, not ${subnet.cidr}`, undefined,
+        `run \`kubeseed sandbox down --name ${name}\` first to change its subnet`)
+    }
+    const rootfs = await ensureRootfs(log)
+    const names = Array.from({ length: count }, (_, i) => nodeName(i))
+    const topology = planTopology(names, opts.controlPlanes, opts.etcd)
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 })
+    register(name, stateDir)
+    const paths = statePaths(stateDir)
+
+    const state: SandboxState = {
+      name,
+      stateDir,
+      subnet: subnet.cidr,
+      bridge: bridgeName(name),
+      bastion: bastionAddress(subnet),
+      rootfs,
+      ...topology,
+      deployUser: DEPLOY_USER,
+      deployPassword: previous?.deployPassword ?? randomBytes(12).toString('base64url'),
+      nodes: names.map((n, i) => {
+        const before = previous?.nodes.find((p) => p.name === n)
+        return { name: n, machine: machineName(name, n), address: nodeAddress(subnet, i), pid: before?.pid, startTime: before?.startTime, cgroups: before?.cgroups }
+      }),
+    }
+    const running = state.nodes.filter((n) => nodeRunning(stateDir, n))
+    if (previous && previous.rootfs !== rootfs && running.length > 0) {
+      throw new UsageError(`sandbox "${name}" runs on an older root filesystem`, undefined, `run \`kubeseed sandbox down --name ${name}\` and up again`)
+    }
+    for (const extra of previous?.nodes.filter((p) => !names.includes(p.name)) ?? []) {
+      log(`removing ${extra.name}`)
+      await removeNode(stateDir, extra)
+    }
+
+    const forwarding = ipForwarding()
+    await ensureBridge(state.bridge, state.bastion, subnet.prefix)
+    await assertNoNat(state.bridge, subnet.cidr)
+    const clientKey = await ensureKeyPair(paths.privateKey, `kubeseed-sandbox-${name}`)
+    writeState(state)
+
+    const etcHosts = renderEtcHosts(state.nodes, state.bastion)
+    const toBoot = state.nodes.filter((n) => !running.includes(n))
+    const builtinModules = builtinModulesForNodes()
+    const bootStart = Date.now()
+    await Promise.all(state.nodes.map(async (node) => {
+      const np = nodePaths(stateDir, node.name)
+      if (running.includes(node)) {
+        // Membership may have changed: the running node's name resolution follows.
+        writeFile(join(np.root, 'etc/hosts'), etcHosts)
+        return
+      }
+      await mountOverlay(rootfs, np)
+      await prepareNodeRoot({
+        root: np.root, name: node.name, address: node.address, prefix: subnet.prefix, etcHosts,
+        authorizedKey: clientKey, deployUser: state.deployUser, deployPassword: state.deployPassword,
+        builtinModules,
+      })
+      const binds = RUNTIME_DIRS.map((inside): [string, string] => [join(np.binds, inside.slice(1).replace(/\//g, '-')), inside])
+      for (const [host] of binds) mkdirSync(host, { recursive: true })
+      log(`booting ${node.name} (${node.address})`)
+      // Left over from a node that was killed: its old cgroups would hold stale unit trees.
+      for (const dir of node.cgroups ?? []) removeCgroupTree(dir)
+      node.cgroups = nodeCgroupDirs(node.machine)
+      for (const dir of node.cgroups) removeCgroupTree(dir)
+      node.pid = startNspawn({
+        root: np.root, machine: node.machine, hostname: node.name, bridge: state.bridge, binds, readOnly: hostReadOnlyPaths(),
+      }, node.cgroups, np.console)
+      node.startTime = processStartTime(node.pid)
+    }))
+    writeState(state)
+
+    writeFile(paths.knownHosts, renderKnownHosts(state.nodes.map((n) => ({ name: n.name, address: n.address, publicKey: nodeHostKey(nodePaths(stateDir, n.name).root) }))))
+    writeFile(paths.hosts, renderHostsYaml(state))
+    writeFile(paths.groupVarsAll, renderGroupVarsAll(state), 0o600)
+
+    const timeout = opts.bootTimeoutMs ?? 60_000 + 6_000 * toBoot.length
+    const readiness = await Promise.all(state.nodes.map((n) => waitForNode(n.name, sshTarget(state, n.name), {
+      pid: n.pid ?? 0, startTime: n.startTime, consoleLog: nodePaths(stateDir, n.name).console,
+    }, timeout)))
+    const bootMs = Date.now() - bootStart
+    for (const r of readiness) {
+      if (r.status === 'degraded') log(`${r.node} is degraded: failed units ${r.failedUnits.join(', ')}`)
+    }
+    if (ipForwarding() !== forwarding) {
+      throw new SandboxError(`net.ipv4.ip_forward changed from ${forwarding} to ${ipForwarding()} while the sandbox came up`, undefined,
+        'something on this machine turns forwarding on; the sandbox must not forward: set it back with sysctl')
+    }
+    log(`sandbox ${name}: ${state.nodes.length} nodes up in ${(bootMs / 1000).toFixed(1)} s; inventory ${paths.hosts}`)
+    return {
+      state, inventory: paths.hosts, privateKey: paths.privateKey, knownHosts: paths.knownHosts,
+      nodes: readiness, booted: toBoot.map((n) => n.name), bootMs,
+    }
+  })
+}

@@ -1,0 +1,188 @@
+import { expect } from 'chai'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { load } from 'js-yaml'
+import { ensureRootfs } from '../../../src/sandbox/rootfs.js'
+import { sandboxDown, sandboxList, sandboxSsh, sandboxUp } from '../../../src/sandbox/index.js'
+import type { SandboxUpResult } from '../../../src/sandbox/index.js'
+import { builtinModulesForNodes } from '../../../src/sandbox/kernel-modules.js'
+import { mountsUnder } from '../../../src/sandbox/mounts.js'
+import { findStateDir } from '../../../src/sandbox/state.js'
+
+const execFileP = promisify(execFile)
+const NAME = 'kse2e'
+const SUBNET = '10.231.250.0/24'
+
+interface Ran { code: number; stdout: string; stderr: string }
+
+/** The plain OpenSSH client, strict host-key checking against the sandbox's known_hosts only. */
+async function ssh(up: SandboxUpResult, address: string, command: string, opts: { user?: string; knownHosts?: string; input?: string } = {}): Promise<Ran> {
+  const args = ['-F', '/dev/null', '-i', up.privateKey, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
+    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${opts.knownHosts ?? up.knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o', 'ConnectTimeout=5', `${opts.user ?? 'root'}@${address}`, command]
+  return await new Promise((resolve) => {
+    const child = execFile('ssh', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 255) : 0
+      resolve({ code, stdout, stderr })
+    })
+    child.stdin?.end(opts.input ?? '')
+  })
+}
+
+async function hostLinks(): Promise<string[]> {
+  const { stdout } = await execFileP('ip', ['-j', 'link', 'show'])
+  return (JSON.parse(stdout) as Array<{ ifname: string }>).map((l) => l.ifname)
+}
+
+function processesUsing(dir: string): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
+    try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) } catch { return false }
+  }).map(Number)
+}
+
+describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () {
+  this.timeout(120_000)
+  let stateDir: string
+  let scratch: string
+  let up: SandboxUpResult
+  let downDone = false
+
+  before(async function () {
+    if (process.getuid?.() !== 0) this.skip()
+    // Building the root filesystem the first time on a machine takes a few minutes; after that it is cached.
+    this.timeout(20 * 60_000)
+    await ensureRootfs()
+    stateDir = mkdtempSync(join(tmpdir(), 'kubeseed-sandbox-e2e-'))
+    scratch = mkdtempSync(join(tmpdir(), 'kubeseed-sandbox-e2e-scratch-'))
+    await sandboxDown({ name: NAME })
+    up = await sandboxUp({ name: NAME, nodes: 3, subnet: SUBNET, stateDir })
+  })
+
+  after(async function () {
+    if (!downDone && up) await sandboxDown({ name: NAME })
+    for (const d of [stateDir, scratch]) if (d) rmSync(d, { recursive: true, force: true })
+  })
+
+  it('boots three nodes that all report systemd running', () => {
+    expect(up.nodes.map((n) => [n.node, n.status, n.failedUnits])).to.deep.equal([
+      ['node1', 'running', []], ['node2', 'running', []], ['node3', 'running', []],
+    ])
+  })
+
+  it('writes a kubespray inventory, login vars, a private key only root can read and every host key', () => {
+    const inv = load(readFileSync(up.inventory, 'utf8')) as any
+    expect(inv.all.hosts).to.deep.equal({
+      node1: { ansible_host: '10.231.250.2', ip: '10.231.250.2', access_ip: '10.231.250.2' },
+      node2: { ansible_host: '10.231.250.3', ip: '10.231.250.3', access_ip: '10.231.250.3' },
+      node3: { ansible_host: '10.231.250.4', ip: '10.231.250.4', access_ip: '10.231.250.4' },
+    })
+    expect(Object.keys(inv.all.children.kube_control_plane.hosts)).to.deep.equal(['node1'])
+    expect(Object.keys(inv.all.children.etcd.hosts)).to.deep.equal(['node1'])
+    expect(Object.keys(inv.all.children.kube_node.hosts)).to.deep.equal(['node2', 'node3'])
+    const vars = load(readFileSync(join(stateDir, 'inventory/group_vars/all.yaml'), 'utf8')) as Record<string, string>
+    expect(vars.ansible_user).to.equal('root')
+    expect(vars.ansible_ssh_private_key_file).to.equal(up.privateKey)
+    expect(statSync(up.privateKey).mode & 0o777).to.equal(0o600)
+    expect(readFileSync(up.knownHosts, 'utf8').trim().split('\n')).to.have.length(3)
+  })
+
+  it('logs in to every node with strict host-key checking; each has its hostname and systemd running', async () => {
+    for (const node of up.state.nodes) {
+      const r = await ssh(up, node.address, 'hostname; systemctl is-system-running')
+      expect(r, r.stderr).to.include({ code: 0 })
+      expect(r.stdout.trim().split('\n')).to.deep.equal([node.name, 'running'])
+    }
+  })
+
+  it('refuses a node whose host key is not the one in known_hosts', async () => {
+    const n1 = up.state.nodes[0]
+    const swapped = join(scratch, 'wrong_known_hosts')
+    const node2Key = readFileSync(up.knownHosts, 'utf8').split('\n').find((l) => l.startsWith('node2,')) as string
+    writeFileSync(swapped, `${n1.address} ${node2Key.split(' ').slice(1).join(' ')}\n`)
+    const r = await ssh(up, n1.address, 'true', { knownHosts: swapped })
+    expect(r.code).to.equal(255)
+    expect(r.stderr).to.match(/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/)
+  })
+
+  it('lets each node reach the bastion and the other nodes by name, and nothing else: no default route', async () => {
+    for (const node of up.state.nodes) {
+      const others = up.state.nodes.filter((n) => n !== node).map((n) => n.name)
+      const pings = ['bastion', ...others].map((h) => `ping -c1 -W2 ${h} >/dev/null && echo reach-${h}`).join('; ')
+      const r = await ssh(up, node.address, `${pings}; echo routes:; ip -4 route show; ip -6 route show default; ip route get 192.0.2.1 2>&1; echo rc=$?`)
+      const lines = r.stdout.trim().split('\n')
+      expect(lines.slice(0, 3)).to.deep.equal(['bastion', ...others].map((h) => `reach-${h}`))
+      const routes = lines.slice(lines.indexOf('routes:') + 1)
+      expect(routes[0]).to.match(new RegExp(`^10\\.231\\.250\\.0/24 dev host0 proto kernel scope link src ${node.address.replace(/\./g, '\\.')}`))
+      expect(routes.slice(1)).to.deep.equal(['RTNETLINK answers: Network is unreachable', 'rc=2'])
+    }
+  })
+
+  it('leaves the bastion without forwarding or NAT for the bridge', async () => {
+    const { stdout: nat } = await execFileP('iptables-save', ['-t', 'nat']).catch(() => ({ stdout: '' }))
+    const { stdout: nft } = await execFileP('nft', ['list', 'ruleset']).catch(() => ({ stdout: '' }))
+    expect(`${nat}\n${nft}`).not.to.match(/ks-kse2e|10\.231\.250\./)
+    expect(readFileSync('/proc/sys/net/ipv4/conf/ks-kse2e/forwarding', 'utf8').trim()).to.equal(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim())
+  })
+
+  it('has a deploy user whose sudo wants the right password', async () => {
+    const node = up.state.nodes[1]
+    const good = await ssh(up, node.address, 'sudo -S -p "" id -u', { user: 'deploy', input: `${up.state.deployPassword}\n` })
+    expect(good.stdout.trim(), good.stderr).to.equal('0')
+    const bad = await ssh(up, node.address, 'sudo -S -p "" id -u', { user: 'deploy', input: 'wrong\n' })
+    expect(bad.code).to.not.equal(0)
+    expect(bad.stderr).to.match(/incorrect password|try again/)
+  })
+
+  it('lets a container runtime overlay-mount under /var/lib/containerd (a plain directory, not the node overlay)', async () => {
+    const r = await ssh(up, up.state.nodes[0].address, [
+      'set -e', 'd=/var/lib/containerd/t', 'mkdir -p $d/l $d/u $d/w $d/m', 'echo hi > $d/l/f',
+      'mount -t overlay overlay -o lowerdir=$d/l,upperdir=$d/u,workdir=$d/w $d/m', 'cat $d/m/f', 'umount $d/m', 'rm -rf $d',
+    ].join('; '))
+    expect(r.stdout.trim(), r.stderr).to.equal('hi')
+  })
+
+  it('lets modprobe find the modules the kernel has built in', async function () {
+    if (!builtinModulesForNodes()) this.skip()
+    const r = await ssh(up, up.state.nodes[0].address, 'modprobe br_netfilter && modprobe overlay && echo ok')
+    expect(r.stdout.trim(), r.stderr).to.equal('ok')
+  })
+
+  it('is idempotent: a second up boots nothing and keeps the same node processes', async () => {
+    const again = await sandboxUp({ name: NAME, nodes: 3, subnet: SUBNET, stateDir })
+    expect(again.booted).to.deep.equal([])
+    expect(again.state.nodes.map((n) => n.pid)).to.deep.equal(up.state.nodes.map((n) => n.pid))
+    expect(again.nodes.every((n) => n.status === 'running')).to.equal(true)
+  })
+
+  it('is listed, and sandboxSsh runs commands on a node', async () => {
+    const listed = sandboxList().find((s) => s.name === NAME)
+    expect(listed?.nodes.map((n) => [n.name, n.running])).to.deep.equal([['node1', true], ['node2', true], ['node3', true]])
+    const r = await sandboxSsh({ name: NAME, node: 'node3', command: 'cat /etc/hostname', stdio: 'pipe' })
+    expect(r).to.include({ code: 0, stdout: 'node3\n' })
+  })
+
+  it('goes down leaving no mounts, links, processes, cgroups or state behind', async () => {
+    const { stdout } = await execFileP('ip', ['-j', 'link', 'show', 'master', 'ks-kse2e'])
+    const veths = (JSON.parse(stdout) as Array<{ ifname: string }>).map((l) => l.ifname)
+    expect(veths).to.have.length(3)
+    const pids = up.state.nodes.map((n) => n.pid as number)
+    const cgroups = up.state.nodes.flatMap((n) => n.cgroups ?? [])
+    expect(cgroups.length).to.be.at.least(3)
+
+    const result = await sandboxDown({ name: NAME })
+    downDone = true
+    expect(result).to.deep.equal({ removed: true, stoppedNodes: ['node1', 'node2', 'node3'] })
+    expect(mountsUnder(stateDir)).to.deep.equal([])
+    const links = await hostLinks()
+    expect(links.filter((l) => l === 'ks-kse2e' || veths.includes(l))).to.deep.equal([])
+    expect(processesUsing(stateDir)).to.deep.equal([])
+    for (const pid of pids) expect(existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8') !== '', `pid ${pid}`).to.equal(false)
+    for (const c of cgroups) expect(existsSync(c), c).to.equal(false)
+    expect(existsSync(stateDir), 'state directory').to.equal(false)
+    expect(findStateDir(NAME)).to.equal(undefined)
+    expect(await sandboxDown({ name: NAME })).to.deep.equal({ removed: false, stoppedNodes: [] })
+  })
+})
