@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { run, runAny } from './host-command.js'
 import { SandboxError } from './sandbox-error.js'
+import { contains } from './subnet.js'
+import type { Subnet } from './subnet.js'
 
 export function linkExists(name: string): boolean {
   return existsSync(`/sys/class/net/${name}`)
@@ -15,6 +17,19 @@ export async function ensureBridge(bridge: string, bastion: string, prefix: numb
   const has = (addrs[0]?.addr_info ?? []).some((a) => a.family === 'inet' && a.local === bastion && a.prefixlen === prefix)
   if (!has) await run('ip', ['addr', 'add', `${bastion}/${prefix}`, 'dev', bridge])
   await run('ip', ['link', 'set', bridge, 'up'])
+}
+
+/** Another interface with an address in the subnet would take the nodes' traffic (or give them a way out). */
+export async function assertSubnetFree(bridge: string, subnet: Subnet): Promise<void> {
+  const links = JSON.parse(await run('ip', ['-j', '-4', 'addr', 'show'])) as Array<{ ifname: string; addr_info?: Array<{ local: string }> }>
+  for (const link of links) {
+    if (link.ifname === bridge) continue
+    const clash = (link.addr_info ?? []).find((a) => contains(subnet, a.local))
+    if (clash) {
+      throw new SandboxError(`subnet ${subnet.cidr} is already used by ${link.ifname} (${clash.local})`, undefined,
+        'choose another --subnet for this sandbox')
+    }
+  }
 }
 
 /** Interfaces enslaved to the bridge: the host ends of the nodes' veth pairs. */

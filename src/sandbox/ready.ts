@@ -39,7 +39,7 @@ export async function waitForNode(node: string, target: SshTarget, watch: { pid:
     if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(r.stderr)) {
       throw new ConnectError('host key does not match the one the sandbox generated', { host: node }, false, `the node at ${target.address} is not this sandbox's: check for another machine on the subnet`)
     }
-    lastError = r.code === 255 ? r.stderr.trim() : `systemd says "${status}"`
+    lastError = r.code === 255 ? r.stderr.trim() : r.code === null ? 'sshd answers but systemd is still booting' : `systemd says "${status}"`
     if (r.code !== 255 && status !== '') {
       throw new SandboxError(`node did not boot: systemd says "${status}"`, { host: node }, `see ${watch.consoleLog}`)
     }

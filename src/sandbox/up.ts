@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../engine/errors.js'
 import { ensureRootfs } from './rootfs.js'
-import { assertNoNat, ensureBridge, ipForwarding } from './bridge.js'
+import { assertNoNat, assertSubnetFree, ensureBridge, ipForwarding } from './bridge.js'
 import { DEFAULT_NAME, DEFAULT_NODES, DEFAULT_SUBNET, DEPLOY_USER } from './defaults.js'
 import { renderGroupVarsAll, renderHostsYaml, renderKnownHosts } from './inventory.js'
 import { ensureKeyPair } from './keys.js'
@@ -100,6 +100,7 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
       throw new UsageError(`sandbox "${name}" runs on ${previous.subnet}, not ${subnet.cidr}`, undefined,
         `run \`kubeseed sandbox down --name ${name}\` first to change its subnet`)
     }
+    await assertSubnetFree(bridgeName(name), subnet)
     const rootfs = await ensureRootfs(log)
     const names = Array.from({ length: count }, (_, i) => nodeName(i))
     const topology = planTopology(names, opts.controlPlanes, opts.etcd)
@@ -126,7 +127,9 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
     if (previous && previous.rootfs !== rootfs && running.length > 0) {
       throw new UsageError(`sandbox "${name}" runs on an older root filesystem`, undefined, `run \`kubeseed sandbox down --name ${name}\` and up again`)
     }
-    for (const extra of previous?.nodes.filter((p) => !names.includes(p.name)) ?? []) {
+    // Upper layers made on another root filesystem do not fit the new one: those nodes start afresh.
+    const stale = previous && previous.rootfs !== rootfs ? previous.nodes : previous?.nodes.filter((p) => !names.includes(p.name)) ?? []
+    for (const extra of stale) {
       log(`removing ${extra.name}`)
       await removeNode(stateDir, extra)
     }

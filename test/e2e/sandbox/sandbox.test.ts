@@ -157,6 +157,13 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
     expect(again.nodes.every((n) => n.status === 'running')).to.equal(true)
   })
 
+  it('refuses a second sandbox on a subnet already in use, creating nothing', async () => {
+    const refused = await sandboxUp({ name: 'kse2eclash', nodes: 1, subnet: SUBNET }).then(() => undefined, (e: Error) => e)
+    expect(refused?.message).to.match(/subnet 10\.231\.250\.0\/24 is already used by ks-kse2e/)
+    expect(findStateDir('kse2eclash')).to.equal(undefined)
+    expect(await hostLinks()).not.to.include('ks-kse2eclash')
+  })
+
   it('is listed, and sandboxSsh runs commands on a node', async () => {
     const listed = sandboxList().find((s) => s.name === NAME)
     expect(listed?.nodes.map((n) => [n.name, n.running])).to.deep.equal([['node1', true], ['node2', true], ['node3', true]])
