@@ -5,7 +5,7 @@ import ssh2 from 'ssh2'
 import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2'
 import type { Duplex } from 'node:stream'
 import pLimit from 'p-limit'
-import { ConnectError } from '../errors.js'
+import { ConnectError, formatWhere, type KubeseedError } from '../errors.js'
 import { becomeCommand } from './become.js'
 import { authHandler, authPlan } from './ssh-auth.js'
 import { KnownHosts, defaultKnownHostsFile } from './known-hosts.js'
@@ -41,6 +41,18 @@ export interface SshOptions {
 class NotStarted extends Error {}
 
 const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED'])
+
+/** Failures whose own connect already went through its retries (a jump host's): not retried again. */
+const retriedAlready = new WeakSet<Error>()
+
+/** An error's own statement, without its where-prefix and hint: for wrapping it in a wider one. */
+function bare(err: KubeseedError): string {
+  let m = err.message
+  const at = formatWhere(err.where)
+  if (at && m.startsWith(`${at}: `)) m = m.slice(at.length + 2)
+  if (err.hint && m.endsWith(` (${err.hint})`)) m = m.slice(0, -(err.hint.length + 3))
+  return m
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
@@ -123,14 +135,18 @@ export class SshConnection implements Connection {
     for (let attempt = 0; ; attempt++) {
       try {
         const client = await this.connectOnce()
+        if (this.closed) {
+          client.end()
+          throw new ConnectError('connection closed while it was being opened', { host: this.host }, false)
+        }
         this.client = client
         this.opened++
         return client
       } catch (e) {
         const err = e instanceof ConnectError ? e : this.classify(e as Error)
-        if (!err.retryable || attempt >= retries || this.closed) {
-          if (err.retryable && attempt > 0) {
-            throw new ConnectError(`${err.message.replace(/^host [^:]+: /, '')} (after ${attempt + 1} attempts)`, { host: this.host }, true, err.hint)
+        if (!err.retryable || attempt >= retries || this.closed || retriedAlready.has(err)) {
+          if (err.retryable && attempt > 0 && !retriedAlready.has(err)) {
+            throw new ConnectError(`${bare(err)} (after ${attempt + 1} attempts)`, { host: this.host }, true, err.hint)
           }
           throw err
         }
@@ -148,9 +164,10 @@ export class SshConnection implements Connection {
     try {
       via = this.opts.jumpConnection ? await this.opts.jumpConnection(jump) : await this.privateJump(jump)
     } catch (e) {
-      const inner = e as ConnectError
-      throw new ConnectError(`cannot reach jump host ${jump.name}: ${inner.message}`, { host: this.host },
-        e instanceof ConnectError ? inner.retryable : true, inner.hint)
+      if (!(e instanceof ConnectError)) throw e
+      const err = new ConnectError(`cannot reach jump host ${jump.name}: ${bare(e)}`, { host: this.host }, e.retryable, e.hint)
+      retriedAlready.add(err)
+      throw err
     }
     return via.forwardOut(this.address.address, this.address.port)
   }
