@@ -2,7 +2,7 @@
 
 import { spawn } from 'node:child_process'
 import type { Connection, ExecRequest, ExecResult } from './types.js'
-import { becomeCommand } from './become.js'
+import { becomeInvocation } from './become.js'
 
 export class LocalConnection implements Connection {
   readonly host: string
@@ -19,9 +19,8 @@ export class LocalConnection implements Connection {
   exec(req: ExecRequest): Promise<ExecResult> {
     this.trips++
     const isRoot = process.getuid?.() === 0
-    const argv = req.become && !(isRoot && req.become.user === 'root')
-      ? ['/bin/sh', '-c', becomeCommand(req.become)]
-      : ['/bin/sh', '-s']
+    const inv = req.become && !(isRoot && req.become.user === 'root') ? becomeInvocation(req.become) : becomeInvocation(null)
+    const argv = ['/bin/sh', '-c', inv.command]
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
       const out: Buffer[] = []
@@ -36,7 +35,7 @@ export class LocalConnection implements Connection {
         resolve({ code, signal: signal ?? undefined, stdout: Buffer.concat(out), stderr: Buffer.concat(err) })
       })
       child.stdin.on('error', () => {})
-      if (req.become?.password) child.stdin.write(`${req.become.password}\n`)
+      if (inv.preamble) child.stdin.write(inv.preamble)
       child.stdin.end(req.script)
     })
   }

@@ -6,7 +6,7 @@ import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2'
 import type { Duplex } from 'node:stream'
 import pLimit from 'p-limit'
 import { ConnectError, formatWhere, type KubeseedError } from '../errors.js'
-import { becomeCommand } from './become.js'
+import { becomeInvocation } from './become.js'
 import { authHandler, authPlan } from './ssh-auth.js'
 import { KnownHosts, defaultKnownHostsFile } from './known-hosts.js'
 import type { Become, Connection, ExecRequest, ExecResult, HostAddress } from './types.js'
@@ -313,7 +313,7 @@ export class SshConnection implements Connection {
   /** Resolves when the channel closes; `early` answers the caller as soon as a timeout kills the script. */
   private run(client: ClientType, req: ExecRequest, early: (r: ExecResult) => void): Promise<ExecResult> {
     const become = this.effectiveBecome(req.become)
-    const command = becomeCommand(become)
+    const { command, preamble } = becomeInvocation(become)
     return new Promise((resolve, reject) => {
       const start = (err: Error | undefined, stream: ClientChannel) => {
         if (err) { reject(new NotStarted(err.message)); return }
@@ -346,7 +346,7 @@ export class SshConnection implements Connection {
           }
           resolve({ code: exit?.code ?? null, signal: exit?.signal, stdout, stderr })
         })
-        if (become?.password !== undefined) stream.write(`${become.password}\n`)
+        if (preamble) stream.write(preamble)
         stream.end(req.script)
       }
       try {

@@ -83,6 +83,16 @@ describe('ssh transport against real sshd (light hosts)', function () {
       expect(denied.stderr.toString()).to.include('a password is required')
     })
 
+    it('never runs the sudo password as a command when sudo does not ask for it (NOPASSWD)', async () => {
+      const nopass = await connect('ssh2', 'nopass')
+      const r = await nopass.exec({ script: 'id -u; cat', become: { method: 'sudo', user: 'root', password: 'p$(touch /tmp/ks-pw-ran)w' } })
+      expect(r.code, r.stderr.toString()).to.equal(0)
+      expect(r.stdout.toString()).to.equal('0\n')
+      expect(r.stderr.toString()).to.not.include('p$(touch')
+      const probe = await nopass.exec({ script: 'test -e /tmp/ks-pw-ran && echo ran || echo clean' })
+      expect(probe.stdout.toString()).to.equal('clean\n')
+    })
+
     it('becomes another non-root user', async () => {
       const conn = await connect('ssh2', 'deploy')
       const r = await conn.exec({ script: 'id -un', become: { method: 'sudo', user: 'nopass', password: DEPLOY_PASSWORD } })
