@@ -40,6 +40,22 @@ export function nodeCgroupDirs(machine: string): string[] {
   return dirs
 }
 
+/** Nodes of a sandbox that still have cgroups here, found by name: what is left of a sandbox whose state is gone. */
+export function nodesWithCgroups(sandbox: string): string[] {
+  const pattern = new RegExp(`^kubeseed-${sandbox.replace(/[^a-z0-9-]/g, '')}-(node\\d+)$`)
+  const found = new Set<string>()
+  for (const h of hierarchies()) {
+    const own = ownPath(h.key)
+    if (own === undefined) continue
+    const parent = join(h.mount, own)
+    for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
+      const m = pattern.exec(entry)
+      if (m) found.add(m[1])
+    }
+  }
+  return [...found]
+}
+
 /** Removes a cgroup and the ones below it, deepest first; a cgroup that still has processes stays (rmdir fails). */
 export function removeCgroupTree(dir: string): void {
   if (!existsSync(dir)) return
@@ -47,4 +63,17 @@ export function removeCgroupTree(dir: string): void {
     if (entry.isDirectory()) removeCgroupTree(join(dir, entry.name))
   }
   try { rmdirSync(dir) } catch { /* busy: processes left */ }
+}
+
+/** Every process in a cgroup and the ones below it: a node's processes, even once its nspawn is gone. */
+export function cgroupProcesses(dir: string): number[] {
+  if (!existsSync(dir)) return []
+  const pids: number[] = []
+  try {
+    pids.push(...readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number))
+  } catch { /* removed meanwhile */ }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) pids.push(...cgroupProcesses(join(dir, entry.name)))
+  }
+  return [...new Set(pids)]
 }

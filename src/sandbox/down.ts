@@ -5,12 +5,13 @@
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { deleteBridge } from './bridge.js'
-import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
+import { nodeCgroupDirs, nodesWithCgroups, removeCgroupTree } from './cgroups.js'
 import { DEFAULT_NAME } from './defaults.js'
 import { withLock } from './lock.js'
 import { mountsUnder, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName } from './names.js'
-import { isSameProcess, nspawnProcessesFor, stopProcessTree } from './process-tree.js'
+import { removeNspawnLeftovers } from './nspawn.js'
+import { stopNode } from './node-stop.js'
 import { SandboxError } from './sandbox-error.js'
 import { findStateDir, nodePaths, readState, registryEntry, statePaths, unregister } from './state.js'
 
@@ -40,25 +41,25 @@ export async function sandboxDown(opts: SandboxDownOptions = {}): Promise<Sandbo
   return withLock(`${registryEntry(name)}.lock`, async () => {
     let state
     try { state = readState(stateDir) } catch { state = undefined }
-    const existed = state !== undefined || existsSync(stateDir) || existsSync(`/sys/class/net/${bridge}`)
-    const names = new Set([...(state?.nodes.map((n) => n.name) ?? []), ...nodeDirs(stateDir)])
+    const names = new Set([...(state?.nodes.map((n) => n.name) ?? []), ...nodeDirs(stateDir), ...nodesWithCgroups(name)])
 
+    const existed = state !== undefined || existsSync(stateDir) || existsSync(`/sys/class/net/${bridge}`) || names.size > 0
     const stopped: string[] = []
+    const cgroupsOf = (node: string) => [...new Set([
+      ...(state?.nodes.find((n) => n.name === node)?.cgroups ?? []), ...nodeCgroupDirs(machineName(name, node)),
+    ])]
     await Promise.all([...names].map(async (node) => {
-      const pids = new Set(nspawnProcessesFor(nodePaths(stateDir, node).root))
       const recorded = state?.nodes.find((n) => n.name === node)
-      if (recorded?.pid && isSameProcess(recorded.pid, recorded.startTime)) pids.add(recorded.pid)
-      if (pids.size === 0) return
-      log(`stopping ${node}`)
-      await Promise.all([...pids].map((pid) => stopProcessTree(pid)))
-      stopped.push(node)
+      const root = nodePaths(stateDir, node).root
+      if (await stopNode({ root, cgroups: cgroupsOf(node), pid: recorded?.pid, startTime: recorded?.startTime })) {
+        log(`stopped ${node}`)
+        stopped.push(node)
+      }
+      removeNspawnLeftovers(root, machineName(name, node))
     }))
     await unmountAllUnder(stateDir)
     await deleteBridge(bridge)
-    for (const node of names) {
-      const recorded = state?.nodes.find((n) => n.name === node)?.cgroups ?? []
-      for (const dir of new Set([...recorded, ...nodeCgroupDirs(machineName(name, node))])) removeCgroupTree(dir)
-    }
+    for (const node of names) for (const dir of cgroupsOf(node)) removeCgroupTree(dir)
 
     if (mountsUnder(stateDir).length > 0) {
       throw new SandboxError(`mounts are left under ${stateDir}`, undefined, 'unmount them by hand before deleting the state')

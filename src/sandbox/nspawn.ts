@@ -2,7 +2,7 @@
 // namespace joined to the sandbox bridge by a veth pair.
 
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { quote, shellJoin } from '../engine/quote.js'
 import { SandboxError } from './sandbox-error.js'
@@ -71,4 +71,18 @@ export function startNspawn(node: NspawnNode, cgroupDirs: string[], consoleLog: 
   } finally {
     closeSync(log)
   }
+}
+
+/**
+ * Files systemd-nspawn keeps under /run while a node runs (an image lock named after the root's device
+ * and inode, a mount-propagation directory). It removes them on a clean exit; after a hard kill they stay.
+ * Call while the node's root is still mounted, with the node stopped.
+ */
+export function removeNspawnLeftovers(root: string, machine: string): void {
+  const paths = [`/run/systemd/nspawn/propagate/${machine}`]
+  try {
+    const st = statSync(root)
+    paths.push(`/run/systemd/nspawn/locks/inode-${st.dev}:${st.ino}`)
+  } catch { /* root already gone */ }
+  for (const p of paths) rmSync(p, { recursive: true, force: true })
 }

@@ -101,3 +101,9 @@ export async function stopProcessTree(pid: number, graceMs = 20_000): Promise<vo
   signal([pid], 'SIGKILL')
   await waitGone(tree, 10_000)
 }
+
+/** SIGKILL, then wait until the processes are gone. */
+export async function killProcesses(pids: number[]): Promise<void> {
+  signal(pids, 'SIGKILL')
+  await waitGone(pids, 10_000)
+}

@@ -17,8 +17,9 @@ import { mountOverlay, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
 import { renderEtcHosts } from './node-config.js'
 import { nodeHostKey, prepareNodeRoot } from './node-files.js'
-import { hostReadOnlyPaths, RUNTIME_DIRS, startNspawn } from './nspawn.js'
-import { isSameProcess, nspawnProcessesFor, processStartTime, stopProcessTree } from './process-tree.js'
+import { hostReadOnlyPaths, removeNspawnLeftovers, RUNTIME_DIRS, startNspawn } from './nspawn.js'
+import { stopNode } from './node-stop.js'
+import { isSameProcess, nspawnProcessesFor, processStartTime } from './process-tree.js'
 import { waitForNode } from './ready.js'
 import type { NodeReadiness } from './ready.js'
 import { SandboxError } from './sandbox-error.js'
@@ -68,9 +69,8 @@ function nodeRunning(stateDir: string, node: NodeState): boolean {
 /** Stops a node and deletes everything it had. */
 export async function removeNode(stateDir: string, node: NodeState): Promise<void> {
   const paths = nodePaths(stateDir, node.name)
-  const pids = new Set(nspawnProcessesFor(paths.root))
-  if (isSameProcess(node.pid, node.startTime) && node.pid) pids.add(node.pid)
-  await Promise.all([...pids].map((pid) => stopProcessTree(pid)))
+  await stopNode({ root: paths.root, cgroups: node.cgroups ?? [], pid: node.pid, startTime: node.startTime })
+  removeNspawnLeftovers(paths.root, node.machine)
   await unmountAllUnder(paths.dir)
   for (const dir of node.cgroups ?? []) removeCgroupTree(dir)
   rmSync(paths.dir, { recursive: true, force: true })

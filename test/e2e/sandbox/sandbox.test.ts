@@ -43,6 +43,20 @@ function processesUsing(dir: string): number[] {
   }).map(Number)
 }
 
+/** Running and not a zombie (a zombie has ended; its parent has just not collected it yet). */
+function running(pid: number): boolean {
+  try { return !/^\S+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) } catch { return false }
+}
+
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid
+    } catch { return false }
+  }).map(Number)
+}
+
 describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () {
   this.timeout(120_000)
   let stateDir: string
@@ -171,13 +185,21 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
     expect(r).to.include({ code: 0, stdout: 'node3\n' })
   })
 
-  it('goes down leaving no mounts, links, processes, cgroups or state behind', async () => {
+  it('goes down leaving no mounts, links, processes, cgroups or state behind, even with a node whose nspawn was killed', async () => {
     const { stdout } = await execFileP('ip', ['-j', 'link', 'show', 'master', 'ks-kse2e'])
     const veths = (JSON.parse(stdout) as Array<{ ifname: string }>).map((l) => l.ifname)
     expect(veths).to.have.length(3)
     const pids = up.state.nodes.map((n) => n.pid as number)
     const cgroups = up.state.nodes.flatMap((n) => n.cgroups ?? [])
     expect(cgroups.length).to.be.at.least(3)
+
+    // Killing nspawn hard orphans the node's systemd; down must still find and end it.
+    const hardKilled = up.state.nodes[1].pid as number
+    const orphan = childrenOf(hardKilled)
+    expect(orphan).to.have.length(1)
+    process.kill(hardKilled, 'SIGKILL')
+    while (running(hardKilled)) await new Promise((r) => setTimeout(r, 50))
+    expect(running(orphan[0]), 'orphaned node init').to.equal(true)
 
     const result = await sandboxDown({ name: NAME })
     downDone = true
@@ -186,7 +208,8 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
     const links = await hostLinks()
     expect(links.filter((l) => l === 'ks-kse2e' || veths.includes(l))).to.deep.equal([])
     expect(processesUsing(stateDir)).to.deep.equal([])
-    for (const pid of pids) expect(existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8') !== '', `pid ${pid}`).to.equal(false)
+    for (const pid of [...pids, ...orphan]) expect(running(pid), `pid ${pid}`).to.equal(false)
+    expect(readdirSync('/run/systemd/nspawn/propagate').filter((m) => m.startsWith(`${NAME}-`))).to.deep.equal([])
     for (const c of cgroups) expect(existsSync(c), c).to.equal(false)
     expect(existsSync(stateDir), 'state directory').to.equal(false)
     expect(findStateDir(NAME)).to.equal(undefined)
