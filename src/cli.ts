@@ -13,6 +13,9 @@ import { parseExtraVars } from './engine/run/extra-vars.js'
 import { runPlaybook } from './engine/run/session.js'
 import { inventoryCommand } from './commands/inventory.js'
 import { factsCommand } from './commands/facts.js'
+import { offlineCommands } from './commands/offline.js'
+import { sandboxCommands } from './commands/sandbox.js'
+import { demoCommand } from './commands/demo.js'
 import { askSecret } from './commands/ask.js'
 import * as registry from './tasks/index.js'
 
@@ -115,6 +118,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   cli = inventoryCommand(cli, setCode)
   cli = factsCommand(cli, setCode)
+  cli = offlineCommands(cli, setCode)
+  cli = sandboxCommands(cli, setCode)
+  cli = demoCommand(cli, setCode)
   await cli
     .demandCommand(1, 'name a command (see --help)')
     .strict()

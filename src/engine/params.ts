@@ -246,6 +246,14 @@ function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: u
 }
 
 /**
+ * A module value given as text together with an `args:` mapping (`command: ls` + `args: {chdir: /x}`):
+ * one raw dict, the mapping winning.
+ */
+export function combineArgs<P>(type: TaskType<P>, text: string, extra: Record<string, unknown>, where: Where): Record<string, unknown> {
+  return { ...fromString(type, text, where), ...extra }
+}
+
+/**
  * Validate and normalise a module's arguments. `raw` is the module value from YAML: a dict, a scalar for
  * free-form types, or Ansible `key=value` text. Returns params with aliases resolved and defaults filled.
  */

@@ -13,6 +13,8 @@ export interface ModuleInfo {
   name: string
   /** Load-time check of the module's arguments (templated values are not type-checked yet). */
   check(args: unknown, where: Where): void
+  /** Free-form text plus an `args:` mapping as one mapping. */
+  combine(text: string, extra: Record<string, unknown>, where: Where): Record<string, unknown>
 }
 
 export interface LoadOptions {
@@ -343,7 +345,9 @@ export class PlaybookLoader {
     let args = t[key]
     if (t.args !== undefined) {
       if (!isDict(t.args)) throw new PlaybookError(`'args' must be a mapping`, taskWhere)
-      args = isDict(args) ? { ...t.args, ...args } : args === null || args === undefined ? t.args : args
+      if (isDict(args)) args = { ...t.args, ...args }
+      else if (args === null || args === undefined) args = t.args
+      else if (typeof args === 'string') args = mod.combine(args, t.args, taskWhere)
     }
     mod.check(args, { file, line: keyLineOf(t, key) ?? where.line, task: taskWhere.task })
     let loop: unknown = t.loop

@@ -9,7 +9,7 @@ import { factVars, parseFacts } from '../facts/parse.js'
 import type { Inventory } from '../inventory/model.js'
 import type { ScopeLayer } from '../vars/layer.js'
 import type { BlockDef, Item, PlayDef, Playbook, TaskDef } from '../playbook/model.js'
-import type { EventSink, HostRecap, Status } from '../report/events.js'
+import type { EventSink, HostRecap, RunEvent, Status } from '../report/events.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
 import type { Step, StepOutput } from '../step/types.js'
 import type { Facts, LocalResult, PlanContext, TaskType } from '../task.js'
@@ -87,6 +87,7 @@ export class Runner {
   private readonly warned = new Set<string>()
   private started = Date.now()
   private playbookDir = process.cwd()
+  private buffer?: Map<number, RunEvent[]>
 
   constructor(private readonly o: RunOptions) {
     this.limitHosts = o.limit ? new Set(o.selectHosts(o.limit)) : undefined
@@ -302,7 +303,7 @@ export class Runner {
     s.unreachable = true
     s.recap.unreachable = true
     s.failure = err instanceof Error ? err.message : String(err)
-    this.o.sink.emit({ type: 'result', task: 'connect', taskId: 0, host, status: 'unreachable', msg: s.failure })
+    this.tell({ type: 'result', task: 'connect', taskId: 0, host, status: 'unreachable', msg: s.failure }, -1)
   }
 
   private async gatherFacts(hosts: string[], play: PlayDef): Promise<void> {
@@ -378,22 +379,45 @@ export class Runner {
     }
   }
 
-  private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx): Promise<void> {
+  private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx, handler = false): Promise<void> {
     for (const seg of segmentTasks(tasks, this.rules())) {
       if (ctx.aborted) return
       const live = hosts.filter((h) => { const s = this.state(h); return !s.failed && !s.unreachable && !s.ended })
       if (!live.length) return
-      if (hosts.length > 1 || ctx.play.strategy === 'linear') {
-        for (const t of seg) this.o.sink.emit({ type: 'task', name: t.name, task: t.id, file: t.where.file, line: t.where.line, hosts: live })
-      }
-      if (seg.length === 1 && seg[0].module === 'meta') { await this.runMeta(seg[0], live, ctx); continue }
-      if (seg[0].runOnce) {
-        await this.runOnce(seg[0], live, ctx)
-      } else {
-        await Promise.all(live.map((h) => this.limiter(() => this.runSegment(seg, h, ctx))))
+      // Under linear, a segment's results are told task by task once every host is done with it, so output
+      // reads as Ansible's does although each host ran the whole segment in one round trip.
+      const grouped = ctx.play.strategy === 'linear'
+      if (grouped) this.buffer = new Map(seg.map((t) => [t.id, [] as RunEvent[]]))
+      try {
+        if (seg.length === 1 && seg[0].module === 'meta') await this.runMeta(seg[0], live, ctx)
+        else if (seg[0].runOnce) await this.runOnce(seg[0], live, ctx)
+        else await Promise.all(live.map((h) => this.limiter(() => this.runSegment(seg, h, ctx))))
+      } finally {
+        if (grouped) {
+          const buffered = this.buffer!
+          this.buffer = undefined
+          for (const e of buffered.get(-1) ?? []) this.o.sink.emit(e)
+          for (const t of seg) {
+            const events = buffered.get(t.id) ?? []
+            if (!handler) this.o.sink.emit({ type: 'task', name: t.name, task: t.id, file: t.where.file, line: t.where.line, hosts: live })
+            for (const e of events) this.o.sink.emit(e)
+          }
+        }
       }
       this.checkFailLimits(ctx)
     }
+  }
+
+  /** Sends an event now, or holds it until its task's turn in the grouped output. */
+  private tell(e: RunEvent, taskId: number): void {
+    const b = this.buffer
+    if (b) {
+      const list = b.get(b.has(taskId) ? taskId : -1) ?? []
+      if (!b.has(taskId) && !b.has(-1)) b.set(-1, list)
+      list.push(e)
+      return
+    }
+    this.o.sink.emit(e)
   }
 
   private checkFailLimits(ctx: PlayCtx): void {
@@ -509,7 +533,7 @@ export class Runner {
         const batch = buildBatch(pending.map((x) => x.step), { check: this.o.check, diff: this.o.diff })
         const t0 = Date.now()
         const r = await conn.exec({ script: batch.script, become })
-        this.o.sink.emit({ type: 'batch', host: execHost, steps: pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 })
+        this.tell({ type: 'batch', host: execHost, steps: pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
         outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
         if (r.code !== 0 && outs.every((o) => o.rc === null)) {
           const err = r.stderr.toString()
@@ -674,7 +698,7 @@ export class Runner {
     else if (res.status === 'skipped') r.skipped++
     else if (res.status === 'ok') r.ok++
     const hidden = t.noLog
-    this.o.sink.emit({
+    this.tell({
       type: 'result', task: t.name, taskId: t.id, host, status: res.status, item: hidden && item ? '(hidden)' : item,
       msg: hidden ? HIDDEN : res.msg,
       changes: hidden ? undefined : res.changes,
@@ -685,12 +709,12 @@ export class Runner {
       ignored: res.ignored,
       delegatedTo,
       urls: typeof res.data.url === 'string' ? [res.data.url] : undefined,
-    })
+    }, t.id)
   }
 
   private failHost(host: string, task: string, taskId: number, msg: string, recorded = false): void {
     const s = this.state(host)
-    if (!recorded) this.o.sink.emit({ type: 'result', task, taskId, host, status: 'failed', msg })
+    if (!recorded) this.tell({ type: 'result', task, taskId, host, status: 'failed', msg }, taskId)
     if (!s.failed) s.recap.failed++
     s.failed = true
     s.failure = `task "${task}": ${msg}`
@@ -720,7 +744,7 @@ export class Runner {
         const live = hosts.filter((h) => !this.state(h).failed && !this.state(h).unreachable)
         if (!live.length) continue
         this.o.sink.emit({ type: 'handler', name: hd.name, hosts: live })
-        await this.runTasks([hd], live, ctx)
+        await this.runTasks([hd], live, ctx, true)
       }
     }
   }

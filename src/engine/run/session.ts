@@ -10,7 +10,7 @@ import { checkInventory } from '../inventory/checks.js'
 import { loadInventory } from '../inventory/load.js'
 import type { Inventory, VarLayer } from '../inventory/model.js'
 import { selectHosts } from '../inventory/pattern.js'
-import { parseParams } from '../params.js'
+import { combineArgs, parseParams } from '../params.js'
 import { PACKAGE_ROOT, ROLES_DIR, TEMPLATES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
 import type { Playbook } from '../playbook/model.js'
@@ -19,6 +19,7 @@ import type { Facts, TaskType } from '../task.js'
 import { renderTemplate } from '../template/render.js'
 import { LocalConnection } from '../transport/local.js'
 import { ConnectionPool, addressFromVars } from '../transport/pool.js'
+import { knownHostsFromSshArgs } from '../transport/address-from-vars.js'
 import type { Connection } from '../transport/types.js'
 import { deriveKubesprayVars } from '../vars/kubespray-derived.js'
 import { VarScope } from '../vars/scope.js'
@@ -108,6 +109,19 @@ export function localKnownHosts(inventories: string[]): string[] {
     .filter((f) => existsSync(f))
 }
 
+/** known_hosts files the inventory names in ansible_ssh_common_args (-o UserKnownHostsFile=...). */
+function inventoryKnownHosts(inv: Inventory): string[] {
+  const files = new Set<string>()
+  for (const h of inv.hosts.keys()) {
+    const vars = inv.hostVars(h)
+    for (const k of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+      const v = vars[k]
+      if (typeof v === 'string' && !v.includes('{{')) for (const f of knownHostsFromSshArgs(v, h)) files.add(f)
+    }
+  }
+  return [...files]
+}
+
 export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) => void): Promise<number> {
   const warn = (message: string) => o.sink.emit({ type: 'warning', message })
   const inv = prepareInventory(o.inventories, warn)
@@ -115,7 +129,11 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   const moduleInfo = (name: string) => {
     const t = o.registry.taskType(name)
     if (!t) return undefined
-    return { name: t.name, check: (args: unknown, where: Where) => { parseParams(t, args, where, { templated: false }) } }
+    return {
+      name: t.name,
+      check: (args: unknown, where: Where) => { parseParams(t, args, where, { templated: false }) },
+      combine: (text: string, extra: Record<string, unknown>, where: Where) => combineArgs(t, text, extra, where),
+    }
   }
   let playbook: Playbook
   if (typeof o.playbook === 'string') {
@@ -130,7 +148,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
 
   const pool = new ConnectionPool({
     acceptNewHostKeys: o.acceptNewHostKeys,
-    knownHostsFiles: [...o.knownHostsFiles, ...localKnownHosts(o.inventories)],
+    knownHostsFiles: [...new Set([...o.knownHostsFiles, ...localKnownHosts(o.inventories), ...inventoryKnownHosts(inv)])],
   })
   const connect = async (host: string, vars: (n: string) => unknown): Promise<Connection> => {
     const names = ['ansible_host', 'ansible_port', 'ansible_user', 'ansible_ssh_private_key_file', 'ansible_password',

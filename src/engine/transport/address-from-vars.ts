@@ -127,15 +127,32 @@ function splitOption(opt: string): [string, string] {
   return m ? [m[1]!.toLowerCase(), m[2]!.trim()] : [opt.toLowerCase(), '']
 }
 
-/** The jump host named in ssh arguments, if any: -J, -o ProxyJump=..., -o ProxyCommand=... */
-export function jumpFromSshArgs(args: string, host: string, nodeKey?: string): HostAddress | undefined {
-  let argv: string[]
+function sshArgv(args: string, host: string): string[] {
   try {
-    argv = shlexSplit(args)
+    return shlexSplit(args)
   } catch (e) {
     if (e instanceof ShlexError) throw new InventoryError(`cannot read ssh arguments ${JSON.stringify(args)}: ${e.message}`, { host })
     throw e
   }
+}
+
+/** known_hosts files named in ssh arguments (-o UserKnownHostsFile=A [B]): kubeseed checks keys against them too. */
+export function knownHostsFromSshArgs(args: string, host: string): string[] {
+  const argv = sshArgv(args, host)
+  const files: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    const opt = a === '-o' ? argv[++i] : a.startsWith('-o') ? a.slice(2) : undefined
+    if (opt === undefined) continue
+    const [k, v] = splitOption(opt)
+    if (k === 'userknownhostsfile') files.push(...v.split(/\s+/).filter((f) => f && f !== '/dev/null'))
+  }
+  return files
+}
+
+/** The jump host named in ssh arguments, if any: -J, -o ProxyJump=..., -o ProxyCommand=... */
+export function jumpFromSshArgs(args: string, host: string, nodeKey?: string): HostAddress | undefined {
+  const argv = sshArgv(args, host)
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     let opt: string | undefined

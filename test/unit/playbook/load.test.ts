@@ -11,7 +11,7 @@ const opts = (rolesPath: string[] = []): LoadOptions => ({
   module: (n) => {
     const short = n.replace(/^ansible\.builtin\./, '')
     return MODULES.includes(short)
-      ? { name: short, check: (args, where) => { if (short === 'file' && args && typeof args === 'object' && 'bogus' in args) throw new PlaybookError('file: unknown parameter bogus', where) } }
+      ? { name: short, combine: (text, extra) => ({ _text: text, ...extra }), check: (args, where) => { if (short === 'file' && args && typeof args === 'object' && 'bogus' in args) throw new PlaybookError('file: unknown parameter bogus', where) } }
       : undefined
   },
   moduleNames: () => MODULES,

@@ -1,0 +1,66 @@
+// An air-gapped sandbox, end to end: nodes up, the sandbox's offline bundle built (Debian-made runtime
+// pieces + the emulated kubeadm family), verified, and served from the bastion. The demo and the air-gap
+// tests both stand on this, so they exercise exactly what a user runs.
+
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Writable } from 'node:stream'
+import { dump } from 'js-yaml'
+import { buildSandboxBundle, type SandboxBundle } from '../offline/sandbox-bundle.js'
+import { serveBundle, type MirrorHandle } from '../offline/serve.js'
+import { verifyBundle } from '../offline/verify.js'
+import { CACHE_DIR } from './rootfs.js'
+import { buildEmulatedBinaries } from './emulated/build.js'
+import { sandboxUp, type SandboxUpResult } from './up.js'
+import { statePaths } from './state.js'
+
+/** The Kubernetes release the sandbox emulates (a release of offline/). */
+export const SANDBOX_KUBE_VERSION = '1.32.13'
+
+export interface AirgapOptions {
+  name?: string
+  nodes?: number
+  kubeVersion?: string
+  progress?: Writable
+}
+
+export interface AirgapSandbox {
+  sandbox: SandboxUpResult
+  bundle: SandboxBundle
+  mirror: MirrorHandle
+  /** Pass as -i: the sandbox's inventory directory, with the mirror's variables in mirror.yaml beside hosts.yaml. */
+  inventory: string
+  stop(): Promise<void>
+}
+
+export async function airgapSandbox(o: AirgapOptions = {}): Promise<AirgapSandbox> {
+  const say = (l: string) => o.progress?.write(`${l}\n`)
+  const kubeVersion = o.kubeVersion ?? SANDBOX_KUBE_VERSION
+  say(`sandbox: bringing up ${o.nodes ?? 3} nodes`)
+  const sandbox = await sandboxUp({ name: o.name, nodes: o.nodes })
+  say(`sandbox: building the emulated kubeadm, kubelet and kubectl ${kubeVersion}`)
+  const binDir = join(CACHE_DIR, 'emulated', kubeVersion)
+  const binaries = await buildEmulatedBinaries(binDir, kubeVersion)
+  say('sandbox: building the offline bundle from Debian packages (cached after the first time)')
+  const bundle = await buildSandboxBundle({
+    kubeVersion,
+    extraFiles: binaries.map((b) => ({ name: b.name, path: b.path })),
+    progress: o.progress,
+  })
+  const report = await verifyBundle({ dir: bundle.dir })
+  say(`sandbox: bundle verified (${report.checked} files)`)
+  const mirror = await serveBundle({ dir: bundle.dir, listen: sandbox.state.bastion, progress: o.progress })
+  const inventory = statePaths(sandbox.state.stateDir).inventory
+  mkdirSync(inventory, { recursive: true })
+  const vars = {
+    ...mirror.groupVars,
+    kube_version: bundle.kubeVersion,
+    kubeseed_manifest_files: [bundle.manifestFile],
+  }
+  writeFileSync(join(inventory, 'mirror.yaml'),
+    `# Written by kubeseed: the air-gapped sandbox's mirror on the bastion.\n${dump({ all: { vars } })}`)
+  return {
+    sandbox, bundle, mirror, inventory,
+    stop: () => mirror.stop(),
+  }
+}

@@ -1,0 +1,44 @@
+// Runs the built kubeseed CLI as a user would, capturing output and exit code.
+
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../../src/engine/paths.js'
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js')
+
+export function kubeseed(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): CliResult {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8', env: { ...process.env, ...opts.env }, input: opts.input, timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (r.error) throw r.error
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+export interface Recap {
+  type: 'recap'
+  ok: boolean
+  hosts: Record<string, { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; round_trips: number }>
+  failures: Record<string, string>
+}
+
+/** The NDJSON events of a --output json run, and its recap (the last line). */
+export function events(r: CliResult): { events: Array<Record<string, unknown>>; recap: Recap } {
+  const lines = r.stdout.trim().split('\n').filter(Boolean)
+  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+  const recap = parsed[parsed.length - 1] as unknown as Recap
+  if (recap?.type !== 'recap') throw new Error(`no recap line in output:\n${r.stdout}\n${r.stderr}`)
+  return { events: parsed, recap }
+}
+
+export function totalChanged(recap: Recap): number {
+  return Object.values(recap.hosts).reduce((n, h) => n + h.changed, 0)
+}
