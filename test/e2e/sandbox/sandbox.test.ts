@@ -11,6 +11,7 @@ import type { SandboxUpResult } from '../../../src/sandbox/index.js'
 import { builtinModulesForNodes } from '../../../src/sandbox/kernel-modules.js'
 import { mountsUnder } from '../../../src/sandbox/mounts.js'
 import { findStateDir } from '../../../src/sandbox/state.js'
+import { events, kubeseed, totalChanged } from '../../harness/cli.js'
 
 const execFileP = promisify(execFile)
 const NAME = 'kse2e'
@@ -162,6 +163,33 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
     if (!builtinModulesForNodes()) this.skip()
     const r = await ssh(up, up.state.nodes[0].address, 'modprobe br_netfilter && modprobe overlay && echo ok')
     expect(r.stdout.trim(), r.stderr).to.equal('ok')
+  })
+
+  it('converges a playbook over ssh as root and as a sudo user, and the second run changes nothing', () => {
+    const pb = join(scratch, 'trivial.yaml')
+    writeFileSync(pb, [
+      '- hosts: k8s_cluster', '  become: true', '  tasks:',
+      '    - name: motd', '      copy:', '        dest: /etc/motd', '        content: "kubeseed sandbox {{ inventory_hostname }} ({{ ansible_distribution_release }})\\n"',
+      '        mode: "0644"',
+      '    - name: environment line', '      lineinfile:', '        path: /etc/environment', '        line: KUBESEED_SANDBOX=1',
+      '    - name: marker once', '      command: touch /var/lib/kubeseed-marker', '      args:', '        creates: /var/lib/kubeseed-marker',
+      '    - name: who am i', '      command: id -un', '      register: who', '      changed_when: false',
+      "    - assert:", "        that: who.stdout == 'root'", '',
+    ].join('\n'))
+    const asRoot = ['play', pb, '-i', up.inventory, '--output', 'json']
+    const first = kubeseed(asRoot)
+    expect(first.code, first.stderr + first.stdout.slice(-2000)).to.equal(0)
+    const r1 = events(first).recap
+    expect(Object.keys(r1.hosts).sort()).to.deep.equal(['node1', 'node2', 'node3'])
+    for (const h of Object.values(r1.hosts)) expect(h.changed).to.equal(3)
+    const second = kubeseed(asRoot)
+    expect(second.code, second.stderr).to.equal(0)
+    expect(totalChanged(events(second).recap)).to.equal(0)
+    // The same playbook as the non-root `deploy` user escalating with sudo and its password.
+    const asDeploy = kubeseed([...asRoot, '-e', `ansible_user=${up.state.deployUser}`, '-e', `ansible_become_password=${up.state.deployPassword}`])
+    expect(asDeploy.code, asDeploy.stderr + asDeploy.stdout.slice(-2000)).to.equal(0)
+    expect(totalChanged(events(asDeploy).recap)).to.equal(0)
+    expect(asDeploy.stdout).to.not.include(up.state.deployPassword)
   })
 
   it('is idempotent: a second up boots nothing and keeps the same node processes', async () => {
