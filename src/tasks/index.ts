@@ -3,19 +3,35 @@
 
 import type { TaskType } from '../engine/task.js'
 import { assert } from './assert.js'
+import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { debug } from './debug.js'
 import { fail } from './fail.js'
+import { fetch } from './fetch.js'
+import { file } from './file.js'
+import { getUrl } from './get-url.js'
+import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
 import { meta } from './meta.js'
+import { modprobe } from './modprobe.js'
+import { packageTask } from './package.js'
+import { service } from './service.js'
 import { setFact } from './set-fact.js'
 import { shell } from './shell.js'
+import { slurp } from './slurp.js'
+import { stat } from './stat.js'
+import { swap } from './swap.js'
+import { sysctl } from './sysctl.js'
+import { systemd } from './systemd.js'
 import { template } from './template.js'
+import { unarchive } from './unarchive.js'
+import { waitFor } from './wait-for.js'
 
 // Each type has its own parameter shape; the registry hands them out as the common TaskType.
 const ALL = [
-  assert, command, copy, debug, fail, lineinfile, meta, setFact, shell, template,
+  assert, blockinfile, command, copy, debug, fail, fetch, file, getUrl, hostname, lineinfile, meta, modprobe,
+  packageTask, service, setFact, shell, slurp, stat, swap, sysctl, systemd, template, unarchive, waitFor,
 ] as unknown as TaskType[]
 
 const BY_NAME = new Map<string, TaskType>()

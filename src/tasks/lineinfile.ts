@@ -1,11 +1,10 @@
 // lineinfile: make sure one line is in a file (or gone), replacing the line a regexp matches, like Ansible.
 
 import { PlaybookError } from '../engine/errors.js'
-import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { LINE_EDIT_AWK } from './line-edit-awk.js'
-import { pythonTemplateToSed, pythonToEre, RegexTranslationError } from './python-regex.js'
-import { attrArgs, diffPrologue, parentDir } from './shell-args.js'
+import { lineEditScript } from './line-edit.js'
+import { pythonToEre, RegexTranslationError } from './python-regex.js'
+import { diffPrologue } from './shell-args.js'
 
 export interface LineinfileParams {
   path: string
@@ -64,48 +63,13 @@ export const lineinfile: RemoteTaskType<LineinfileParams> = {
         throw e
       }
     }
-    const mode = p.regexp !== undefined ? 're' : p.search_string !== undefined ? 'str' : 'line'
+    const match = p.regexp !== undefined ? 're' : p.search_string !== undefined ? 'str' : 'line'
     const pat = p.regexp !== undefined ? ere(p.regexp, 'regexp') : p.search_string ?? ''
     const insRaw = p.insertafter ?? p.insertbefore
     const ins = insRaw === undefined || insRaw === 'BOF' || insRaw === 'EOF' ? insRaw ?? '' : ere(insRaw, 'insertafter/insertbefore')
-    const path = quote(p.path)
-    const env = [
-      `KS_MODE=${mode}`, `KS_PAT=${quote(pat)}`, `KS_STATE=${p.state}`, `KS_INS=${quote(ins)}`,
-      `KS_INSKIND=${p.insertbefore !== undefined ? 'before' : 'after'}`, `KS_BACKREFS=${p.backrefs ? 1 : 0}`,
-      `KS_FIRST=${p.firstmatch ? 1 : 0}`,
-    ]
-    const lines = [diffPrologue(ctx), `export ${env.join(' ')}`, `export KS_LINE=${quote(p.line ?? '')}`]
-    lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${p.path} is not a regular file`)}; fi`)
-    if (p.state === 'absent') {
-      lines.push(`[ -f ${path} ] || exit 0`)
-    } else if (!p.create) {
-      lines.push(`[ -f ${path} ] || ks_fail ${quote(`${p.path} does not exist (set create: yes to create it)`)}`)
-    }
-    const src = `$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)`
-    if (p.backrefs) {
-      // The new line is the regexp's match expanded with its groups, done by sed on the last matching line.
-      const sedExpr = `s\x01${pat}\x01\x02${pythonTemplateToSed(p.line ?? '')}\x02\x01`
-      lines.push(`_km=$(awk 'BEGIN { p = ENVIRON["KS_PAT"] } $0 ~ p { l = $0; f = 1 } END { if (f) print l; else exit 3 }' ${path}) || exit 0`)
-      lines.push(`_ks=$(printf '%s\\n' "$_km" | sed -E ${quote(sedExpr)}) || ks_fail 'lineinfile: sed failed on the backrefs template'`)
-      lines.push(`_kx=$(printf '\\002'); _ks=\${_ks#*"$_kx"}; KS_LINE=\${_ks%"$_kx"*}; export KS_LINE`)
-    }
-    lines.push(
-      '_kt=$(mktemp) || exit 1',
-      `trap 'rm -f "$_kt"' EXIT`,
-      'export KS_OUT="$_kt"',
-      `_kmsg=$(awk ${quote(LINE_EDIT_AWK)} "${src}"); _krc=$?`,
-      `case $_krc in`,
-      `  0) [ -n "$_kmsg" ] && echo "$_kmsg"`,
-    )
-    if (p.state === 'present' && p.create) {
-      lines.push(`     [ -f ${path} ] || ks_check || mkdir -p ${quote(parentDir(p.path))} || exit 1`)
-    }
-    lines.push(
-      `     ks_put "$_kt" ${path} ${attrArgs(p)} ;;`,
-      `  3) [ ! -f ${path} ] || ks_attrs ${path} ${attrArgs(p)} ;;`,
-      `  *) ks_fail ${quote(`lineinfile: editing ${p.path} failed`)} ;;`,
-      'esac',
-    )
-    return { script: lines.join('\n') }
+    const script = lineEditScript({
+      ...p, match, pat, line: p.line ?? '', ins, insKind: p.insertbefore !== undefined ? 'before' : 'after',
+    })
+    return { script: diffPrologue(ctx) + script }
   },
 }

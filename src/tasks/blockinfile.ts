@@ -1,0 +1,91 @@
+// blockinfile: keep a block of lines between two marker lines in a file (insert, update or remove it).
+
+import { PlaybookError } from '../engine/errors.js'
+import { quote } from '../engine/quote.js'
+import type { RemoteTaskType } from '../engine/task.js'
+import { BLOCK_EDIT_AWK } from './block-edit-awk.js'
+import { pythonToEre, RegexTranslationError } from './python-regex.js'
+import { attrArgs, diffPrologue, parentDir } from './shell-args.js'
+
+export interface BlockinfileParams {
+  path: string
+  block: string
+  marker: string
+  marker_begin: string
+  marker_end: string
+  state: 'present' | 'absent'
+  insertafter?: string
+  insertbefore?: string
+  create: boolean
+  mode?: string
+  owner?: string
+  group?: string
+}
+
+export const blockinfile: RemoteTaskType<BlockinfileParams> = {
+  kind: 'remote',
+  name: 'blockinfile',
+  aliases: ['ansible.builtin.blockinfile'],
+  supportsCheck: true,
+  params: {
+    path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },
+    block: { type: 'string', default: '', aliases: ['content'] },
+    marker: { type: 'string', default: '# {mark} ANSIBLE MANAGED BLOCK' },
+    marker_begin: { type: 'string', default: 'BEGIN' },
+    marker_end: { type: 'string', default: 'END' },
+    state: { type: 'string', choices: ['present', 'absent'], default: 'present' },
+    insertafter: { type: 'string' },
+    insertbefore: { type: 'string' },
+    create: { type: 'bool', default: false },
+    mode: { type: 'mode' },
+    owner: { type: 'string' },
+    group: { type: 'string' },
+  },
+  validate(p, where) {
+    if (p.insertafter !== undefined && p.insertbefore !== undefined) {
+      throw new PlaybookError('blockinfile: insertafter and insertbefore exclude each other', where, 'give one of them')
+    }
+    if (!p.marker.includes('{mark}')) {
+      throw new PlaybookError(`blockinfile: marker "${p.marker}" has no {mark}`, where, 'e.g. marker: "# {mark} kubeseed"')
+    }
+  },
+  plan(p, ctx) {
+    const path = quote(p.path)
+    const insRaw = p.insertafter ?? p.insertbefore
+    let ins = insRaw ?? ''
+    if (insRaw !== undefined && insRaw !== 'BOF' && insRaw !== 'EOF') {
+      try {
+        ins = pythonToEre(insRaw)
+      } catch (e) {
+        if (!(e instanceof RegexTranslationError)) throw e
+        throw new PlaybookError(`blockinfile: ${JSON.stringify(insRaw)}: ${e.message}`, ctx.where, 'rewrite it with POSIX ERE features')
+      }
+    }
+    const env = [
+      `KS_BEGIN=${quote(p.marker.replace('{mark}', p.marker_begin))}`,
+      `KS_END=${quote(p.marker.replace('{mark}', p.marker_end))}`,
+      `KS_BLOCK=${quote(p.block)}`,
+      `KS_STATE=${p.state}`,
+      `KS_INS=${quote(ins)}`,
+      `KS_INSKIND=${p.insertbefore !== undefined ? 'before' : 'after'}`,
+    ]
+    const lines = [diffPrologue(ctx), `export ${env.join(' ')}`]
+    lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${p.path} is not a regular file`)}; fi`)
+    if (p.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
+    else if (!p.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${p.path} does not exist (set create: yes to create it)`)}`)
+    lines.push(
+      '_kt=$(mktemp) || exit 1',
+      `trap 'rm -f "$_kt"' EXIT`,
+      'export KS_OUT="$_kt"',
+      `_kmsg=$(awk ${quote(BLOCK_EDIT_AWK)} "$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)"); _krc=$?`,
+      'case $_krc in',
+      '  0) echo "$_kmsg"',
+      `     [ -f ${path} ] || ks_check || mkdir -p ${quote(parentDir(p.path))} || exit 1`,
+      `     ks_put "$_kt" ${path} ${attrArgs(p)} ;;`,
+      `  3) [ ! -f ${path} ] || ks_attrs ${path} ${attrArgs(p)} ;;`,
+      `  *) ks_fail ${quote(`blockinfile: editing ${p.path} failed`)} ;;`,
+      'esac',
+    )
+    return { script: lines.join('\n') }
+  },
+}

@@ -1,0 +1,67 @@
+// The shell that runs LINE_EDIT_AWK on one file and installs the result with ks_put: shared by lineinfile
+// and sysctl (which keeps `key=value` lines the same way).
+
+import { quote } from '../engine/quote.js'
+import { LINE_EDIT_AWK } from './line-edit-awk.js'
+import { pythonTemplateToSed } from './python-regex.js'
+import { attrArgs, parentDir } from './shell-args.js'
+
+export interface LineEdit {
+  path: string
+  /** re: `pat` is an ERE; str: a literal substring; line: lines equal to `line` match. */
+  match: 're' | 'str' | 'line'
+  pat: string
+  line: string
+  state: 'present' | 'absent'
+  /** ERE, 'BOF', 'EOF' or '' (append). */
+  ins: string
+  insKind: 'after' | 'before'
+  /** `line` is a Python match template (\1) applied to the last match of `pat`. */
+  backrefs: boolean
+  firstmatch: boolean
+  create: boolean
+  mode?: string
+  owner?: string
+  group?: string
+}
+
+/** POSIX ERE that matches `s` literally. */
+export function ereLiteral(s: string): string {
+  return s.replace(/[\\^$.[\]|()?*+{}]/g, '\\$&')
+}
+
+export function lineEditScript(e: LineEdit): string {
+  const path = quote(e.path)
+  const env = [
+    `KS_MODE=${e.match}`, `KS_PAT=${quote(e.pat)}`, `KS_STATE=${e.state}`, `KS_INS=${quote(e.ins)}`,
+    `KS_INSKIND=${e.insKind}`, `KS_BACKREFS=${e.backrefs ? 1 : 0}`, `KS_FIRST=${e.firstmatch ? 1 : 0}`,
+  ]
+  const lines = [`export ${env.join(' ')}`, `export KS_LINE=${quote(e.line)}`]
+  lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${e.path} is not a regular file`)}; fi`)
+  if (e.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
+  else if (!e.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${e.path} does not exist (set create: yes to create it)`)}`)
+  if (e.backrefs) {
+    // The new line is the regexp's match expanded with its groups: sed on the last matching line, the
+    // result framed by \002 so only the expansion is kept.
+    const sedExpr = `s\x01${e.pat}\x01\x02${pythonTemplateToSed(e.line)}\x02\x01`
+    lines.push(
+      `_km=$(awk 'BEGIN { p = ENVIRON["KS_PAT"] } $0 ~ p { l = $0; f = 1 } END { if (f) print l; else exit 3 }' ${path}) || exit 0`,
+      `_ks=$(printf '%s\\n' "$_km" | sed -E ${quote(sedExpr)}) || ks_fail 'sed failed on the backrefs template'`,
+      `_kx=$(printf '\\002'); _ks=\${_ks#*"$_kx"}; KS_LINE=\${_ks%"$_kx"*}; export KS_LINE`,
+    )
+  }
+  lines.push(
+    '_kt=$(mktemp) || exit 1',
+    `trap 'rm -f "$_kt"' EXIT`,
+    'export KS_OUT="$_kt"',
+    `_kmsg=$(awk ${quote(LINE_EDIT_AWK)} "$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)"); _krc=$?`,
+    'case $_krc in',
+    '  0) [ -n "$_kmsg" ] && echo "$_kmsg"',
+    `     [ -f ${path} ] || ks_check || mkdir -p ${quote(parentDir(e.path))} || exit 1`,
+    `     ks_put "$_kt" ${path} ${attrArgs(e)} ;;`,
+    `  3) [ ! -f ${path} ] || ks_attrs ${path} ${attrArgs(e)} ;;`,
+    `  *) ks_fail ${quote(`editing ${e.path} failed`)} ;;`,
+    'esac',
+  )
+  return lines.join('\n')
+}

@@ -1,0 +1,73 @@
+// unarchive: extract a tar (gz/xz/bz2/zst, by GNU tar's detection) or zip archive into an existing
+// directory, only when the archive differs from the one extracted there last time (its sha256 is kept
+// in a marker file), or unless `creates` already exists.
+
+import { PlaybookError } from '../engine/errors.js'
+import { quote, shellJoin } from '../engine/quote.js'
+import type { RemoteTaskType } from '../engine/task.js'
+import { archiveMarkerPath, UNARCHIVE_STATE_DIR } from './archive-marker.js'
+
+export interface UnarchiveParams {
+  src: string
+  dest: string
+  remote_src: boolean
+  creates?: string
+  extra_opts: string[]
+  owner?: string
+  group?: string
+  mode?: string
+}
+
+export const unarchive: RemoteTaskType<UnarchiveParams> = {
+  kind: 'remote',
+  name: 'unarchive',
+  aliases: ['ansible.builtin.unarchive'],
+  supportsCheck: true,
+  params: {
+    src: { type: 'path', required: true },
+    dest: { type: 'path', required: true },
+    remote_src: { type: 'bool', default: false },
+    creates: { type: 'path' },
+    extra_opts: { type: 'list', items: 'string', default: [] },
+    owner: { type: 'string' },
+    group: { type: 'string' },
+    mode: { type: 'mode' },
+  },
+  validate(p, where) {
+    if (typeof p.src === 'string' && /^https?:\/\//.test(p.src)) {
+      throw new PlaybookError(`unarchive: src ${p.src} is a URL`, where, 'download it with get_url (with its checksum) first, then unarchive it with remote_src: yes')
+    }
+  },
+  plan(p, ctx) {
+    const dest = quote(p.dest)
+    const payloads: Buffer[] = []
+    let src: string
+    if (p.remote_src) {
+      src = quote(p.src)
+    } else {
+      payloads.push(ctx.readLocalFile(p.src))
+      src = '"$KS_P0"'
+    }
+    const marker = quote(archiveMarkerPath(p.dest))
+    const zip = /\.zip$/i.test(p.src)
+    const extract = zip
+      ? `unzip -o -q ${shellJoin(p.extra_opts)} ${src} -d ${dest}`
+      : `tar -x -f ${src} -C ${dest} ${shellJoin(p.extra_opts)}`
+    const lines: string[] = []
+    if (p.creates) lines.push(`if [ -e ${quote(p.creates)} ]; then echo ${quote(`skipped, since ${p.creates} exists`)}; exit 0; fi`)
+    lines.push(
+      `[ -f ${src} ] || ks_fail ${quote(`archive ${p.src} does not exist on the host`)}`,
+      `[ -d ${dest} ] || ks_fail ${quote(`destination directory ${p.dest} does not exist (create it first)`)}`,
+      `_kh=$(sha256sum < ${src} | cut -c1-64)`,
+      `if [ -f ${marker} ] && [ "$(cat ${marker})" = "$_kh" ]; then exit 0; fi`,
+      `ks_changed ${quote(`extract ${p.src} into ${p.dest}`)}`,
+      'ks_check && exit 0',
+      zip ? `command -v unzip >/dev/null 2>&1 || ks_fail 'unzip is not installed on this host'` : ':',
+      `${extract.replace(/ +/g, ' ')} || ks_fail ${quote(`extracting ${p.src} failed`)}`,
+    )
+    if (p.owner || p.group) lines.push(`chown -R ${quote(`${p.owner ?? ''}${p.group ? `:${p.group}` : ''}`)} ${dest} || exit 1`)
+    if (p.mode) lines.push(`chmod ${quote(p.mode)} ${dest} || exit 1`)
+    lines.push(`mkdir -p ${UNARCHIVE_STATE_DIR} && printf '%s\\n' "$_kh" > ${marker}`)
+    return { script: lines.join('\n'), payloads }
+  },
+}
