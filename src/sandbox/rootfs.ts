@@ -1,6 +1,8 @@
 // The sandbox's Debian root filesystem: built once with debootstrap, cached by the hash of its recipe.
 // It holds what any Debian server has, and NOT what the playbooks install (containerd, etcd, conntrack...):
-// those must arrive through the mirror. nodejs is here only to run the emulated kubeadm/kubelet/kubectl.
+// those must arrive through the mirror. python3 is there as on any Debian server (Ansible needs it on its
+// targets: the benchmark runs ansible-playbook against these hosts); nodejs only runs the emulated
+// kubeadm/kubelet/kubectl.
 
 import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
@@ -13,7 +15,7 @@ const run = promisify(execFile)
 export const ROOTFS_SUITE = 'bookworm'
 export const ROOTFS_PACKAGES = [
   'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'iputils-ping', 'ca-certificates', 'kmod',
-  'sudo', 'procps', 'less', 'nano', 'curl', 'gnupg', 'apt-transport-https', 'lsb-release', 'python3-minimal',
+  'sudo', 'procps', 'less', 'nano', 'curl', 'gnupg', 'apt-transport-https', 'lsb-release', 'python3',
   'nodejs',
 ]
 
@@ -78,9 +80,12 @@ export async function ensureRootfs(log: (line: string) => void = () => {}): Prom
     await run('debootstrap', ['--variant=minbase', `--include=${ROOTFS_PACKAGES.join(',')}`, ROOTFS_SUITE, tmp, debianMirror()],
       { maxBuffer: 64 * 1024 * 1024 })
     finishRootfs(tmp)
+    // Older builds go, unless a running node or light host still has one as its overlay's lower layer.
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     for (const old of readdirSync(CACHE_DIR)) {
-      if (old.startsWith(`rootfs-${ROOTFS_SUITE}-`) && join(CACHE_DIR, old) !== target && !old.endsWith('.building')) {
-        rmSync(join(CACHE_DIR, old), { recursive: true, force: true })
+      const path = join(CACHE_DIR, old)
+      if (old.startsWith(`rootfs-${ROOTFS_SUITE}-`) && path !== target && !old.endsWith('.building') && !mounts.includes(path)) {
+        rmSync(path, { recursive: true, force: true })
       }
     }
     renameSync(tmp, target)
