@@ -396,9 +396,13 @@ export class Runner {
         if (grouped) {
           const buffered = this.buffer!
           this.buffer = undefined
-          for (const e of buffered.get(-1) ?? []) this.o.sink.emit(e)
+          const rank = new Map(live.map((h, i) => [h, i]))
+          const byHost = (list: RunEvent[]) => list
+            .map((e, i) => ({ e, i, r: rank.get('host' in e ? e.host : '') ?? live.length }))
+            .sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.e)
+          for (const e of byHost(buffered.get(-1) ?? [])) this.o.sink.emit(e)
           for (const t of seg) {
-            const events = buffered.get(t.id) ?? []
+            const events = byHost(buffered.get(t.id) ?? [])
             if (!handler) this.o.sink.emit({ type: 'task', name: t.name, task: t.id, file: t.where.file, line: t.where.line, hosts: live })
             for (const e of events) this.o.sink.emit(e)
           }
@@ -463,6 +467,10 @@ export class Runner {
   private async runSegment(seg: Segment, host: string, ctx: PlayCtx): Promise<void> {
     const pending: Array<{ t: TaskDef; p: Record<string, unknown>; type: TaskType; scope: Scope; pctx: PlanContext; itemLabel?: string; loopIndex?: number; step: Step }> = []
     const loopResults = new Map<number, Record<string, unknown>[]>()
+    // Results are told in task order once the batch has run: a skip planned after a step that then failed
+    // never happened. Before any pending step, there is nothing to wait for.
+    const order: Array<number | (() => void)> = []
+    const defer = (fn: () => void) => { if (pending.length) order.push(fn); else fn() }
     const s = this.state(host)
     try {
       for (const t of seg) {
@@ -485,7 +493,7 @@ export class Runner {
           const label = it ? this.itemLabel(t, scope, it.value) : undefined
           const where = { ...t.where, host }
           if (!t.when.every((c) => scope.truthy(c, where))) {
-            this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label, loopResults)
+            defer(() => this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label, loopResults))
             continue
           }
           const rendered = scope.render(t.args, where)
@@ -504,7 +512,7 @@ export class Runner {
             continue
           }
           if (effectiveCheck && type.supportsCheck === false) {
-            this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }, label, loopResults)
+            defer(() => this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }, label, loopResults))
             continue
           }
           const step = type.plan(p, pctx)
@@ -518,6 +526,7 @@ export class Runner {
             t, p, type, scope, pctx, itemLabel: label, loopIndex: it?.index,
             step: { ...step, env, ignoreErrors: t.ignoreErrors || (t.failedWhen !== undefined) || step.ignoreErrors },
           })
+          order.push(pending.length - 1)
         }
       }
       if (!pending.length) { this.flushLoops(host, seg, loopResults); return }
@@ -547,9 +556,11 @@ export class Runner {
           await new Promise((r2) => setTimeout(r2, first.delay * 1000))
         }
       }
-      for (let i = 0; i < pending.length; i++) {
-        const x = pending[i]
-        const out = outs[i]
+      for (const o of order) {
+        if (s.failed) break
+        if (typeof o === 'function') { o(); continue }
+        const x = pending[o]
+        const out = outs[o]
         if (out.rc === null) break
         let res = this.resultOf(x, out)
         if (x.type.kind === 'remote' && x.type.finish && res.status !== 'failed') {
