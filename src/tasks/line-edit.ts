@@ -31,12 +31,17 @@ export function ereLiteral(s: string): string {
 }
 
 export function lineEditScript(e: LineEdit): string {
-  const path = quote(e.path)
+  const path = '"$_kp"'
   const env = [
     `KS_MODE=${e.match}`, `KS_PAT=${quote(e.pat)}`, `KS_STATE=${e.state}`, `KS_INS=${quote(e.ins)}`,
     `KS_INSKIND=${e.insKind}`, `KS_BACKREFS=${e.backrefs ? 1 : 0}`, `KS_FIRST=${e.firstmatch ? 1 : 0}`,
   ]
-  const lines = [`export ${env.join(' ')}`, `export KS_LINE=${quote(e.line)}`]
+  // A symlinked file (Debian's /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf) is edited where it points.
+  const lines = [
+    `_kp=${quote(e.path)}; if [ -L "$_kp" ]; then _kp=$(readlink -f "$_kp") || exit 1; fi`,
+    `export ${env.join(' ')}`,
+    `export KS_LINE=${quote(e.line)}`,
+  ]
   lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${e.path} is not a regular file`)}; fi`)
   if (e.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
   else if (!e.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${e.path} does not exist (set create: yes to create it)`)}`)
