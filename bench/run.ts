@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../src/engine/paths.js'
+import { shellJoin } from '../src/engine/quote.js'
 import { startLightHosts, type LightCluster } from '../src/sandbox/light.js'
 import { TASKS_PER_HOST, writeWorkload, type Workload } from './workload.js'
 
@@ -56,17 +57,12 @@ function ansibleChanged(m: Measure): number {
 }
 
 async function sshFloor(c: LightCluster): Promise<Measure> {
-  const t0 = process.hrtime.bigint()
-  const before = process.cpuUsage()
-  const codes = await Promise.all(c.hosts.map((h) => new Promise<number>((resolve) => {
-    const p = spawn('ssh', ['-F', '/dev/null', '-i', c.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${c.knownHostsFile}`, `root@${h.address}`, 'true'], { stdio: 'ignore' })
-    p.on('close', (code) => resolve(code ?? -1))
-  })))
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9
-  const cpu = process.cpuUsage(before)
-  if (codes.some((x) => x !== 0)) throw new Error('ssh true failed on some host')
-  return { wall, cpu: (cpu.user + cpu.system) / 1e6, maxRssMb: 0, code: 0, stdout: '', stderr: '' }
+  const ssh = (addr: string) => shellJoin(['ssh', '-F', '/dev/null', '-i', c.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
+    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${c.knownHostsFile}`, `root@${addr}`, 'true'])
+  const script = `${c.hosts.map((h) => `${ssh(h.address)} &`).join('\n')}\nfail=0; for j in $(jobs -p); do wait "$j" || fail=1; done; exit $fail\n`
+  const m = await timed('/bin/sh', ['-c', script])
+  if (m.code !== 0) throw new Error(`ssh true failed on some host: ${m.stderr}`)
+  return m
 }
 
 interface Row { hosts: number; tool: string; run: string; m: Measure; changed: number }

@@ -11,6 +11,7 @@ import { PLAYBOOKS_DIR } from './engine/paths.js'
 import { makeReporter } from './engine/report/reporter.js'
 import { parseExtraVars } from './engine/run/extra-vars.js'
 import { runPlaybook } from './engine/run/session.js'
+import type { RunSettings } from './engine/run/runner.js'
 import { inventoryCommand } from './commands/inventory.js'
 import { factsCommand } from './commands/facts.js'
 import { offlineCommands } from './commands/offline.js'
@@ -27,15 +28,9 @@ export const PLAYBOOK_COMMANDS: Record<string, string> = {
   'remove-node': 'Drain and remove nodes (kubespray remove-node.yml)',
 }
 
-interface PlayArgs {
+interface PlayArgs extends Omit<RunSettings, 'extraVars' | 'sink'> {
   inventory: string[]
   extraVars: string[]
-  limit?: string
-  tags: string[]
-  skipTags: string[]
-  check: boolean
-  diff: boolean
-  forks: number
   verbose: number
   output: 'text' | 'json'
   progress: boolean

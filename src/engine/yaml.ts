@@ -1,33 +1,10 @@
 // YAML as Ansible reads it (PyYAML's YAML 1.1 resolvers), with source lines kept for error messages.
 
-import {
-  constructFromEvents, defineScalarTag, EVENT_ALIAS, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE,
-  FAILSAFE_SCHEMA, binaryTag, floatYaml11Tag, intYaml11Tag, mergeTag, NOT_RESOLVED, nullYaml11Tag, omapTag, pairsTag,
-  parseEvents, Schema, setTag, YAMLException,
-} from 'js-yaml'
+import { constructFromEvents, EVENT_ALIAS, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE, parseEvents, YAMLException } from 'js-yaml'
 import type { Event } from 'js-yaml'
 import { KubeseedError } from './errors.js'
+import { ANSIBLE_YAML_SCHEMA } from './inventory/ansible-yaml.js'
 
-// PyYAML resolves only these words as booleans (not y/n, unlike the YAML 1.1 spec).
-const TRUE_WORDS = ['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']
-const FALSE_WORDS = ['no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']
-
-const pyyamlBool = defineScalarTag<boolean>('tag:yaml.org,2002:bool', {
-  implicit: true,
-  implicitFirstChars: ['y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O'],
-  resolve: (source) => {
-    if (TRUE_WORDS.includes(source)) return true
-    if (FALSE_WORDS.includes(source)) return false
-    return NOT_RESOLVED
-  },
-  identify: (v) => typeof v === 'boolean',
-  represent: (v) => (v ? 'true' : 'false'),
-})
-
-export const ANSIBLE_SCHEMA = new Schema([
-  ...FAILSAFE_SCHEMA.tags, nullYaml11Tag, pyyamlBool, intYaml11Tag, floatYaml11Tag, mergeTag, binaryTag, omapTag,
-  pairsTag, setTag,
-])
 
 /** Line (1-based) of every mapping and sequence that came from YAML, and of each key of a mapping. */
 const nodeLines = new WeakMap<object, number>()
@@ -130,7 +107,7 @@ function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
 export function loadYamlAll(text: string, file: string): unknown[] {
   try {
     const events = parseEvents(text, { filename: file }) as Ev[]
-    const docs = constructFromEvents(events, { source: text, filename: file, schema: ANSIBLE_SCHEMA })
+    const docs = constructFromEvents(events, { source: text, filename: file, schema: ANSIBLE_YAML_SCHEMA })
     try {
       annotate(events, docs, text)
     } catch {

@@ -6,9 +6,10 @@
 
 import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, closeSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { withLock } from './lock.js'
 
 const run = promisify(execFile)
 
@@ -45,26 +46,6 @@ export function debianMirror(): string {
     if (line) return line[1]
   }
   throw new Error('no Debian mirror found in /etc/apt/sources.list(.d): configure apt first')
-}
-
-function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true } catch { return false }
-}
-
-async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      const fd = openSync(lockFile, 'wx')
-      writeFileSync(fd, String(process.pid))
-      closeSync(fd)
-      break
-    } catch {
-      const holder = Number(readFileSync(lockFile, 'utf8') || '0')
-      if (holder && !pidAlive(holder)) { rmSync(lockFile, { force: true }); continue }
-      await new Promise((r) => setTimeout(r, 1000))
-    }
-  }
-  try { return await fn() } finally { unlinkSync(lockFile) }
 }
 
 /** Returns the path of the cached root filesystem, building it first if needed (about 2-3 minutes). */

@@ -18,7 +18,19 @@ import type { Scope, ScopeFactory } from './scope.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
 import { serialBatches } from './serial.js'
 
-export interface RunOptions {
+/** What the user chose for a run (the command-line flags that mean the same as Ansible's). */
+export interface RunSettings {
+  extraVars: Record<string, unknown>
+  limit?: string
+  tags: string[]
+  skipTags: string[]
+  check: boolean
+  diff: boolean
+  forks: number
+  sink: EventSink
+}
+
+export interface RunOptions extends RunSettings {
   inventory: Inventory
   /** Hosts matching a pattern, in Ansible's order; throws InventoryError for unknown names. */
   selectHosts(pattern: string): string[]
@@ -31,14 +43,6 @@ export interface RunOptions {
   readLocalFile(path: string, baseDirs: string[]): Buffer
   reads: SegmentRules['reads']
   connect(host: string, vars: (name: string) => unknown): Promise<Connection>
-  extraVars: Record<string, unknown>
-  limit?: string
-  tags: string[]
-  skipTags: string[]
-  check: boolean
-  diff: boolean
-  forks: number
-  sink: EventSink
   /** Facts of hosts outside --limit that templates may read: load/save here. */
   factsCache?: { load(host: string): Facts | undefined; save(host: string, facts: Facts): void }
   inventoryFile?: string

@@ -14,7 +14,6 @@ import { combineArgs, parseParams } from '../params.js'
 import { PACKAGE_ROOT, ROLES_DIR, TEMPLATES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
 import type { Playbook } from '../playbook/model.js'
-import type { EventSink } from '../report/events.js'
 import type { Facts, TaskType } from '../task.js'
 import { renderTemplate } from '../template/render.js'
 import { LocalConnection } from '../transport/local.js'
@@ -24,7 +23,7 @@ import type { Connection } from '../transport/types.js'
 import { deriveKubesprayVars } from '../vars/kubespray-derived.js'
 import { VarScope } from '../vars/scope.js'
 import { artifactsFor } from '../../offline/manifest.js'
-import { Runner } from './runner.js'
+import { Runner, type RunSettings } from './runner.js'
 import type { Scope } from './scope.js'
 
 export interface TaskRegistry {
@@ -32,19 +31,11 @@ export interface TaskRegistry {
   taskTypeNames(): string[]
 }
 
-export interface SessionOptions {
+export interface SessionOptions extends RunSettings {
   inventories: string[]
   /** A playbook file, or an already built playbook (facts). */
   playbook: string | Playbook
   registry: TaskRegistry
-  extraVars: Record<string, unknown>
-  limit?: string
-  tags: string[]
-  skipTags: string[]
-  check: boolean
-  diff: boolean
-  forks: number
-  sink: EventSink
   acceptNewHostKeys: boolean
   knownHostsFiles: string[]
   sshPassword?: string
