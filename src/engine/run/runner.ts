@@ -376,15 +376,17 @@ export class Runner {
     if (s.failed) { s.failed = false; s.recap.failed-- ; s.failure = undefined }
   }
 
-  private rules(): SegmentRules {
+  private rules(play: PlayDef): SegmentRules {
+    // any_errors_fatal and max_fail_percentage judge after every task, so their plays run task by task.
+    const judgeEachTask = play.anyErrorsFatal || play.maxFailPercentage !== undefined
     return {
-      isLocal: (m) => this.o.taskType(m)?.kind === 'local',
+      isLocal: (m) => judgeEachTask || this.o.taskType(m)?.kind === 'local',
       reads: this.o.reads,
     }
   }
 
   private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx, handler = false): Promise<void> {
-    for (const seg of segmentTasks(tasks, this.rules())) {
+    for (const seg of segmentTasks(tasks, this.rules(ctx.play))) {
       if (ctx.aborted) return
       const live = hosts.filter((h) => { const s = this.state(h); return !s.failed && !s.unreachable && !s.ended })
       if (!live.length) return

@@ -1,0 +1,284 @@
+import { expect } from 'chai'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { playLocal, statuses } from '../../harness/play.js'
+
+describe('runner (local connection, several hosts)', function () {
+  this.timeout(60_000)
+
+  it('registers results, evaluates when/changed_when/failed_when, loops with labels', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: echo
+      command: echo {{ inventory_hostname }}
+      register: out
+      changed_when: false
+    - name: only h2
+      debug:
+        msg: "{{ out.stdout }}"
+      when: out.stdout == 'h2'
+    - name: loop
+      command: echo {{ item.n }}
+      loop: [{n: 1}, {n: 2}]
+      loop_control: {label: "n{{ item.n }}"}
+      register: looped
+    - name: judge
+      command: "sh -c 'exit 3'"
+      register: r3
+      failed_when: r3.rc != 3
+      changed_when: r3.rc == 3
+    - assert:
+        that:
+          - looped.results | length == 2
+          - looped.results[1].stdout == '2'
+          - r3.rc == 3
+`)
+    expect(o.code).to.equal(0)
+    expect(statuses(o, 'echo')).to.deep.equal({ h1: 'ok', h2: 'ok', h3: 'ok' })
+    expect(statuses(o, 'only h2')).to.deep.equal({ h1: 'skipped', h2: 'ok', h3: 'skipped' })
+    expect(statuses(o, 'loop')).to.deep.include({ 'h1:n1': 'changed', 'h1:n2': 'changed' })
+    expect(statuses(o, 'judge')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+  })
+
+  it('retries until a condition holds, with the register visible to until', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: count
+      shell: n=$(cat {{ work }}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > {{ work }}/n; echo $n
+      register: c
+      until: c.stdout | int >= 3
+      retries: 5
+      delay: 0
+`, { hosts: ['h1'] })
+    expect(o.code).to.equal(0)
+    expect(readFileSync(join(o.dir, 'n'), 'utf8').trim()).to.equal('3')
+  })
+
+  it('fails after the retries are spent', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: /bin/true
+      register: c
+      until: c.rc == 1
+      retries: 2
+      delay: 0
+`, { hosts: ['h1'] })
+    expect(o.code).to.equal(2)
+    expect(o.recap.failures.h1).to.match(/still not true after 3 attempts/)
+  })
+
+  it('rescues a failed block and always runs always; a block without rescue leaves the host failed', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - block:
+        - name: boom
+          command: /bin/false
+          when: inventory_hostname == 'h1'
+        - name: after boom
+          command: /bin/true
+      rescue:
+        - name: rescue
+          command: /bin/true
+      always:
+        - name: always
+          command: /bin/true
+    - block:
+        - name: boom2
+          command: /bin/false
+          when: inventory_hostname == 'h2'
+      always:
+        - name: always2
+          command: /bin/true
+    - name: last
+      command: /bin/true
+`)
+    expect(statuses(o, 'after boom')).to.deep.equal({ h2: 'changed', h3: 'changed' })
+    expect(statuses(o, 'rescue')).to.deep.equal({ h1: 'changed' })
+    expect(statuses(o, 'always')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+    expect(statuses(o, 'always2')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+    expect(statuses(o, 'last')).to.deep.equal({ h1: 'changed', h3: 'changed' })
+    expect(o.recap.hosts.h1.rescued).to.equal(1)
+    expect(o.recap.hosts.h2.failed).to.equal(1)
+    expect(o.code).to.equal(2)
+  })
+
+  it('runs handlers once per host, in definition order, only when notified, also via listen', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: a
+      command: /bin/true
+      notify: [second, first]
+      when: inventory_hostname != 'h3'
+    - name: b
+      command: /bin/true
+      notify: topic
+      when: inventory_hostname == 'h1'
+    - name: again
+      command: /bin/true
+      notify: second
+  handlers:
+    - name: first
+      shell: echo first >> {{ work }}/{{ inventory_hostname }}.log
+    - name: second
+      shell: echo second >> {{ work }}/{{ inventory_hostname }}.log
+    - name: third
+      listen: topic
+      shell: echo third >> {{ work }}/{{ inventory_hostname }}.log
+`)
+    expect(o.code).to.equal(0)
+    expect(readFileSync(join(o.dir, 'h1.log'), 'utf8')).to.equal('first\nsecond\nthird\n')
+    expect(readFileSync(join(o.dir, 'h2.log'), 'utf8')).to.equal('first\nsecond\n')
+    expect(readFileSync(join(o.dir, 'h3.log'), 'utf8')).to.equal('second\n')
+  })
+
+  it('serial batches the hosts; max_fail_percentage stops the play', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  serial: 1
+  max_fail_percentage: 0
+  tasks:
+    - name: fail on h2
+      command: /bin/false
+      when: inventory_hostname == 'h2'
+    - name: mark
+      shell: date +%s%N >> {{ work }}/order; echo {{ inventory_hostname }} >> {{ work }}/order
+`)
+    expect(o.code).to.equal(2)
+    const lines = readFileSync(join(o.dir, 'order'), 'utf8').trim().split('\n').filter((l) => /^h/.test(l))
+    expect(lines).to.deep.equal(['h1'])
+    expect(o.results.some((r) => r.host === 'h3')).to.equal(false)
+  })
+
+  it('any_errors_fatal stops every host after a failure', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - name: fail on h1
+      command: /bin/false
+      when: inventory_hostname == 'h1'
+    - name: never
+      command: /bin/true
+`)
+    expect(o.code).to.equal(2)
+    expect(statuses(o, 'never')).to.deep.equal({})
+  })
+
+  it('run_once runs on the first host and shares the register; delegate_to runs elsewhere with the host vars', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: once
+      shell: echo {{ inventory_hostname }} >> {{ work }}/once; echo from-{{ inventory_hostname }}
+      run_once: true
+      register: o1
+    - name: delegated
+      shell: echo "{{ inventory_hostname }} $(hostname)" >> {{ work }}/delegated
+      delegate_to: h3
+    - assert:
+        that: o1.stdout == 'from-h1'
+`)
+    expect(o.code).to.equal(0)
+    expect(readFileSync(join(o.dir, 'once'), 'utf8')).to.equal('h1\n')
+    expect(readFileSync(join(o.dir, 'delegated'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]).sort()).to.deep.equal(['h1', 'h2', 'h3'])
+    expect(o.results.filter((r) => r.task === 'delegated' && r.host !== 'h3').map((r) => r.delegatedTo)).to.deep.equal(['h3', 'h3'])
+  })
+
+  it('selects tasks by tags (always, never, skip-tags)', async () => {
+    const pb = `
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - {name: t-a, command: /bin/true, tags: [a]}
+    - {name: t-b, command: /bin/true, tags: [b]}
+    - {name: t-always, command: /bin/true, tags: [always]}
+    - {name: t-never, command: /bin/true, tags: [never, debugonly]}
+    - {name: t-none, command: /bin/true}
+`
+    const names = (o: Awaited<ReturnType<typeof playLocal>>) => [...new Set(o.results.map((r) => r.task))]
+    expect(names(await playLocal(pb, { hosts: ['h1'] }))).to.deep.equal(['t-a', 't-b', 't-always', 't-none'])
+    expect(names(await playLocal(pb, { hosts: ['h1'], tags: ['a'] }))).to.deep.equal(['t-a', 't-always'])
+    expect(names(await playLocal(pb, { hosts: ['h1'], skipTags: ['a'] }))).to.deep.equal(['t-b', 't-always', 't-none'])
+    expect(names(await playLocal(pb, { hosts: ['h1'], tags: ['debugonly'] }))).to.deep.equal(['t-always', 't-never'])
+  })
+
+  it('hides output of no_log tasks, applies environment, honours check_mode per task and ignore_errors', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: secret
+      shell: echo token-s3cr3t; exit 1
+      no_log: true
+      ignore_errors: true
+    - name: env
+      shell: echo "$GREETING" > {{ work }}/env
+      environment:
+        GREETING: hi there
+    - name: pretend
+      copy: {dest: "{{ work }}/pretend", content: x}
+      check_mode: true
+`, { hosts: ['h1'] })
+    expect(o.code).to.equal(0)
+    expect(JSON.stringify(o.events)).to.not.include('s3cr3t')
+    const secret = o.results.find((r) => r.task === 'secret')!
+    expect(secret.status).to.equal('failed')
+    expect(secret.ignored).to.equal(true)
+    expect(readFileSync(join(o.dir, 'env'), 'utf8')).to.equal('hi there\n')
+    expect(statuses(o, 'pretend')).to.deep.equal({ h1: 'changed' })
+    expect(existsSync(join(o.dir, 'pretend'))).to.equal(false)
+  })
+
+  it('in --check mode changes nothing, except tasks with check_mode: false', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: would write
+      copy: {dest: "{{ work }}/would", content: x}
+    - name: forced
+      copy: {dest: "{{ work }}/forced", content: x}
+      check_mode: false
+`, { hosts: ['h1'], check: true })
+    expect(o.code).to.equal(0)
+    expect(statuses(o, 'would write')).to.deep.equal({ h1: 'changed' })
+    expect(existsSync(join(o.dir, 'would'))).to.equal(false)
+    expect(readFileSync(join(o.dir, 'forced'), 'utf8')).to.equal('x')
+  })
+
+  it('free strategy lets each host run ahead; --limit narrows the hosts', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  strategy: free
+  tasks:
+    - command: /bin/true
+`, { limit: 'h1:h3' })
+    expect(Object.keys(o.recap.hosts).sort()).to.deep.equal(['h1', 'h3'])
+  })
+
+  it('a template error names the variable, template and host and fails only that host', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "{{ only_on_h1 }}"}
+`, { inventory: '[g]\nh1 ansible_connection=local only_on_h1=yes\nh2 ansible_connection=local\n' })
+    expect(o.code).to.equal(2)
+    expect(o.recap.failures.h2).to.match(/only_on_h1/).and.match(/h2/)
+    expect(o.recap.hosts.h1.failed).to.equal(0)
+  })
+})
