@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
-import { events, kubeseed, totalChanged } from '../../harness/cli.js'
+import { spawnSync } from 'node:child_process'
+import { CLI, events, kubeseed, totalChanged } from '../../harness/cli.js'
+import { shellJoin } from '../../../src/engine/quote.js'
 
 const FIX = join(PACKAGE_ROOT, 'test', 'fixtures', 'playbooks', 'local')
 const INV = join(FIX, 'hosts.ini')
@@ -60,6 +62,23 @@ describe('kubeseed play on the local connection (sample playbook)', function () 
     expect(r.stdout).to.match(/local1 +: ok=\d+ +changed=2 .*round_trips=\d+/)
     expect(r.stdout).to.match(/RUNNING HANDLER \[restart sample\]/)
     expect(r.stdout).to.match(/TASK \[Render the service config\]/)
+  })
+})
+
+describe('kubeseed progress on a terminal', function () {
+  this.timeout(60_000)
+
+  it('shows listr2 progress per task with each host beneath it, then the recap', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ks-tty-'))
+    const cmd = shellJoin([process.execPath, CLI, 'play', SITE, '-i', INV, '-e', `dest_root=${root}`])
+    // `script` gives the command a pseudo-terminal, as a user's shell would.
+    const r = spawnSync('script', ['-qec', `stty cols 120 rows 40; ${cmd}`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 })
+    const screen = r.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '\n')
+    expect(r.status, screen).to.equal(0)
+    expect(screen).to.include('✔ Render the service config  [changed 2]')
+    expect(screen).to.match(/local1: (…|changed)/)
+    expect(screen).to.include('PLAY RECAP')
+    expect(screen).to.match(/local2 +: ok=\d+ +changed=\d+/)
   })
 })
 
