@@ -1,0 +1,51 @@
+// Run the API server emulator the way the kubelet would run the kube-apiserver static Pod:
+// flags and version come from /etc/kubernetes/manifests/kube-apiserver.yaml, so an upgraded
+// manifest (new image tag) is a new API server version after a restart.
+import { load } from 'js-yaml'
+import { dirname } from 'node:path'
+import { EmulatedFailure } from '../failure.js'
+import { hostPath, makeHostDir, readHostFile } from '../host/paths.js'
+import { ApiServer } from './server.js'
+
+export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml'
+export const APISERVER_STATE = '/var/lib/kube-apiserver-emulator/state.json'
+
+interface ManifestView {
+  flags: Map<string, string>
+  version: string
+}
+
+export function readApiServerManifest(): ManifestView {
+  const text = readHostFile(APISERVER_MANIFEST)
+  if (!text) throw new EmulatedFailure(`no static Pod manifest for kube-apiserver: open ${APISERVER_MANIFEST}: no such file or directory`)
+  const pod = load(text) as { spec?: { containers?: Array<{ command?: string[]; image?: string }> } }
+  const c = pod.spec?.containers?.[0]
+  const flags = new Map<string, string>()
+  for (const a of c?.command ?? []) {
+    const m = /^--([^=]+)=(.*)$/.exec(a)
+    if (m) flags.set(m[1]!, m[2]!)
+  }
+  return { flags, version: c?.image?.split(':').pop() ?? 'v0.0.0' }
+}
+
+export async function runApiServerFromManifest(log: (s: string) => void): Promise<ApiServer> {
+  const m = readApiServerManifest()
+  const pki = dirname(m.flags.get('tls-cert-file') ?? '/etc/kubernetes/pki/apiserver.crt')
+  makeHostDir(dirname(APISERVER_STATE), 0o700)
+  const server = new ApiServer({
+    pkiDir: hostPath(pki),
+    bindAddress: m.flags.get('bind-address') ?? '0.0.0.0',
+    port: Number(m.flags.get('secure-port') ?? 6443),
+    stateFile: hostPath(APISERVER_STATE),
+    version: () => {
+      try {
+        return readApiServerManifest().version
+      } catch {
+        return m.version
+      }
+    },
+  })
+  await server.listen()
+  log(`kube-apiserver (kubeseed sandbox emulation) ${m.version} serving on ${m.flags.get('bind-address') ?? '0.0.0.0'}:${m.flags.get('secure-port') ?? 6443}`)
+  return server
+}

@@ -1,0 +1,228 @@
+// The API server emulator: an HTTPS server with the API server's certificate, client-certificate
+// and bootstrap-token authentication, and the REST surface kubeadm, kubelet and kubectl use.
+import { createServer, type Server } from 'node:https'
+import { X509Certificate, createPrivateKey } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { authenticate, authorize, forbiddenMessage, type Identity, type Request } from './auth.js'
+import { mergePatch, ObjectStore, StoreError, type KubeObject, type ResourceKey } from './store.js'
+import { issueCertificate, parseCsr } from '../pki/x509.js'
+import { detachedJws } from '../bootstrap-tokens.js'
+
+export interface ApiServerOptions {
+  pkiDir: string
+  bindAddress: string
+  port: number
+  stateFile?: string
+  /** Reports the running version; read on each request so an upgraded manifest takes effect. */
+  version: () => string
+}
+
+interface Route extends Request {
+  key: ResourceKey
+}
+
+function parseRoute(method: string, path: string): Route | undefined {
+  const parts = path.split('/').filter(Boolean)
+  let group: string
+  let rest: string[]
+  if (parts[0] === 'api' && parts[1] === 'v1') {
+    group = ''
+    rest = parts.slice(2)
+  } else if (parts[0] === 'apis' && parts.length >= 3) {
+    group = parts[1]!
+    rest = parts.slice(3)
+  } else return undefined
+  let namespace: string | undefined
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1]
+    rest = rest.slice(2)
+  }
+  const [resource, name, subresource] = rest
+  if (!resource) return undefined
+  const verb = ({ GET: name ? 'get' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as Record<string, string>)[method]
+  if (!verb) return undefined
+  return {
+    verb: subresource === 'eviction' ? 'create' : verb,
+    group,
+    resource,
+    ...(subresource ? { subresource } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(name ? { name } : {}),
+    key: { group, resource, ...(namespace ? { namespace } : {}) },
+  }
+}
+
+function status(code: number, reason: string, message: string): KubeObject {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' })
+  res.end(text)
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text ? JSON.parse(text) : undefined
+}
+
+function matchesSelectors(o: KubeObject, url: URL): boolean {
+  const field = url.searchParams.get('fieldSelector')
+  if (field) {
+    for (const term of field.split(',')) {
+      const [path, want] = term.split('=') as [string, string]
+      let v: unknown = o
+      for (const p of path.split('.')) v = (v as Record<string, unknown> | undefined)?.[p]
+      if (String(v ?? '') !== want) return false
+    }
+  }
+  const label = url.searchParams.get('labelSelector')
+  if (label) {
+    const labels = o.metadata?.labels ?? {}
+    for (const term of label.split(',')) {
+      const [k, want] = term.split('=') as [string, string | undefined]
+      if (want === undefined ? !(k in labels) : labels[k] !== want) return false
+    }
+  }
+  return true
+}
+
+export class ApiServer {
+  readonly store: ObjectStore
+  private server?: Server
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.store = new ObjectStore(opts.stateFile)
+  }
+
+  private signKubeletCsr(id: Identity, csr: KubeObject): KubeObject {
+    const spec = (csr.spec ?? {}) as Record<string, unknown>
+    const parsed = parseCsr(Buffer.from(String(spec.request ?? ''), 'base64').toString('utf8'))
+    const isNodeClient = spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet'
+      && parsed.subject.commonName.startsWith('system:node:')
+      && (parsed.subject.organizations ?? []).includes('system:nodes')
+    const mayApprove = id.groups.includes('system:bootstrappers') || id.user === parsed.subject.commonName
+      || id.groups.includes('system:masters')
+    if (!isNodeClient || !mayApprove) return csr
+    const caPem = readFileSync(`${this.opts.pkiDir}/ca.crt`, 'utf8')
+    const caKey = createPrivateKey(readFileSync(`${this.opts.pkiDir}/ca.key`))
+    const cert = issueCertificate(
+      { subject: parsed.subject, isCA: false, usages: ['client'], validityMs: 365 * 24 * 3600_000 },
+      parsed.publicKey,
+      { cert: new X509Certificate(caPem), key: caKey },
+    )
+    return {
+      ...csr,
+      status: {
+        conditions: [{ type: 'Approved', status: 'True', reason: 'AutoApproved', message: 'Auto approving kubelet client certificate after SubjectAccessReview.' }],
+        certificate: Buffer.from(cert).toString('base64'),
+      },
+    }
+  }
+
+  /** What the bootstrapsigner controller does: one JWS per signing token over the kubeconfig. */
+  private signClusterInfo(cm: KubeObject): KubeObject {
+    const data = { ...((cm.data ?? {}) as Record<string, string>) }
+    for (const k of Object.keys(data)) if (k.startsWith('jws-kubeconfig-')) delete data[k]
+    const kubeconfig = data.kubeconfig ?? ''
+    for (const secret of this.store.list({ group: '', resource: 'secrets', namespace: 'kube-system' })) {
+      if (secret.type !== 'bootstrap.kubernetes.io/token') continue
+      const d = (secret.data ?? {}) as Record<string, string>
+      const get = (k: string) => (d[k] ? Buffer.from(d[k]!, 'base64').toString('utf8') : undefined)
+      const exp = get('expiration')
+      if (get('usage-bootstrap-signing') !== 'true' || (exp && Date.parse(exp) < Date.now())) continue
+      const id = get('token-id')
+      const secretValue = get('token-secret')
+      if (id && secretValue) data[`jws-kubeconfig-${id}`] = detachedJws(kubeconfig, id, secretValue)
+    }
+    return { ...cm, data }
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost')
+    const path = url.pathname
+    if (['/healthz', '/livez', '/readyz'].includes(path)) return send(res, 200, 'ok')
+    if (path === '/version') {
+      const v = this.opts.version()
+      const [major, minor] = v.replace(/^v/, '').split('.')
+      return send(res, 200, { major, minor, gitVersion: v, platform: 'linux/amd64', emulated: true })
+    }
+    const id = authenticate(req, this.store)
+    if ('error' in id) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'))
+    const route = parseRoute(req.method ?? 'GET', path)
+    if (!route) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'))
+    if (!authorize(id, route)) return send(res, 403, status(403, 'Forbidden', forbiddenMessage(id, route)))
+    try {
+      const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readBody(req) : undefined
+      const out = this.apply(id, route, body as KubeObject | undefined, url)
+      send(res, route.verb === 'create' && route.subresource !== 'eviction' ? 201 : 200, out)
+    } catch (e) {
+      if (e instanceof StoreError) return send(res, e.code, status(e.code, e.reason, e.message))
+      if (e instanceof SyntaxError) return send(res, 400, status(400, 'BadRequest', e.message))
+      return send(res, 500, status(500, 'InternalError', String(e)))
+    }
+  }
+
+  private apply(id: Identity, r: Route, body: KubeObject | undefined, url: URL): unknown {
+    const s = this.store
+    if (r.subresource === 'eviction') {
+      s.delete(r.key, r.name!)
+      return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 }
+    }
+    switch (r.verb) {
+      case 'list': {
+        const items = s.list(r.key).filter((o) => matchesSelectors(o, url))
+        return { kind: 'List', apiVersion: 'v1', metadata: {}, items }
+      }
+      case 'get': {
+        const o = s.get(r.key, r.name!)
+        if (r.resource === 'configmaps' && r.namespace === 'kube-public' && r.name === 'cluster-info') return this.signClusterInfo(o)
+        return o
+      }
+      case 'create': {
+        const obj = body ?? {}
+        if (r.group === 'certificates.k8s.io' && r.resource === 'certificatesigningrequests') {
+          return s.create(r.key, this.signKubeletCsr(id, obj))
+        }
+        return s.create(r.key, obj)
+      }
+      case 'update': {
+        if (r.subresource === 'status') {
+          const old = s.get(r.key, r.name!)
+          return s.replace(r.key, r.name!, { ...old, status: body?.status })
+        }
+        return s.replace(r.key, r.name!, body ?? {})
+      }
+      case 'patch': {
+        const old = s.get(r.key, r.name!)
+        return s.replace(r.key, r.name!, mergePatch(old, body) as KubeObject)
+      }
+      case 'delete':
+        return s.delete(r.key, r.name!)
+    }
+    throw new StoreError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+  }
+
+  listen(): Promise<void> {
+    const pki = this.opts.pkiDir
+    this.server = createServer({
+      cert: readFileSync(`${pki}/apiserver.crt`),
+      key: readFileSync(`${pki}/apiserver.key`),
+      ca: readFileSync(`${pki}/ca.crt`),
+      requestCert: true,
+      rejectUnauthorized: false,
+    }, (req, res) => void this.handle(req, res))
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', reject)
+      this.server!.listen(this.opts.port, this.opts.bindAddress, () => resolve())
+    })
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+  }
+}

@@ -1,0 +1,335 @@
+// The emulated kubectl: the node-management and apply/get subset kubeadm clusters are run with.
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { loadAll } from 'js-yaml'
+import { EmulatedFailure } from '../failure.js'
+import { hostPath, readHostFile } from '../host/paths.js'
+import { parseFlags, list, str, isSet, type FlagSpec } from '../flags.js'
+import { parseKubeconfig } from '../kubeconfig.js'
+import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.js'
+import { emulatedVersion, emulationLabel } from '../build-info.js'
+import { formatVersion } from '../versions.js'
+import { apiPath, resourceByName, resourceForObject, type ResourceType } from './resources.js'
+import { printObjects } from './print.js'
+
+type Obj = Record<string, any>
+
+const FLAGS: FlagSpec[] = [
+  { name: 'kubeconfig', kind: 'string' }, { name: 'namespace', kind: 'string', short: 'n' },
+  { name: 'all-namespaces', kind: 'bool', short: 'A' }, { name: 'output', kind: 'string', short: 'o' },
+  { name: 'selector', kind: 'string', short: 'l' }, { name: 'filename', kind: 'list', short: 'f' },
+  { name: 'overwrite', kind: 'bool' }, { name: 'ignore-daemonsets', kind: 'bool' },
+  { name: 'delete-emptydir-data', kind: 'bool' }, { name: 'delete-local-data', kind: 'bool' }, { name: 'force', kind: 'bool' },
+  { name: 'grace-period', kind: 'int' }, { name: 'timeout', kind: 'string' }, { name: 'client', kind: 'bool' },
+  { name: 'v', kind: 'int' }, { name: 'ignore-not-found', kind: 'bool' }, { name: 'server-side', kind: 'bool' },
+  { name: 'field-manager', kind: 'string' }, { name: 'force-conflicts', kind: 'bool' }, { name: 'wait', kind: 'bool' },
+  { name: 'disable-eviction', kind: 'bool' }, { name: 'recursive', kind: 'bool', short: 'R' }, { name: 'help', kind: 'bool', short: 'h' },
+  { name: 'context', kind: 'string' }, { name: 'request-timeout', kind: 'string' }, { name: 'dry-run', kind: 'string' },
+]
+
+const out = (s: string): void => {
+  process.stdout.write(`${s}\n`)
+}
+
+function client(kubeconfigFlag: string | undefined): ApiClient {
+  const candidates = kubeconfigFlag ? [kubeconfigFlag] : process.env.KUBECONFIG ? process.env.KUBECONFIG.split(':') : [`${homedir()}/.kube/config`]
+  for (const path of candidates) {
+    const text = readHostFile(path)
+    if (text !== undefined) return clientFromKubeconfig(parseKubeconfig(text, path))
+    if (kubeconfigFlag) throw new EmulatedFailure(`error: stat ${path}: no such file or directory`)
+  }
+  throw new EmulatedFailure('The connection to the server localhost:8080 was refused - did you specify the right host or port?')
+}
+
+function serverError(e: unknown): EmulatedFailure {
+  if (e instanceof ApiError) return new EmulatedFailure(`Error from server (${e.reason}): ${e.message}`)
+  if (e instanceof EmulatedFailure) return e
+  return new EmulatedFailure(`Unable to connect to the server: ${(e as Error).message}`)
+}
+
+function resource(name: string | undefined): ResourceType {
+  if (!name) throw new EmulatedFailure('error: You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.')
+  const r = resourceByName(name)
+  if (!r) throw new EmulatedFailure(`error: the server doesn't have a resource type "${name}"`)
+  return r
+}
+
+function splitTypeName(args: string[]): { type: string | undefined; names: string[] } {
+  if (args[0]?.includes('/')) return { type: args[0].split('/')[0], names: args.map((a) => a.split('/')[1]!) }
+  return { type: args[0], names: args.slice(1) }
+}
+
+async function cmdGet(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
+  const { type, names } = splitTypeName(args)
+  const r = resource(type)
+  const all = isSet(f, 'all-namespaces')
+  const ns = r.namespaced && !all ? (str(f, 'namespace') ?? 'default') : undefined
+  let objs: Obj[]
+  if (names.length) {
+    objs = []
+    for (const n of names) {
+      try {
+        objs.push(await c.get(apiPath(r, ns, n)))
+      } catch (e) {
+        if (isSet(f, 'ignore-not-found') && e instanceof ApiError && e.code === 404) continue
+        throw e
+      }
+    }
+  } else {
+    const sel = str(f, 'selector')
+    const listed = await c.get<{ items: Obj[] }>(`${apiPath(r, ns)}${sel ? `?labelSelector=${encodeURIComponent(sel)}` : ''}`)
+    objs = listed.items
+    if (!objs.length && !str(f, 'output')) {
+      process.stderr.write(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n')
+      return
+    }
+  }
+  if (!objs.length) return
+  out(printObjects(r, objs, names.length === 1, str(f, 'output'), all))
+}
+
+function parseLabelArgs(args: string[]): { set: Record<string, string>; remove: string[] } {
+  const set: Record<string, string> = {}
+  const remove: string[] = []
+  for (const a of args) {
+    if (a.endsWith('-') && !a.includes('=')) remove.push(a.slice(0, -1))
+    else if (a.includes('=')) {
+      const [k, ...v] = a.split('=')
+      set[k!] = v.join('=')
+    } else throw new EmulatedFailure(`error: at least one label update is required`)
+  }
+  return { set, remove }
+}
+
+async function cmdLabel(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
+  const { type, names } = splitTypeName(args)
+  const r = resource(type)
+  const name = names[0]!
+  const { set, remove } = parseLabelArgs(names.slice(1))
+  const path = apiPath(r, r.namespaced ? (str(f, 'namespace') ?? 'default') : undefined, name)
+  const obj = await c.get<Obj>(path)
+  const labels = obj.metadata?.labels ?? {}
+  for (const [k, v] of Object.entries(set)) {
+    if (k in labels && labels[k] !== v && !isSet(f, 'overwrite')) {
+      throw new EmulatedFailure(`error: '${k}' already has a value (${labels[k]}), and --overwrite is false`)
+    }
+  }
+  const patch: Record<string, string | null> = { ...set }
+  for (const k of remove) patch[k] = null
+  await c.call('PATCH', path, { metadata: { labels: patch } }, 'application/merge-patch+json')
+  out(`${r.kind.toLowerCase()}/${name} ${Object.keys(set).length || remove.length ? 'labeled' : 'not labeled'}`)
+}
+
+async function cmdTaint(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
+  const { type, names } = splitTypeName(args)
+  if (resource(type).kind !== 'Node') throw new EmulatedFailure(`error: invalid resource type ${type}, only node types are supported`)
+  const name = names[0]!
+  const node = await c.get<Obj>(`/api/v1/nodes/${name}`)
+  let taints: Obj[] = [...(node.spec?.taints ?? [])]
+  for (const spec of names.slice(1)) {
+    if (spec.endsWith('-')) {
+      const [key, effect] = spec.slice(0, -1).split(':')
+      const before = taints.length
+      taints = taints.filter((t) => !(t.key === key.split('=')[0] && (!effect || t.effect === effect)))
+      if (taints.length === before) throw new EmulatedFailure(`error: taint "${spec.slice(0, -1)}" not found`)
+      continue
+    }
+    const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(spec)
+    if (!m) throw new EmulatedFailure(`error: invalid taint spec: ${spec}, unknown taint effect or missing effect (valid effects: NoSchedule, PreferNoSchedule, NoExecute)`)
+    const existing = taints.find((t) => t.key === m[1] && t.effect === m[3])
+    if (existing && !isSet(f, 'overwrite')) throw new EmulatedFailure(`error: node ${name} already has ${m[1]} taint(s) with same effect(s) and --overwrite is false`)
+    taints = taints.filter((t) => !(t.key === m[1] && t.effect === m[3]))
+    taints.push({ key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] })
+  }
+  await c.call('PATCH', `/api/v1/nodes/${name}`, { spec: { taints } }, 'application/merge-patch+json')
+  out(`node/${name} ${names.slice(1).every((s) => s.endsWith('-')) ? 'untainted' : 'tainted'}`)
+}
+
+async function setUnschedulable(c: ApiClient, name: string, value: boolean): Promise<void> {
+  const node = await c.get<Obj>(`/api/v1/nodes/${name}`)
+  if (Boolean(node.spec?.unschedulable) === value) {
+    out(`node/${name} already ${value ? 'cordoned' : 'uncordoned'}`)
+    return
+  }
+  await c.call('PATCH', `/api/v1/nodes/${name}`, { spec: { unschedulable: value ? true : null } }, 'application/merge-patch+json')
+  out(`node/${name} ${value ? 'cordoned' : 'uncordoned'}`)
+}
+
+async function cmdDrain(c: ApiClient, name: string, f: Record<string, any>): Promise<void> {
+  await setUnschedulable(c, name, true)
+  const pods = (await c.get<{ items: Obj[] }>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`)).items
+  const problems: string[] = []
+  const ignoredDs: string[] = []
+  const evict: Obj[] = []
+  const id = (p: Obj) => `${p.metadata.namespace}/${p.metadata.name}`
+  const dsPods: string[] = []
+  const localPods: string[] = []
+  const unmanaged: string[] = []
+  for (const p of pods) {
+    if (p.metadata.annotations?.['kubernetes.io/config.mirror']) continue
+    const owner = (p.metadata.ownerReferences ?? []).find((o: Obj) => o.controller)
+    if (owner?.kind === 'DaemonSet') {
+      if (isSet(f, 'ignore-daemonsets')) ignoredDs.push(id(p))
+      else dsPods.push(id(p))
+      continue
+    }
+    if (!owner && !isSet(f, 'force')) unmanaged.push(id(p))
+    if ((p.spec?.volumes ?? []).some((v: Obj) => v.emptyDir) && !isSet(f, 'delete-emptydir-data') && !isSet(f, 'delete-local-data')) localPods.push(id(p))
+    evict.push(p)
+  }
+  if (unmanaged.length) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unmanaged.join(', ')}`)
+  if (dsPods.length) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${dsPods.join(', ')}`)
+  if (localPods.length) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localPods.join(', ')}`)
+  if (problems.length) {
+    throw new EmulatedFailure(`error: unable to drain node "${name}" due to error: ${problems.join(', ')}, continuing command...\nThere are pending nodes to be drained:\n ${name}\n${problems.map((p) => `error: ${p}`).join('\n')}`)
+  }
+  if (ignoredDs.length) process.stderr.write(`Warning: ignoring DaemonSet-managed Pods: ${ignoredDs.join(', ')}\n`)
+  for (const p of evict) {
+    out(`evicting pod ${id(p)}`)
+    await c.call('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, {
+      apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+    })
+    out(`pod/${p.metadata.name} evicted`)
+  }
+  out(`node/${name} drained`)
+}
+
+function readManifests(files: string[], recursive: boolean): Obj[] {
+  const docs: Obj[] = []
+  const readOne = (path: string) => {
+    const text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(hostPath(path), 'utf8')
+    for (const d of loadAll(text) as unknown[]) {
+      if (!d || typeof d !== 'object') continue
+      const o = d as Obj
+      if (o.kind === 'List' && Array.isArray(o.items)) docs.push(...o.items)
+      else docs.push(o)
+    }
+  }
+  const walk = (path: string, top: boolean) => {
+    let st
+    try {
+      st = path === '-' ? undefined : statSync(hostPath(path))
+    } catch {
+      throw new EmulatedFailure(`error: the path "${path}" does not exist`)
+    }
+    if (st?.isDirectory()) {
+      if (!top && !recursive) return
+      for (const e of readdirSync(hostPath(path)).sort()) {
+        const child = `${path}/${e}`
+        if (statSync(hostPath(child)).isDirectory()) walk(child, false)
+        else if (/\.(ya?ml|json)$/.test(e)) readOne(child)
+      }
+    } else readOne(path)
+  }
+  for (const f of files) walk(f, true)
+  return docs
+}
+
+async function cmdApply(c: ApiClient, f: Record<string, any>): Promise<void> {
+  const files = list(f, 'filename')
+  if (!files.length) throw new EmulatedFailure('error: must specify one of -f and -k')
+  for (const o of readManifests(files, isSet(f, 'recursive'))) {
+    if (!o.apiVersion || !o.kind) throw new EmulatedFailure(`error: error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false`)
+    const r = resourceForObject(String(o.apiVersion), String(o.kind))
+    const name = o.metadata?.name
+    if (!name) throw new EmulatedFailure(`error: error when retrieving current configuration of: Resource: "${r.plural}", GroupVersionKind: "${o.apiVersion}, Kind=${o.kind}"\nName: "", Namespace: "": resource name may not be empty`)
+    const ns = r.namespaced ? (o.metadata.namespace ?? str(f, 'namespace') ?? 'default') : undefined
+    const body = { ...o, metadata: { ...o.metadata, ...(ns ? { namespace: ns } : {}) } }
+    let verb = 'created'
+    try {
+      const old = await c.get<Obj>(apiPath(r, ns, name))
+      const same = JSON.stringify({ ...old, metadata: undefined, status: undefined }) === JSON.stringify({ ...body, metadata: undefined, status: undefined })
+      if (same) verb = 'unchanged'
+      else {
+        await c.call('PUT', apiPath(r, ns, name), body)
+        verb = 'configured'
+      }
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e
+      await c.call('POST', apiPath(r, ns), body)
+    }
+    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
+    out(`${r.kind.toLowerCase()}${group}/${name} ${verb}`)
+  }
+}
+
+async function cmdDelete(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
+  if (list(f, 'filename').length) {
+    for (const o of readManifests(list(f, 'filename'), isSet(f, 'recursive'))) {
+      const r = resourceForObject(String(o.apiVersion), String(o.kind))
+      await deleteOne(c, r, r.namespaced ? (o.metadata?.namespace ?? str(f, 'namespace') ?? 'default') : undefined, o.metadata?.name, f)
+    }
+    return
+  }
+  const { type, names } = splitTypeName(args)
+  const r = resource(type)
+  if (!names.length) throw new EmulatedFailure('error: resource(s) were provided, but no name was specified')
+  for (const n of names) await deleteOne(c, r, r.namespaced ? (str(f, 'namespace') ?? 'default') : undefined, n, f)
+}
+
+async function deleteOne(c: ApiClient, r: ResourceType, ns: string | undefined, name: string, f: Record<string, any>): Promise<void> {
+  try {
+    await c.call('DELETE', apiPath(r, ns, name))
+    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
+    out(`${r.kind.toLowerCase()}${group} "${name}" deleted`)
+  } catch (e) {
+    if (isSet(f, 'ignore-not-found') && e instanceof ApiError && e.code === 404) return
+    throw e
+  }
+}
+
+async function cmdVersion(f: Record<string, any>): Promise<void> {
+  const v = emulatedVersion()
+  const client = { major: String(v.major), minor: String(v.minor), gitVersion: formatVersion(v), platform: 'linux/amd64' }
+  let server: Obj | undefined
+  if (!isSet(f, 'client')) server = await client_(f).get('/version')
+  const o = str(f, 'output')
+  if (o === 'json') return out(JSON.stringify({ clientVersion: client, kustomizeVersion: 'v5.4.2', ...(server ? { serverVersion: server } : {}) }, null, 2))
+  if (o === 'yaml') return out(`clientVersion:\n  gitVersion: ${client.gitVersion}\n  major: "${client.major}"\n  minor: "${client.minor}"\n  platform: linux/amd64\n${server ? `serverVersion:\n  gitVersion: ${server.gitVersion}\n  major: "${server.major}"\n  minor: "${server.minor}"\n  platform: linux/amd64\n` : ''}`.trimEnd())
+  out(`Client Version: ${client.gitVersion} (${emulationLabel('kubectl')})`)
+  out('Kustomize Version: v5.4.2')
+  if (server) out(`Server Version: ${server.gitVersion}`)
+}
+
+const client_ = (f: Record<string, any>) => client(str(f, 'kubeconfig'))
+
+function help(): void {
+  out(`${emulationLabel('kubectl')}\nkubectl controls the Kubernetes cluster manager.\n\nSupported commands: get, apply, delete, label, taint, cordon, uncordon, drain, version`)
+}
+
+export async function kubectlMain(argv: string[]): Promise<number> {
+  try {
+    const parsed = parseFlags(argv, FLAGS)
+    const { flags } = parsed
+    const [cmd, ...positional] = parsed.positional
+    if (!cmd || cmd === 'help' || isSet(flags, 'help')) {
+      help()
+      return 0
+    }
+    if (cmd === 'version') {
+      await cmdVersion(flags).catch((e) => { throw serverError(e) })
+      return 0
+    }
+    const c = client_(flags)
+    try {
+      switch (cmd) {
+        case 'get': await cmdGet(c, positional, flags); break
+        case 'label': await cmdLabel(c, positional, flags); break
+        case 'taint': await cmdTaint(c, positional, flags); break
+        case 'cordon': await setUnschedulable(c, positional[0]!, true); break
+        case 'uncordon': await setUnschedulable(c, positional[0]!, false); break
+        case 'drain': await cmdDrain(c, positional[0]!, flags); break
+        case 'apply': await cmdApply(c, flags); break
+        case 'create': await cmdApply(c, flags); break
+        case 'delete': await cmdDelete(c, positional, flags); break
+        default: throw new EmulatedFailure(`error: unknown command "${cmd}" for "kubectl"`)
+      }
+    } catch (e) {
+      throw serverError(e)
+    }
+    return 0
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message.replace(/^(?!error|Error|The connection|Unable)/, 'error: ')}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,89 @@
+// kubectl's output: aligned tables (tabwriter, 3 spaces), -o json (4-space indent) / yaml / name / jsonpath.
+import { dump } from 'js-yaml'
+import type { ResourceType } from './resources.js'
+
+type Obj = Record<string, any>
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join('').trimEnd()).join('\n')
+}
+
+export function age(ts: string | undefined, now = Date.now()): string {
+  if (!ts) return '<unknown>'
+  const s = Math.max(0, Math.floor((now - Date.parse(ts)) / 1000))
+  if (s < 120) return `${s}s`
+  const m = Math.floor(s / 60)
+  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`
+  if (m < 180) return `${m}m`
+  const h = Math.floor(m / 60)
+  if (h < 48) return `${h}h`
+  return `${Math.floor(h / 24)}d`
+}
+
+export function nodeStatus(n: Obj): string {
+  const ready = (n.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready')
+  const base = ready ? (ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown') : 'Unknown'
+  return n.spec?.unschedulable ? `${base},SchedulingDisabled` : base
+}
+
+export function nodeRoles(n: Obj): string {
+  const roles = Object.keys(n.metadata?.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+    .filter(Boolean)
+    .sort()
+  return roles.length ? roles.join(',') : '<none>'
+}
+
+function nodeRow(n: Obj, wide: boolean): string[] {
+  const addr = (t: string) => (n.status?.addresses ?? []).find((a: Obj) => a.type === t)?.address ?? '<none>'
+  const info = n.status?.nodeInfo ?? {}
+  const row = [n.metadata.name, nodeStatus(n), nodeRoles(n), age(n.metadata.creationTimestamp), info.kubeletVersion ?? '']
+  if (wide) row.push(addr('InternalIP'), addr('ExternalIP'), info.osImage ?? '<unknown>', info.kernelVersion ?? '<unknown>', info.containerRuntimeVersion ?? '<unknown>')
+  return row
+}
+
+export function printTable(r: ResourceType, items: Obj[], wide: boolean, allNamespaces: boolean): string {
+  if (r.kind === 'Node') {
+    const head = ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']
+    if (wide) head.push('INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME')
+    return table([head, ...items.map((n) => nodeRow(n, wide))])
+  }
+  const ns = allNamespaces && r.namespaced
+  if (r.kind === 'Pod') {
+    const head = [...(ns ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']
+    return table([head, ...items.map((p) => [
+      ...(ns ? [p.metadata.namespace] : []), p.metadata.name,
+      `0/${(p.spec?.containers ?? []).length}`, p.status?.phase ?? 'Pending', '0', age(p.metadata.creationTimestamp),
+    ])])
+  }
+  const head = [...(ns ? ['NAMESPACE'] : []), 'NAME', 'AGE']
+  return table([head, ...items.map((o) => [...(ns ? [o.metadata.namespace] : []), o.metadata.name, age(o.metadata.creationTimestamp)])])
+}
+
+/** A jsonpath subset: {.a.b}, {.items[*].a}, {.a[0].b}, with literal text between. */
+export function jsonpath(template: string, data: unknown): string {
+  return template.replace(/\{([^}]*)\}/g, (_, expr: string) => {
+    let values: unknown[] = [data]
+    for (const m of expr.trim().matchAll(/\.([^.[\]]+)|\[(\*|\d+)\]|\[\?\(@\.([^=]+)=="([^"]*)"\)\]/g)) {
+      if (m[1] !== undefined) values = values.map((v) => (v as Obj | undefined)?.[m[1]!])
+      else if (m[2] === '*') values = values.flatMap((v) => (Array.isArray(v) ? v : []))
+      else if (m[2] !== undefined) values = values.map((v) => (Array.isArray(v) ? v[Number(m[2])] : undefined))
+      else if (m[3] !== undefined) values = values.flatMap((v) => (Array.isArray(v) ? v.filter((x) => String((x as Obj)?.[m[3]!]) === m[4]) : []))
+    }
+    return values.filter((v) => v !== undefined).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ')
+  })
+}
+
+export function printObjects(r: ResourceType, objs: Obj[], single: boolean, output: string | undefined, allNamespaces: boolean): string {
+  const data = single ? objs[0] : { apiVersion: 'v1', items: objs, kind: 'List', metadata: { resourceVersion: '' } }
+  const withKind = objs.map((o) => ({ apiVersion: r.apiVersion, kind: r.kind, ...o }))
+  const view = single ? withKind[0] : { ...(data as Obj), items: withKind }
+  if (output === 'json') return JSON.stringify(view, null, 4)
+  if (output === 'yaml') return dump(view, { lineWidth: -1 }).trimEnd()
+  if (output === 'name') return objs.map((o) => `${r.kind.toLowerCase()}/${o.metadata.name}`).join('\n')
+  if (output?.startsWith('jsonpath=')) return jsonpath(output.slice('jsonpath='.length), view)
+  if (output && output !== 'wide') throw new Error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`)
+  return printTable(r, objs, output === 'wide', allNamespaces)
+}

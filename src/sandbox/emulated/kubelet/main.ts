@@ -1,0 +1,195 @@
+// The emulated kubelet: validates flags and its config strictly, bootstraps its client
+// certificate, registers the Node and reports Ready only while the container runtime answers.
+import { createServer as createHttpServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:tls'
+import { hostname, networkInterfaces, release } from 'node:os'
+import { load, YAML11_SCHEMA } from 'js-yaml'
+import { EmulatedFailure } from '../failure.js'
+import { hostFileExists, makeHostDir, readHostFile, writeHostFile } from '../host/paths.js'
+import { parseFlags, str, type FlagValues } from '../flags.js'
+import { KUBELET_FLAGS } from './flag-table.js'
+import { kubeletConfiguration as kubeletSchema } from '../schema/kubelet-v1beta1.js'
+import { decodeStrict } from '../decode/strict.js'
+import { parseGoDuration } from '../decode/duration.js'
+import { parseKubeconfig, renderKubeconfig } from '../kubeconfig.js'
+import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.js'
+import { createCsr, generateKey, issueCertificate, privateKeyPem } from '../pki/x509.js'
+import { runtimeConditions, runtimeVersion, DEFAULT_CRI_SOCKET } from '../cri/client.js'
+import { emulatedVersion, emulationLabel } from '../build-info.js'
+import { formatVersion } from '../versions.js'
+
+type Obj = Record<string, any>
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`)
+}
+
+function shellWords(s: string): string[] {
+  return [...s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
+}
+
+/** KEY="value" lines of an environment file, as systemd reads EnvironmentFile=. */
+export function envFileVar(text: string | undefined, key: string): string {
+  for (const line of (text ?? '').split('\n')) {
+    const m = new RegExp(`^\\s*${key}=(.*)$`).exec(line)
+    if (m) return m[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1')
+  }
+  return ''
+}
+
+/** argv plus the flags of kubeadm-flags.env and /etc/default/kubelet; argv wins, as it comes last in the unit. */
+export function kubeletFlags(argv: string[]): FlagValues {
+  const prefix = 'failed to parse kubelet flag: '
+  const kubeadmArgs = shellWords(envFileVar(readHostFile('/var/lib/kubelet/kubeadm-flags.env'), 'KUBELET_KUBEADM_ARGS'))
+  const extraArgs = shellWords(envFileVar(readHostFile('/etc/default/kubelet'), 'KUBELET_EXTRA_ARGS'))
+  return parseFlags([...kubeadmArgs, ...extraArgs, ...argv], KUBELET_FLAGS, prefix).flags
+}
+
+export function loadKubeletConfig(path: string, minor: number): Obj {
+  const text = readHostFile(path)
+  if (text === undefined) {
+    throw new EmulatedFailure(`failed to load kubelet config file, path: ${path}, error: failed to load Kubelet config file ${path}, error failed to read kubelet config file "${path}", error: open ${path}: no such file or directory`)
+  }
+  let doc: Obj
+  try {
+    doc = (load(text, { schema: YAML11_SCHEMA }) ?? {}) as Obj
+  } catch (e) {
+    throw new EmulatedFailure(`failed to load kubelet config file, path: ${path}, error: failed to decode: yaml: ${(e as { reason?: string }).reason ?? String(e)}`)
+  }
+  if (doc.kind !== 'KubeletConfiguration' || doc.apiVersion !== 'kubelet.config.k8s.io/v1beta1') {
+    throw new EmulatedFailure(`failed to load kubelet config file, path: ${path}, error: failed to decode: no kind "${doc.kind ?? ''}" is registered for version "${doc.apiVersion ?? ''}" in scheme "pkg/kubelet/apis/config/scheme/scheme.go:33"`)
+  }
+  const p = decodeStrict(kubeletSchema, doc, minor)
+  const first = p.typeErrors[0] ?? (p.unknownFields.length ? `strict decoding error: ${p.unknownFields.join(', ')}` : undefined)
+  if (first) throw new EmulatedFailure(`failed to load kubelet config file, path: ${path}, error: failed to decode: ${first}`)
+  if (p.invalidValues.length) throw new EmulatedFailure(`failed to validate kubelet configuration, error: [${p.invalidValues.join(', ')}], path: &TypeMeta{Kind:KubeletConfiguration,APIVersion:kubelet.config.k8s.io/v1beta1,}`)
+  return doc
+}
+
+function nodeIp(flagIp: string | undefined): string | undefined {
+  if (flagIp) return flagIp.split(',')[0]
+  for (const addrs of Object.values(networkInterfaces())) {
+    const a = addrs?.find((x) => x.family === 'IPv4' && !x.internal)
+    if (a) return a.address
+  }
+  return undefined
+}
+
+async function bootstrapClient(kubeconfig: string, bootstrap: string | undefined, certDir: string, nodeName: string): Promise<ApiClient> {
+  const text = readHostFile(kubeconfig)
+  if (text !== undefined) return clientFromKubeconfig(parseKubeconfig(text, kubeconfig))
+  if (!bootstrap || !hostFileExists(bootstrap)) {
+    throw new EmulatedFailure(`failed to run Kubelet: unable to load bootstrap kubeconfig: stat ${bootstrap ?? '""'}: no such file or directory`)
+  }
+  const b = parseKubeconfig(readHostFile(bootstrap)!, bootstrap)
+  const c = clientFromKubeconfig(b)
+  const key = generateKey('ECDSA-P256')
+  const csr = await c.call<Obj>('POST', '/apis/certificates.k8s.io/v1/certificatesigningrequests', {
+    apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest',
+    metadata: { name: `node-csr-${nodeName}-${Date.now().toString(36)}` },
+    spec: { request: Buffer.from(createCsr({ commonName: `system:node:${nodeName}`, organizations: ['system:nodes'] }, key)).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] },
+  })
+  if (!csr.status?.certificate) throw new EmulatedFailure('failed to run Kubelet: cannot create certificate signing request: not approved')
+  const pem = `${certDir}/kubelet-client-current.pem`
+  makeHostDir(certDir, 0o700)
+  writeHostFile(pem, Buffer.from(csr.status.certificate, 'base64').toString('utf8') + privateKeyPem(key), 0o600)
+  writeHostFile(kubeconfig, renderKubeconfig({ server: b.server, caData: b.caData, clusterName: 'default-cluster', user: 'default-auth', credentials: { clientCertificate: pem, clientKey: pem } }), 0o600)
+  return clientFromKubeconfig(parseKubeconfig(readHostFile(kubeconfig)!, kubeconfig))
+}
+
+function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (e: string, cb: (err: Error) => void) => unknown }, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new EmulatedFailure(`failed to listen on ${host}:${port}: listen tcp ${host}:${port}: bind: ${(e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address already in use' : e.message}`)))
+    server.listen(port, host, () => resolve())
+  })
+}
+
+export async function kubeletMain(argv: string[]): Promise<number> {
+  try {
+    if (argv.includes('--version')) {
+      process.stdout.write(`Kubernetes ${formatVersion(emulatedVersion())}\n`)
+      return 0
+    }
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${emulationLabel('kubelet')}\nThe kubelet is the primary "node agent" that runs on each node.\n\nUsage:\n  kubelet [flags]\n`)
+      return 0
+    }
+    const flags = kubeletFlags(argv)
+    const configPath = str(flags, 'config')
+    if (!configPath) throw new EmulatedFailure('failed to load kubelet config file: --config is required on kubeadm nodes (/var/lib/kubelet/config.yaml)')
+    const cfg = loadKubeletConfig(configPath, emulatedVersion().minor)
+    const swaps = (readHostFile('/proc/swaps') ?? '').trim().split('\n').filter(Boolean)
+    const failSwapOn = flags['fail-swap-on'] ?? cfg.failSwapOn ?? true
+    if (failSwapOn && swaps.length > 1) throw new EmulatedFailure('failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false')
+    const endpoint = str(flags, 'container-runtime-endpoint') ?? cfg.containerRuntimeEndpoint ?? DEFAULT_CRI_SOCKET
+    await runtimeVersion(endpoint).catch((e) => {
+      throw new EmulatedFailure(`failed to run Kubelet: ${(e as Error).message}`)
+    })
+    const nodeName = (str(flags, 'hostname-override') ?? hostname()).toLowerCase()
+    const healthz = createHttpServer((_, res) => {
+      res.writeHead(200)
+      res.end('ok')
+    })
+    await listen(healthz, str(flags, 'healthz-bind-address') ?? cfg.healthzBindAddress ?? '127.0.0.1', Number(flags['healthz-port'] ?? cfg.healthzPort ?? 10248))
+    const servingKey = generateKey('ECDSA-P256')
+    const servingCert = issueCertificate({ subject: { commonName: `${nodeName}@${Math.floor(Date.now() / 1000)}` }, isCA: false, usages: ['server'], dnsNames: [nodeName], validityMs: 365 * 864e5 }, servingKey)
+    const api10250 = createTlsServer({ cert: servingCert, key: privateKeyPem(servingKey) }, (s) => s.end())
+    await listen(api10250, str(flags, 'address') ?? cfg.address ?? '0.0.0.0', Number(flags.port ?? cfg.port ?? 10250))
+    const client = await bootstrapClient(str(flags, 'kubeconfig') ?? '/etc/kubernetes/kubelet.conf', str(flags, 'bootstrap-kubeconfig'), str(flags, 'cert-dir') ?? '/var/lib/kubelet/pki', nodeName)
+    const rv = await runtimeVersion(endpoint)
+    const ip = nodeIp(str(flags, 'node-ip'))
+    const labels: Record<string, string> = { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' }
+    for (const kv of (str(flags, 'node-labels') ?? '').split(',').filter(Boolean)) {
+      const [k, v] = kv.split('=')
+      labels[k!] = v ?? ''
+    }
+    const taints = [...(cfg.registerWithTaints ?? []), ...(str(flags, 'register-with-taints') ?? '').split(',').filter(Boolean).map((t) => {
+      const m = /^([^=:]+)(?:=([^:]*))?:(.+)$/.exec(t)!
+      return { key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] }
+    })]
+    const osImage = /PRETTY_NAME="?([^"\n]*)/.exec(readHostFile('/etc/os-release') ?? '')?.[1] ?? 'Linux'
+    const status = async (): Promise<Obj> => {
+      let conditions: Array<{ type: string; status: boolean; reason: string; message: string }> = []
+      let down = ''
+      try {
+        conditions = await runtimeConditions(endpoint)
+      } catch (e) {
+        down = (e as Error).message
+      }
+      const notReady = conditions.filter((c) => !c.status)
+      const ready = !down && notReady.length === 0 && conditions.length > 0
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+      const message = down
+        ? `container runtime is down: ${down}`
+        : notReady.map((c) => `container runtime ${c.type === 'NetworkReady' ? 'network ' : ''}not ready: ${c.type}=false reason:${c.reason} message:${c.message}`).join(', ')
+      return {
+        addresses: [...(ip ? [{ type: 'InternalIP', address: ip }] : []), { type: 'Hostname', address: nodeName }],
+        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? 'kubelet is posting ready status' : message, lastHeartbeatTime: now, lastTransitionTime: now }],
+        nodeInfo: {
+          kubeletVersion: formatVersion(emulatedVersion()), kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
+          osImage, kernelVersion: release(), containerRuntimeVersion: `${rv.runtimeName}://${rv.runtimeVersion}`,
+        },
+      }
+    }
+    try {
+      await client.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) }, status: await status() })
+      log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 409)) throw e
+    }
+    const periodMs = (parseGoDuration(String(cfg.nodeStatusUpdateFrequency ?? '10s')) ?? 10e9) / 1e6
+    const report = async () => {
+      try {
+        await client.call('PUT', `/api/v1/nodes/${nodeName}/status`, { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName }, status: await status() })
+      } catch (e) {
+        log(`E0000 kubelet_node_status.go:549] "Error updating node status, will retry" err="${(e as Error).message}"`)
+      }
+    }
+    await report()
+    setInterval(() => void report(), periodMs)
+    await new Promise(() => undefined)
+    return 0
+  } catch (e) {
+    process.stderr.write(`E0000 run.go:72] "command failed" err="${(e as Error).message}"\n`)
+    return 1
+  }
+}

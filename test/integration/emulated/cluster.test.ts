@@ -1,0 +1,267 @@
+// kubeadm init + join + kubelet + kubectl, run as the bundled emulated binaries against a real
+// containerd, each node in its own throwaway root (KUBESEED_EMULATION_ROOT) on loopback addresses.
+import { expect } from 'chai'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildEmulatedBinaries } from '../../../src/sandbox/emulated/build.js'
+
+const CP_IP = '127.0.10.1'
+const WORKER_IP = '127.0.10.2'
+const API_PORT = 16443
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function hasContainerd(): boolean {
+  return spawnSync('containerd', ['--version']).status === 0
+}
+
+async function waitUntil(what: string, ms: number, probe: () => boolean | Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+describe('emulated kubeadm/kubelet/kubectl on loopback', function () {
+  this.timeout(180_000)
+  let base: string
+  let bin: string
+  const children: ChildProcess[] = []
+  let criSocket: string
+  let cniDir: string
+
+  const rootOf = (node: string) => join(base, node)
+  const env = (node: string) => ({ ...process.env, KUBESEED_EMULATION_ROOT: rootOf(node), PATH: `${join(base, 'shims')}:${process.env.PATH}` })
+
+  function run(node: string, tool: string, args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      const p = spawn(join(bin, tool), args, { env: env(node) })
+      let stdout = ''
+      let stderr = ''
+      p.stdout.on('data', (d) => (stdout += d))
+      p.stderr.on('data', (d) => (stderr += d))
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+    })
+  }
+
+  function daemon(node: string, tool: string, args: string[]): ChildProcess {
+    const log = join(base, `${node}-${tool}.log`)
+    const p = spawn(join(bin, tool), args, { env: env(node), stdio: ['ignore', 'ignore', 'pipe'] })
+    p.stderr!.on('data', (d) => writeFileSync(log, d, { flag: 'a' }))
+    children.push(p)
+    return p
+  }
+
+  function prepareRoot(node: string): void {
+    const r = rootOf(node)
+    mkdirSync(join(r, 'proc/sys/net/bridge'), { recursive: true })
+    mkdirSync(join(r, 'proc/sys/net/ipv4'), { recursive: true })
+    writeFileSync(join(r, 'proc/sys/net/bridge/bridge-nf-call-iptables'), '1\n')
+    writeFileSync(join(r, 'proc/sys/net/ipv4/ip_forward'), '1\n')
+    writeFileSync(join(r, 'proc/swaps'), 'Filename\tType\tSize\tUsed\tPriority\n')
+  }
+
+  const kubelet = (node: string) => daemon(node, 'kubelet', [
+    '--config=/var/lib/kubelet/config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf',
+    '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+  ])
+
+  before(async function () {
+    if (!hasContainerd()) this.skip()
+    base = mkdtempSync(join(tmpdir(), 'kubeseed-emulated-'))
+    bin = join(base, 'bin')
+    await buildEmulatedBinaries(bin, '1.32.13')
+    mkdirSync(join(base, 'shims'))
+    // kubeadm's KubeletVersion check runs `kubelet --version` from PATH.
+    writeFileSync(join(base, 'shims', 'kubelet'), `#!/bin/sh\nexec ${join(bin, 'kubelet')} "$@"\n`, { mode: 0o755 })
+    const ctr = join(base, 'containerd')
+    cniDir = join(ctr, 'net.d')
+    mkdirSync(cniDir, { recursive: true })
+    criSocket = `unix://${join(ctr, 'containerd.sock')}`
+    writeFileSync(join(ctr, 'config.toml'), [
+      'version = 2', `root = "${ctr}/root"`, `state = "${ctr}/state"`,
+      '[grpc]', `  address = "${ctr}/containerd.sock"`,
+      '[plugins."io.containerd.grpc.v1.cri".cni]', `  conf_dir = "${cniDir}"`, `  bin_dir = "${ctr}/cni-bin"`,
+    ].join('\n'))
+    const c = spawn('containerd', ['--config', join(ctr, 'config.toml')], { stdio: 'ignore' })
+    children.push(c)
+    await waitUntil('containerd socket', 10_000, () => existsSync(join(ctr, 'containerd.sock')))
+    for (const n of ['cp1', 'w1']) prepareRoot(n)
+    writeFileSync(join(rootOf('cp1'), 'kubeadm.yaml'), `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: ${CP_IP}
+  bindPort: ${API_PORT}
+nodeRegistration:
+  name: cp1
+  criSocket: ${criSocket}
+  imagePullPolicy: Never
+  kubeletExtraArgs:
+  - name: node-ip
+    value: ${CP_IP}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.32.13
+controlPlaneEndpoint: ${CP_IP}:${API_PORT}
+networking:
+  podSubnet: 10.244.0.0/16
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: ${CP_IP}
+port: 20250
+healthzPort: 20248
+nodeStatusUpdateFrequency: 1s
+`)
+  })
+
+  after(() => {
+    for (const n of ['cp1', 'w1']) {
+      const pidFile = join(rootOf(n), 'run/kube-apiserver-emulator.pid')
+      if (existsSync(pidFile)) {
+        try {
+          process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM')
+        } catch {
+          // Already stopped by kubeadm reset.
+        }
+      }
+    }
+    for (const c of children) c.kill('SIGTERM')
+    if (base && !process.env.KUBESEED_KEEP_TEST_ROOT) rmSync(base, { recursive: true, force: true })
+  })
+
+  let joinLine = ''
+
+  it('refuses a config with an unknown field, naming it as kubeadm does', async () => {
+    writeFileSync(join(rootOf('cp1'), 'bad.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersoin: v1.32.13\n')
+    const r = await run('cp1', 'kubeadm', ['init', '--config', '/bad.yaml'])
+    expect(r.code).to.equal(1)
+    expect(r.stderr).to.contain('strict decoding error: unknown field "kubernetesVersoin"')
+  })
+
+  it('fails preflight for images missing from the runtime, and inits with the check ignored', async () => {
+    const failing = await run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--ignore-preflight-errors=NumCPU,Mem'])
+    if (failing.code === 0) throw new Error(`init unexpectedly passed preflight: ${failing.stdout}`)
+    expect(failing.stderr).to.contain('[ERROR ImagePull]: image registry.k8s.io/kube-apiserver:v1.32.13 does not exist and the image pull policy is "Never"')
+    const init = run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--upload-certs', '--ignore-preflight-errors=ImagePull,NumCPU,Mem'])
+    await waitUntil('kubelet config from kubeadm', 60_000, () => existsSync(join(rootOf('cp1'), 'var/lib/kubelet/config.yaml')))
+    kubelet('cp1')
+    const r = await init
+    expect(r.stderr).to.equal('')
+    expect(r.code).to.equal(0)
+    const pki = join(rootOf('cp1'), 'etc/kubernetes/pki')
+    expect(spawnSync('openssl', ['verify', '-CAfile', join(pki, 'ca.crt'), join(pki, 'apiserver.crt')]).status).to.equal(0)
+    const opensslHash = spawnSync('sh', ['-c', `openssl x509 -in ${join(pki, 'ca.crt')} -noout -pubkey | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1`], { encoding: 'utf8' }).stdout.trim()
+    const m = /kubeadm join (\S+) --token (\S+) \\\n\t--discovery-token-ca-cert-hash (\S+)\s*$/.exec(r.stdout)
+    expect(m, r.stdout).to.not.equal(null)
+    expect(m![3]).to.equal(`sha256:${opensslHash}`)
+    joinLine = `${m![1]} ${m![2]} ${m![3]}`
+    for (const f of ['admin.conf', 'super-admin.conf', 'kubelet.conf', 'controller-manager.conf', 'scheduler.conf', 'manifests/kube-apiserver.yaml', 'manifests/etcd.yaml', 'pki/sa.pub', 'pki/etcd/ca.crt']) {
+      expect(existsSync(join(rootOf('cp1'), 'etc/kubernetes', f)), f).to.equal(true)
+    }
+  })
+
+  it('rejects a join with a wrong CA hash or an unknown token', async () => {
+    const [endpoint, token] = joinLine.split(' ') as [string, string, string]
+    const wrongHash = await run('w1', 'kubeadm', ['join', endpoint, '--token', token, '--discovery-token-ca-cert-hash', `sha256:${'0'.repeat(64)}`, '--cri-socket', criSocket, '--node-name', 'w1'])
+    expect(wrongHash.code).to.equal(1)
+    expect(wrongHash.stderr).to.match(/cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "sha256:[0-9a-f]{64}" are pinned/)
+    const wrongToken = await run('w1', 'kubeadm', ['join', endpoint, '--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', joinLine.split(' ')[2]!, '--cri-socket', criSocket, '--node-name', 'w1'])
+    expect(wrongToken.code).to.equal(1)
+    expect(wrongToken.stderr).to.contain('could not find a JWS signature in the cluster-info ConfigMap for token ID "abcdef"')
+    expect(existsSync(join(rootOf('w1'), 'etc/kubernetes/kubelet.conf'))).to.equal(false)
+  })
+
+  it('joins a worker whose kubelet registers through the bootstrap certificate', async () => {
+    const [endpoint, token, hash] = joinLine.split(' ') as [string, string, string]
+    mkdirSync(join(rootOf('w1'), 'etc/default'), { recursive: true })
+    writeFileSync(join(rootOf('w1'), 'etc/default/kubelet'), `KUBELET_EXTRA_ARGS="--address=${WORKER_IP} --node-ip=${WORKER_IP} --healthz-port=21248"\n`)
+    const r = await run('w1', 'kubeadm', ['join', endpoint, '--token', token, '--discovery-token-ca-cert-hash', hash, '--cri-socket', criSocket, '--node-name', 'w1'])
+    expect(r.stderr).to.equal('')
+    expect(r.code).to.equal(0)
+    expect(r.stdout).to.contain('This node has joined the cluster')
+    kubelet('w1')
+    await waitUntil('worker node registered', 20_000, async () => (await run('cp1', 'kubectl', ['--kubeconfig', '/etc/kubernetes/admin.conf', 'get', 'node', 'w1'])).code === 0)
+  })
+
+  it('lists nodes NotReady until the runtime has a network config, then Ready', async () => {
+    const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
+    const before = await run('cp1', 'kubectl', [...kc, 'get', 'nodes'])
+    expect(before.stdout).to.match(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+NotReady\s+control-plane\s+\S+\s+v1\.32\.13\nw1\s+NotReady\s+<none>\s+\S+\s+v1\.32\.13$/m)
+    writeFileSync(join(cniDir, '10-bridge.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'test', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', subnet: '10.244.0.0/24' } }] }))
+    await waitUntil('nodes Ready', 30_000, async () => {
+      const r = await run('cp1', 'kubectl', [...kc, 'get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
+      return r.stdout.trim() === 'True True'
+    })
+    const wide = await run('cp1', 'kubectl', [...kc, 'get', 'node', 'w1', '-o', 'wide'])
+    expect(wide.stdout).to.match(/w1\s+Ready\s+<none>\s+\S+\s+v1\.32\.13\s+127\.0\.10\.2\s+<none>\s+.+\s+containerd:\/\/1\.6/)
+    const json = JSON.parse((await run('cp1', 'kubectl', [...kc, 'get', 'node', 'cp1', '-o', 'json'])).stdout)
+    expect(json.spec.taints).to.deep.equal([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }])
+  })
+
+  it('labels, taints, cordons, drains and deletes nodes; applies and reads objects', async () => {
+    const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
+    expect((await run('cp1', 'kubectl', [...kc, 'label', 'node', 'w1', 'node-role.kubernetes.io/worker='])).stdout).to.equal('node/w1 labeled\n')
+    const relabel = await run('cp1', 'kubectl', [...kc, 'label', 'node', 'w1', 'node-role.kubernetes.io/worker=x'])
+    expect(relabel.code).to.equal(1)
+    expect(relabel.stderr).to.contain("'node-role.kubernetes.io/worker' already has a value (), and --overwrite is false")
+    expect((await run('cp1', 'kubectl', [...kc, 'taint', 'node', 'w1', 'dedicated=db:NoSchedule'])).stdout).to.equal('node/w1 tainted\n')
+    writeFileSync(join(rootOf('cp1'), 'pod.yaml'), `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: default
+  ownerReferences:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    name: web-1
+    uid: "1"
+    controller: true
+spec:
+  nodeName: w1
+  containers:
+  - name: web
+    image: nginx
+  volumes:
+  - name: scratch
+    emptyDir: {}
+`)
+    expect((await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/pod.yaml'])).stdout).to.equal('pod/web created\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/pod.yaml'])).stdout).to.equal('pod/web unchanged\n')
+    const yaml = await run('cp1', 'kubectl', [...kc, 'get', 'pod', 'web', '-o', 'yaml'])
+    expect(yaml.stdout).to.contain('nodeName: w1')
+    const blocked = await run('cp1', 'kubectl', [...kc, 'drain', 'w1', '--ignore-daemonsets'])
+    expect(blocked.code).to.equal(1)
+    expect(blocked.stderr).to.contain('cannot delete Pods with local storage (use --delete-emptydir-data to override): default/web')
+    const drained = await run('cp1', 'kubectl', [...kc, 'drain', 'w1', '--ignore-daemonsets', '--delete-emptydir-data'])
+    expect(drained.stdout).to.contain('node/w1 already cordoned\nevicting pod default/web\npod/web evicted\nnode/w1 drained')
+    expect((await run('cp1', 'kubectl', [...kc, 'get', 'nodes'])).stdout).to.match(/w1\s+Ready,SchedulingDisabled\s+worker/)
+    expect((await run('cp1', 'kubectl', [...kc, 'uncordon', 'w1'])).stdout).to.equal('node/w1 uncordoned\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'delete', 'node', 'w1'])).stdout).to.equal('node "w1" deleted\n')
+    const gone = await run('cp1', 'kubectl', [...kc, 'get', 'node', 'w1'])
+    expect(gone.stderr).to.equal('Error from server (NotFound): nodes "w1" not found\n')
+  })
+
+  it('answers kubectl without a kubeconfig as kubectl does', async () => {
+    const r = await run('w1', 'kubectl', ['get', 'nodes'])
+    expect(r.code).to.equal(1)
+    expect(r.stderr).to.contain('The connection to the server localhost:8080 was refused')
+  })
+
+  it('resets the nodes', async () => {
+    for (const n of ['w1', 'cp1']) {
+      const r = await run(n, 'kubeadm', ['reset', '-f'])
+      expect(r.code).to.equal(0)
+      expect(existsSync(join(rootOf(n), 'etc/kubernetes/kubelet.conf'))).to.equal(false)
+    }
+    expect(existsSync(join(rootOf('cp1'), 'etc/kubernetes/pki'))).to.equal(false)
+  })
+})
