@@ -2,6 +2,7 @@
 // At load time (templated: false) values that still hold `{{`/`{%` are left alone; at run time they are final.
 
 import { PlaybookError, type Where } from './errors.js'
+import { shlexTokens, type ShlexToken } from './shlex.js'
 import type { ParamDef, ParamSpec, ParamType, TaskType } from './task.js'
 
 export interface ParseOptions {
@@ -22,61 +23,6 @@ export function hasTemplate(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('{{') || v.includes('{%'))
 }
 
-interface Token {
-  text: string
-  start: number
-  end: number
-}
-
-/** Split like Python's shlex.split (POSIX mode), keeping where each word was in the input. */
-function tokenize(input: string): Token[] {
-  const out: Token[] = []
-  let i = 0
-  const n = input.length
-  while (i < n) {
-    while (i < n && /\s/.test(input[i])) i++
-    if (i >= n) break
-    const start = i
-    let word = ''
-    while (i < n && !/\s/.test(input[i])) {
-      const c = input[i]
-      if (c === "'") {
-        const close = input.indexOf("'", i + 1)
-        if (close < 0) throw new Error('No closing quotation')
-        word += input.slice(i + 1, close)
-        i = close + 1
-      } else if (c === '"') {
-        i++
-        for (;;) {
-          if (i >= n) throw new Error('No closing quotation')
-          const d = input[i]
-          if (d === '"') { i++; break }
-          if (d === '\\' && i + 1 < n && '\\"$`\n'.includes(input[i + 1])) {
-            if (input[i + 1] !== '\n') word += input[i + 1]
-            i += 2
-            continue
-          }
-          word += d
-          i++
-        }
-      } else if (c === '\\') {
-        if (i + 1 >= n) throw new Error('No escaped character')
-        if (input[i + 1] !== '\n') word += input[i + 1]
-        i += 2
-      } else {
-        word += c
-        i++
-      }
-    }
-    out.push({ text: word, start, end: i })
-  }
-  return out
-}
-
-/** Python's shlex.split: how `command` turns its string into argv. Throws Error on unbalanced quotes. */
-export function shlexSplit(input: string): string[] {
-  return tokenize(input).map((t) => t.text)
-}
 
 const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/
 
@@ -117,9 +63,9 @@ function validKeys(spec: ParamSpec): string {
 
 /** Turn a string module value into a dict: free-form text and/or Ansible `key=value` words. */
 function fromString<P>(type: TaskType<P>, raw: string, where: Where): Dict {
-  let tokens: Token[]
+  let tokens: ShlexToken[]
   try {
-    tokens = tokenize(raw)
+    tokens = shlexTokens(raw)
   } catch (e) {
     throw new PlaybookError(`${type.name}: cannot split its arguments: ${(e as Error).message}`, where,
       'balance the quotes in the module arguments')

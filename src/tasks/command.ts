@@ -2,7 +2,7 @@
 // word quoted, so `$HOME`, `|` or `;` reach the program as they are, like Ansible's command module.
 
 import { PlaybookError } from '../engine/errors.js'
-import { shlexSplit } from '../engine/params.js'
+import { shlexSplit } from '../engine/shlex.js'
 import { shellJoin } from '../engine/quote.js'
 import type { ParamSpec, RemoteTaskType } from '../engine/task.js'
 import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './run-guard.js'

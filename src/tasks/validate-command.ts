@@ -2,7 +2,7 @@
 // installed, `%s` standing for the file (Ansible runs it without a shell, so it is split like shlex).
 
 import { PlaybookError, type Where } from '../engine/errors.js'
-import { shlexSplit } from '../engine/params.js'
+import { shlexSplit } from '../engine/shlex.js'
 import { quote } from '../engine/quote.js'
 
 /** Shell text that runs `validate` on the file named by the shell expression `fileExpr` (e.g. "$KS_P0"). */

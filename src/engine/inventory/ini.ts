@@ -4,7 +4,7 @@ import { InventoryError } from '../errors.js'
 import { expandHostKey, HostPatternError } from './host-range.js'
 import type { InventoryData } from './inventory-data.js'
 import { iniValue } from './python-literal.js'
-import { shlexSplit, ShlexError } from './shlex.js'
+import { shlexSplit, ShlexError } from '../shlex.js'
 
 const SECTION_RE = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/
 const GROUP_NAME_RE = /^([^:\]\s]+)\s*(?:#.*)?$/
@@ -69,7 +69,7 @@ export function parseIni(text: string, file: string, inv: InventoryData): void {
     if (state === 'hosts') {
       let words: string[]
       try {
-        words = shlexSplit(line)
+        words = shlexSplit(line, { comments: true })
       } catch (e) {
         if (!(e instanceof ShlexError)) throw e
         return fail(`cannot parse host line '${line}': ${e.message}`, 'close the quotes')

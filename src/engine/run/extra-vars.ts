@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { loadYaml } from '../yaml.js'
-import { shlexSplit } from '../params.js'
+import { shlexSplit } from '../shlex.js'
 
 export function parseExtraVars(args: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}

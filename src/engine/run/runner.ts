@@ -570,7 +570,11 @@ export class Runner {
         if (out.rc === null) break
         let res = this.resultOf(x, out)
         if (x.type.kind === 'remote' && x.type.finish && res.status !== 'failed') {
-          Object.assign(res.data, await x.type.finish(x.p, out, x.pctx))
+          const extra = await x.type.finish(x.p, out, x.pctx)
+          Object.assign(res.data, extra)
+          // A controller-side completion (fetch writing the file here) decides about change itself.
+          if (typeof extra.changed === 'boolean' && res.status !== 'skipped') res = { ...res, status: extra.changed ? 'changed' : 'ok' }
+          if (extra.failed === true) res = { ...res, status: 'failed', msg: String(extra.msg ?? 'failed') }
         }
         if (x.t.until !== undefined) {
           const sc = x.t.register ? x.scope.child({ source: 'until', vars: { [x.t.register]: res.data }, literal: true }) : x.scope

@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os'
 import { basename } from 'node:path'
 import { InventoryError } from '../errors.js'
-import { shlexSplit, ShlexError } from '../inventory/shlex.js'
+import { shlexSplit, ShlexError } from '../shlex.js'
 import type { HostAddress } from './types.js'
 
 export interface BastionVars {

@@ -5,7 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { expandHostRange, HostPatternError, splitPort } from '../../../src/engine/inventory/host-range.js'
 import { literalEval } from '../../../src/engine/inventory/python-literal.js'
-import { shlexSplit, ShlexError } from '../../../src/engine/inventory/shlex.js'
+import { shlexSplit as split, ShlexError } from '../../../src/engine/shlex.js'
+const shlexSplit = (line: string) => split(line, { comments: true })
 
 const LITERALS = [
   '1', '-1', '+3', '0', '00', '010', '1_000', '0x1F', '0o17', '0b101', '1.5', '1.', '.5', '1e3', '1E-2', '1_0.5',

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { PlaybookError } from '../../../src/engine/errors.js'
-import { parseParams, shlexSplit } from '../../../src/engine/params.js'
+import { parseParams } from '../../../src/engine/params.js'
+import { shlexSplit } from '../../../src/engine/shlex.js'
 import { command } from '../../../src/tasks/command.js'
 import { copy } from '../../../src/tasks/copy.js'
 import { lineinfile } from '../../../src/tasks/lineinfile.js'
