@@ -92,6 +92,8 @@ export class Runner {
   private started = Date.now()
   private playbookDir = process.cwd()
   private buffer?: Map<number, RunEvent[]>
+  /** Hosts some play ran on: the recap speaks of these (others may have a state only for hostvars). */
+  private readonly played = new Set<string>()
 
   constructor(private readonly o: RunOptions) {
     this.limitHosts = o.limit ? new Set(o.selectHosts(o.limit)) : undefined
@@ -111,7 +113,7 @@ export class Runner {
   }
 
   hostNames(): string[] {
-    return [...this.states.keys()]
+    return [...this.played]
   }
 
   factsOf(host: string): Facts | undefined {
@@ -120,7 +122,7 @@ export class Runner {
   }
 
   anyUnreachable(): boolean {
-    return [...this.states.values()].some((s) => s.unreachable)
+    return [...this.states.values()].some((s) => s.unreachable && this.played.has(s.name))
   }
 
   async run(playbook: Playbook): Promise<boolean> {
@@ -138,6 +140,7 @@ export class Runner {
     const hosts: Record<string, HostRecap> = {}
     const failures: Record<string, string> = {}
     for (const s of this.states.values()) {
+      if (!this.played.has(s.name)) continue
       s.recap.roundTrips = s.conn?.roundTrips ?? 0
       hosts[s.name] = s.recap
       if (s.failure) failures[s.name] = s.failure
@@ -152,6 +155,7 @@ export class Runner {
     let hosts = this.o.selectHosts(play.hosts)
     if (this.limitHosts) hosts = hosts.filter((h) => this.limitHosts!.has(h))
     this.o.sink.emit({ type: 'play', name: play.name, hosts, file })
+    for (const h of hosts) this.played.add(h)
     if (hosts.length === 0) {
       this.o.sink.emit({ type: 'warning', message: `play "${play.name}": no hosts matched pattern '${play.hosts}'${this.o.limit ? ` with --limit ${this.o.limit}` : ''}` })
       return true

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { playLocal, statuses } from '../../harness/play.js'
 
@@ -268,6 +269,29 @@ describe('runner (local connection, several hosts)', function () {
     - command: /bin/true
 `, { limit: 'h1:h3' })
     expect(Object.keys(o.recap.hosts).sort()).to.deep.equal(['h1', 'h3'])
+  })
+
+  it('with --limit, templates read facts of hosts outside the limit from the facts cache', async () => {
+    const saved = process.env.XDG_CACHE_HOME
+    process.env.XDG_CACHE_HOME = mkdtempSync(join(tmpdir(), 'ks-facts-cache-'))
+    try {
+      const pb = `
+- hosts: g
+  tasks:
+    - copy:
+        dest: "{{ work }}/{{ inventory_hostname }}-peer"
+        content: "{{ hostvars['h2'].ansible_kernel }}"
+`
+      const all = await playLocal(pb, { hosts: ['h1', 'h2'] })
+      expect(all.code).to.equal(0)
+      const limited = await playLocal(pb, { hosts: ['h1', 'h2'], limit: 'h1' })
+      expect(limited.code, JSON.stringify(limited.recap.failures)).to.equal(0)
+      expect(Object.keys(limited.recap.hosts)).to.deep.equal(['h1'])
+      expect(readFileSync(join(limited.dir, 'h1-peer'), 'utf8')).to.equal(readFileSync(join(all.dir, 'h1-peer'), 'utf8'))
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME
+      else process.env.XDG_CACHE_HOME = saved
+    }
   })
 
   it('a template error names the variable, template and host and fails only that host', async () => {
