@@ -1,0 +1,39 @@
+import { expect } from 'chai'
+import { age, jsonpath, nodeRoles, nodeStatus, printTable, table } from '../../../../src/sandbox/emulated/kubectl/print.js'
+import { resourceByName, resourceForObject, apiPath } from '../../../../src/sandbox/emulated/kubectl/resources.js'
+
+const node = (name: string, ready: string, labels: Record<string, string> = {}, unschedulable = false) => ({
+  metadata: { name, labels, creationTimestamp: new Date(Date.now() - 90_000).toISOString() },
+  spec: unschedulable ? { unschedulable: true } : {},
+  status: { conditions: [{ type: 'Ready', status: ready }], nodeInfo: { kubeletVersion: 'v1.32.13' } },
+})
+
+describe('emulated kubectl printing', () => {
+  it('aligns columns as tabwriter does (3 spaces)', () => {
+    expect(table([['NAME', 'AGE'], ['a-long-name', '5s']])).to.equal('NAME          AGE\na-long-name   5s')
+  })
+
+  it('prints node status, roles and age like kubectl get nodes', () => {
+    expect(nodeStatus(node('a', 'True'))).to.equal('Ready')
+    expect(nodeStatus(node('a', 'False', {}, true))).to.equal('NotReady,SchedulingDisabled')
+    expect(nodeRoles(node('a', 'True', { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/worker': '' }))).to.equal('control-plane,worker')
+    expect(nodeRoles(node('a', 'True'))).to.equal('<none>')
+    expect(age(new Date(Date.now() - 3 * 3600_000).toISOString())).to.equal('3h')
+    const out = printTable(resourceByName('nodes')!, [node('cp1', 'True', { 'node-role.kubernetes.io/control-plane': '' })], false, false)
+    expect(out).to.equal('NAME   STATUS   ROLES           AGE   VERSION\ncp1    Ready    control-plane   90s   v1.32.13')
+  })
+
+  it('evaluates the jsonpath forms scripts use', () => {
+    const data = { items: [{ metadata: { name: 'a' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { metadata: { name: 'b' }, status: { conditions: [{ type: 'Ready', status: 'False' }] } }] }
+    expect(jsonpath('{.items[*].metadata.name}', data)).to.equal('a b')
+    expect(jsonpath('{.items[0].metadata.name}', data)).to.equal('a')
+    expect(jsonpath('{.items[*].status.conditions[?(@.type=="Ready")].status}', data)).to.equal('True False')
+  })
+
+  it('maps names, short names and manifest kinds to API paths', () => {
+    expect(apiPath(resourceByName('no')!, undefined, 'n1')).to.equal('/api/v1/nodes/n1')
+    expect(apiPath(resourceByName('deploy')!, 'kube-system')).to.equal('/apis/apps/v1/namespaces/kube-system/deployments')
+    expect(apiPath(resourceForObject('crd.projectcalico.org/v1', 'IPPool'), 'default', 'p')).to.equal('/apis/crd.projectcalico.org/v1/ippools/p')
+    expect(apiPath(resourceForObject('example.com/v1', 'Policy'), 'ns1', 'p')).to.equal('/apis/example.com/v1/namespaces/ns1/policies/p')
+  })
+})
