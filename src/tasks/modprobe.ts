@@ -34,10 +34,15 @@ export const modprobe: RemoteTaskType<ModprobeParams> = {
     const sysName = quote(`/sys/module/${p.name.replace(/-/g, '_')}`)
     const args = p.params.trim() ? ` ${shellJoin(p.params.trim().split(/\s+/))}` : ''
     const lines = [diffPrologue(ctx)]
+    // Loaded: listed in /proc/modules or /sys/module; built into the kernel: in modules.builtin (containers
+    // may not show /sys/module at all).
+    const under = p.name.replace(/-/g, '_')
+    lines.push(`ks_mod_in() { [ -d ${sysName} ] || grep -q ${quote(`^${under} `)} /proc/modules 2>/dev/null || ` +
+      `grep -Eq ${quote(`/${p.name.replace(/[-_]/g, '[-_]')}\.ko(\.[gx]z|\.zst)?$`)} "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null; }`)
     if (p.state === 'present') {
-      lines.push(`if [ ! -d ${sysName} ]; then ks_changed ${quote(`load module ${p.name}`)}; ks_check || modprobe ${quote(p.name)}${args} || ks_fail ${quote(`cannot load kernel module ${p.name}`)}; fi`)
+      lines.push(`if ! ks_mod_in; then ks_changed ${quote(`load module ${p.name}`)}; ks_check || modprobe ${quote(p.name)}${args} || ks_fail ${quote(`cannot load kernel module ${p.name}`)}; fi`)
     } else {
-      lines.push(`if [ -d ${sysName} ]; then ks_changed ${quote(`unload module ${p.name}`)}; ks_check || modprobe -r ${quote(p.name)} || ks_fail ${quote(`cannot unload kernel module ${p.name}`)}; fi`)
+      lines.push(`if [ -d ${sysName} ] || grep -q ${quote(`^${under} `)} /proc/modules 2>/dev/null; then ks_changed ${quote(`unload module ${p.name}`)}; ks_check || modprobe -r ${quote(p.name)} || ks_fail ${quote(`cannot unload kernel module ${p.name}`)}; fi`)
     }
     const loadFile = `/etc/modules-load.d/${p.name}.conf`
     const optFile = `/etc/modprobe.d/${p.name}.conf`

@@ -174,17 +174,30 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
       '    - name: environment line', '      lineinfile:', '        path: /etc/environment', '        line: KUBESEED_SANDBOX=1',
       '    - name: marker once', '      command: touch /var/lib/kubeseed-marker', '      args:', '        creates: /var/lib/kubeseed-marker',
       '    - name: who am i', '      command: id -un', '      register: who', '      changed_when: false',
-      "    - assert:", "        that: who.stdout == 'root'", '',
+      "    - assert:", "        that: who.stdout == 'root'",
+      '    - name: unit file', '      copy:', '        dest: /etc/systemd/system/ks-hello.service',
+      '        content: "[Unit]\\nDescription=kubeseed test service\\n[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n"',
+      '      notify: restart hello',
+      '    - name: service', '      systemd:', '        name: ks-hello', '        state: started', '        enabled: true', '        daemon_reload: true',
+      '    - name: forwarding', '      sysctl:', '        name: net.ipv4.ip_forward', '        value: "1"',
+      '    - name: bridge netfilter module', '      modprobe:', '        name: br_netfilter', '        state: present', '        persistent: present',
+      '    - name: no swap', '      swap: {}',
+      '    - name: sshd answers', '      wait_for:', '        port: 22', '        host: "{{ ansible_host }}"', '        timeout: 10',
+      '  handlers:', '    - name: restart hello', '      systemd:', '        name: ks-hello', '        state: restarted', '',
     ].join('\n'))
     const asRoot = ['play', pb, '-i', up.inventory, '--output', 'json']
     const first = kubeseed(asRoot)
     expect(first.code, first.stderr + first.stdout.slice(-2000)).to.equal(0)
     const r1 = events(first).recap
     expect(Object.keys(r1.hosts).sort()).to.deep.equal(['node1', 'node2', 'node3'])
-    for (const h of Object.values(r1.hosts)) expect(h.changed).to.equal(3)
+    for (const h of Object.values(r1.hosts)) expect(h.changed).to.be.at.least(7)
     const second = kubeseed(asRoot)
     expect(second.code, second.stderr).to.equal(0)
     expect(totalChanged(events(second).recap)).to.equal(0)
+    for (const node of up.state.nodes.filter((n) => n.name !== 'node0')) {
+      const st = kubeseed(['sandbox', 'ssh', node.name, '--name', NAME, 'systemctl is-active ks-hello; systemctl is-enabled ks-hello; sysctl -n net.ipv4.ip_forward; cat /etc/modules-load.d/br_netfilter.conf'])
+      expect(st.stdout.trim().split('\n'), st.stderr).to.deep.equal(['active', 'enabled', '1', 'br_netfilter'])
+    }
     // The same playbook as the non-root `deploy` user escalating with sudo and its password.
     const asDeploy = kubeseed([...asRoot, '-e', `ansible_user=${up.state.deployUser}`, '-e', `ansible_become_password=${up.state.deployPassword}`])
     expect(asDeploy.code, asDeploy.stderr + asDeploy.stdout.slice(-2000)).to.equal(0)
