@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { buildEmulatedBinaries } from '../../../src/sandbox/emulated/build.js'
 
 const CP_IP = '127.0.10.1'
+const CP2_IP = '127.0.10.3'
 const WORKER_IP = '127.0.10.2'
 const API_PORT = 16443
 
@@ -40,9 +41,9 @@ describe('emulated kubeadm/kubelet/kubectl on loopback', function () {
   const rootOf = (node: string) => join(base, node)
   const env = (node: string) => ({ ...process.env, KUBESEED_EMULATION_ROOT: rootOf(node), PATH: `${join(base, 'shims')}:${process.env.PATH}` })
 
-  function run(node: string, tool: string, args: string[]): Promise<Run> {
+  function run(node: string, tool: string, args: string[], binDir = bin): Promise<Run> {
     return new Promise((resolve) => {
-      const p = spawn(join(bin, tool), args, { env: env(node) })
+      const p = spawn(join(binDir, tool), args, { env: env(node) })
       let stdout = ''
       let stderr = ''
       p.stdout.on('data', (d) => (stdout += d))
@@ -93,7 +94,7 @@ describe('emulated kubeadm/kubelet/kubectl on loopback', function () {
     const c = spawn('containerd', ['--config', join(ctr, 'config.toml')], { stdio: 'ignore' })
     children.push(c)
     await waitUntil('containerd socket', 10_000, () => existsSync(join(ctr, 'containerd.sock')))
-    for (const n of ['cp1', 'w1']) prepareRoot(n)
+    for (const n of ['cp1', 'w1', 'cp2']) prepareRoot(n)
     writeFileSync(join(rootOf('cp1'), 'kubeadm.yaml'), `apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
 localAPIEndpoint:
@@ -124,7 +125,7 @@ nodeStatusUpdateFrequency: 1s
   })
 
   after(() => {
-    for (const n of ['cp1', 'w1']) {
+    for (const n of ['cp1', 'w1', 'cp2']) {
       const pidFile = join(rootOf(n), 'run/kube-apiserver-emulator.pid')
       if (existsSync(pidFile)) {
         try {
@@ -139,6 +140,7 @@ nodeStatusUpdateFrequency: 1s
   })
 
   let joinLine = ''
+  let certificateKey = ''
 
   it('refuses a config with an unknown field, naming it as kubeadm does', async () => {
     writeFileSync(join(rootOf('cp1'), 'bad.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersoin: v1.32.13\n')
@@ -164,6 +166,7 @@ nodeStatusUpdateFrequency: 1s
     expect(m, r.stdout).to.not.equal(null)
     expect(m![3]).to.equal(`sha256:${opensslHash}`)
     joinLine = `${m![1]} ${m![2]} ${m![3]}`
+    certificateKey = /\[upload-certs\] Using certificate key:\n([0-9a-f]{64})\n/.exec(r.stdout)![1]!
     for (const f of ['admin.conf', 'super-admin.conf', 'kubelet.conf', 'controller-manager.conf', 'scheduler.conf', 'manifests/kube-apiserver.yaml', 'manifests/etcd.yaml', 'pki/sa.pub', 'pki/etcd/ca.crt']) {
       expect(existsSync(join(rootOf('cp1'), 'etc/kubernetes', f)), f).to.equal(true)
     }
@@ -205,6 +208,74 @@ nodeStatusUpdateFrequency: 1s
     expect(wide.stdout).to.match(/w1\s+Ready\s+<none>\s+\S+\s+v1\.32\.13\s+127\.0\.10\.2\s+<none>\s+.+\s+containerd:\/\/1\.6/)
     const json = JSON.parse((await run('cp1', 'kubectl', [...kc, 'get', 'node', 'cp1', '-o', 'json'])).stdout)
     expect(json.spec.taints).to.deep.equal([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }])
+  })
+
+  it('joins a second control plane only with the right certificate key, and its API server shares the cluster', async () => {
+    const [endpoint, token, hash] = joinLine.split(' ') as [string, string, string]
+    const joinConfig = (key: string) => `apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    token: ${token}
+    apiServerEndpoint: ${endpoint}
+    caCertHashes: [${hash}]
+nodeRegistration:
+  name: cp2
+  criSocket: ${criSocket}
+  imagePullPolicy: Never
+controlPlane:
+  localAPIEndpoint:
+    advertiseAddress: ${CP2_IP}
+    bindPort: 26443
+${key ? `  certificateKey: ${key}\n` : ''}`
+    const r2 = rootOf('cp2')
+    mkdirSync(join(r2, 'etc/default'), { recursive: true })
+    writeFileSync(join(r2, 'etc/default/kubelet'), `KUBELET_EXTRA_ARGS="--address=${CP2_IP} --node-ip=${CP2_IP} --healthz-port=22248"\n`)
+    const ignore = '--ignore-preflight-errors=ImagePull,NumCPU,Mem'
+    writeFileSync(join(r2, 'nokey.yaml'), joinConfig(''))
+    const noKey = await run('cp2', 'kubeadm', ['join', '--config', '/nokey.yaml', ignore])
+    expect(noKey.stderr).to.contain('a certificate key is required to download the certificates')
+    writeFileSync(join(r2, 'wrongkey.yaml'), joinConfig('ab'.repeat(32)))
+    const wrongKey = await run('cp2', 'kubeadm', ['join', '--config', '/wrongkey.yaml', ignore])
+    expect(wrongKey.stderr).to.contain('error decoding secret data with provided key: cipher: message authentication failed')
+    writeFileSync(join(r2, 'join.yaml'), joinConfig(certificateKey))
+    const joining = run('cp2', 'kubeadm', ['join', '--config', '/join.yaml', ignore])
+    await waitUntil('cp2 kubelet config', 60_000, () => existsSync(join(r2, 'etc/kubernetes/kubelet.conf')))
+    kubelet('cp2')
+    const r = await joining
+    expect(r.stderr).to.equal('')
+    expect(r.stdout).to.contain('This node has joined the cluster and a new control plane instance was created')
+    for (const f of ['ca.key', 'sa.key', 'front-proxy-ca.key', 'etcd/ca.key']) {
+      expect(readFileSync(join(r2, 'etc/kubernetes/pki', f), 'utf8')).to.equal(readFileSync(join(rootOf('cp1'), 'etc/kubernetes/pki', f), 'utf8'))
+    }
+    // controller-manager.conf talks to the local API server, which relays to the first control plane.
+    expect(readFileSync(join(r2, 'etc/kubernetes/controller-manager.conf'), 'utf8')).to.contain(`server: https://${CP2_IP}:26443`)
+    const viaCp2 = await run('cp2', 'kubectl', ['--kubeconfig', '/etc/kubernetes/controller-manager.conf', 'get', 'nodes', '-o', 'name'])
+    expect(viaCp2.stdout.split('\n').filter(Boolean).sort()).to.deep.equal(['node/cp1', 'node/cp2', 'node/w1'])
+    const roles = await run('cp1', 'kubectl', ['--kubeconfig', '/etc/kubernetes/admin.conf', 'get', 'node', 'cp2'])
+    expect(roles.stdout).to.match(/cp2\s+\S+\s+control-plane/)
+  })
+
+  it('upgrades one minor at a time, only with a kubeadm of the target version', async () => {
+    const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
+    const bin133 = join(base, 'bin-1.33')
+    const bin134 = join(base, 'bin-1.34')
+    await buildEmulatedBinaries(bin133, '1.33.2')
+    await buildEmulatedBinaries(bin134, '1.34.1')
+    const old = await run('cp1', 'kubeadm', ['upgrade', 'apply', 'v1.33.2', '-y'])
+    expect(old.code).to.equal(1)
+    expect(old.stderr).to.contain('Specified version to upgrade to "v1.33.2" is higher than the kubeadm version "v1.32.13". Upgrade kubeadm first')
+    const skip = await run('cp1', 'kubeadm', ['upgrade', 'apply', 'v1.34.1', '-y'], bin134)
+    expect(skip.code).to.equal(1)
+    expect(skip.stderr).to.contain('Specified version to upgrade to "v1.34.1" is too high; kubeadm can upgrade only 1 minor version at a time')
+    const plan = await run('cp1', 'kubeadm', ['upgrade', 'plan'], bin133)
+    expect(plan.stdout).to.contain('kubeadm upgrade apply v1.33.2')
+    const apply = await run('cp1', 'kubeadm', ['upgrade', 'apply', 'v1.33.2', '-y'], bin133)
+    expect(apply.stderr).to.equal('')
+    expect(apply.stdout).to.contain('[upgrade] SUCCESS! A control plane node of your cluster was upgraded to "v1.33.2".')
+    const version = await run('cp1', 'kubectl', [...kc, 'version', '-o', 'json'])
+    expect(JSON.parse(version.stdout).serverVersion.gitVersion).to.equal('v1.33.2')
+    expect(readFileSync(join(rootOf('cp1'), 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8')).to.contain('image: registry.k8s.io/kube-apiserver:v1.33.2')
   })
 
   it('labels, taints, cordons, drains and deletes nodes; applies and reads objects', async () => {
@@ -257,7 +328,7 @@ spec:
   })
 
   it('resets the nodes', async () => {
-    for (const n of ['w1', 'cp1']) {
+    for (const n of ['w1', 'cp2', 'cp1']) {
       const r = await run(n, 'kubeadm', ['reset', '-f'])
       expect(r.code).to.equal(0)
       expect(existsSync(join(rootOf(n), 'etc/kubernetes/kubelet.conf'))).to.equal(false)

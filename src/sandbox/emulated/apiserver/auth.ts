@@ -42,6 +42,15 @@ export function authenticate(req: IncomingMessage, store: ObjectStore): AuthResu
   }
   if (sock.authorized) {
     const cert = sock.getPeerCertificate()
+    // A peer API server relaying a request (requestheader authentication): trusted only with the
+    // front-proxy client certificate, as --requestheader-allowed-names=front-proxy-client says.
+    const issuer = cert.issuer as unknown as Record<string, string> | undefined
+    if (issuer?.CN === 'front-proxy-ca' && (cert.subject as unknown as Record<string, string>)?.CN === 'front-proxy-client') {
+      const user = req.headers['x-remote-user']
+      if (typeof user !== 'string' || !user) return ANONYMOUS
+      const groups = req.headers['x-remote-group']
+      return { user, groups: Array.isArray(groups) ? groups : groups ? String(groups).split(',') : [] }
+    }
     const subject = cert.subject as unknown as Record<string, string | string[]> | undefined
     if (subject?.CN) {
       const o = subject.O

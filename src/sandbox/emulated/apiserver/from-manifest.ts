@@ -9,6 +9,8 @@ import { ApiServer } from './server.js'
 
 export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml'
 export const APISERVER_STATE = '/var/lib/kube-apiserver-emulator/state.json'
+/** On joined control planes: the URL of the API server that holds the cluster state. */
+export const APISERVER_UPSTREAM = '/var/lib/kube-apiserver-emulator/upstream'
 
 interface ManifestView {
   flags: Map<string, string>
@@ -37,6 +39,7 @@ export async function runApiServerFromManifest(log: (s: string) => void): Promis
     bindAddress: m.flags.get('bind-address') ?? '0.0.0.0',
     port: Number(m.flags.get('secure-port') ?? 6443),
     stateFile: hostPath(APISERVER_STATE),
+    ...(readHostFile(APISERVER_UPSTREAM) ? { upstream: readHostFile(APISERVER_UPSTREAM)!.trim() } : {}),
     version: () => {
       try {
         return readApiServerManifest().version

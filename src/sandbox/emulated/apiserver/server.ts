@@ -1,6 +1,7 @@
 // The API server emulator: an HTTPS server with the API server's certificate, client-certificate
 // and bootstrap-token authentication, and the REST surface kubeadm, kubelet and kubectl use.
-import { createServer, type Server } from 'node:https'
+import { createServer, request as httpsRequest, type Server } from 'node:https'
+import type { TLSSocket } from 'node:tls'
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -16,6 +17,8 @@ export interface ApiServerOptions {
   stateFile?: string
   /** Reports the running version; read on each request so an upgraded manifest takes effect. */
   version: () => string
+  /** Another control plane's API server that holds the cluster state (joined control planes). */
+  upstream?: string
 }
 
 interface Route extends Request {
@@ -151,6 +154,7 @@ export class ApiServer {
       const [major, minor] = v.replace(/^v/, '').split('.')
       return send(res, 200, { major, minor, gitVersion: v, platform: 'linux/amd64', emulated: true })
     }
+    if (this.opts.upstream) return this.relay(req, res, url)
     const id = authenticate(req, this.store)
     if ('error' in id) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'))
     const route = parseRoute(req.method ?? 'GET', path)
@@ -207,12 +211,52 @@ export class ApiServer {
     throw new StoreError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
   }
 
+  /**
+   * Joined control planes share the first one's state: the request goes there with the caller's
+   * identity in X-Remote-* headers over the front-proxy client certificate; bearer tokens pass as they are.
+   */
+  private async relay(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const pki = this.opts.pkiDir
+    const sock = req.socket as TLSSocket
+    if (req.headers['x-kubeseed-relayed']) {
+      return send(res, 508, status(508, 'LoopDetected', 'this API server relays to another one, which relayed back: the upstream of a joined control plane must be the first control plane'))
+    }
+    const headers: Record<string, string | string[]> = { 'x-kubeseed-relayed': '1' }
+    for (const h of ['content-type', 'accept', 'authorization']) {
+      const v = req.headers[h]
+      if (v) headers[h] = v
+    }
+    if (!req.headers.authorization && sock.authorized) {
+      const subject = sock.getPeerCertificate().subject as unknown as Record<string, string | string[]>
+      const o = subject.O
+      headers['x-remote-user'] = String(subject.CN)
+      headers['x-remote-group'] = [...(Array.isArray(o) ? o : o ? [o] : []), 'system:authenticated'].join(',')
+    }
+    const body = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => resolve(Buffer.concat(chunks)))
+    })
+    const up = httpsRequest(new URL(url.pathname + url.search, this.opts.upstream), {
+      method: req.method,
+      headers,
+      ca: readFileSync(`${pki}/ca.crt`),
+      cert: readFileSync(`${pki}/front-proxy-client.crt`),
+      key: readFileSync(`${pki}/front-proxy-client.key`),
+    }, (r) => {
+      res.writeHead(r.statusCode ?? 502, { 'content-type': r.headers['content-type'] ?? 'application/json' })
+      r.pipe(res)
+    })
+    up.on('error', (e) => send(res, 503, status(503, 'ServiceUnavailable', `error trying to reach the cluster's first API server: ${e.message}`)))
+    up.end(body)
+  }
+
   listen(): Promise<void> {
     const pki = this.opts.pkiDir
     this.server = createServer({
       cert: readFileSync(`${pki}/apiserver.crt`),
       key: readFileSync(`${pki}/apiserver.key`),
-      ca: readFileSync(`${pki}/ca.crt`),
+      ca: [readFileSync(`${pki}/ca.crt`), readFileSync(`${pki}/front-proxy-ca.crt`)],
       requestCert: true,
       rejectUnauthorized: false,
     }, (req, res) => void this.handle(req, res))

@@ -20,6 +20,7 @@ import { restartKubelet, startApiServer } from './services.js'
 import { clientFor, waitHealthy } from './cluster-api.js'
 import { KUBELET_CLIENT_PEM, markControlPlane } from './init.js'
 import { requiredImages } from './images.js'
+import { APISERVER_UPSTREAM } from '../apiserver/from-manifest.js'
 import { defaultAdvertiseAddress } from './node-address.js'
 
 export interface JoinOptions {
@@ -154,6 +155,9 @@ export async function runJoin(o: JoinOptions): Promise<void> {
   await tlsBootstrap(d, m.discovery.tlsBootstrapToken, node, log)
   restartKubelet(log)
   if (cp) {
+    // The endpoint discovery used, not the (maybe load-balanced) cluster endpoint, which could lead back here.
+    const upstream = m.discovery.token ? `https://${m.discovery.token.apiServerEndpoint}` : d.server
+    writeHostFile(APISERVER_UPSTREAM, `${upstream}\n`, 0o600)
     startApiServer(log)
     const ms = await waitHealthy(`https://${hostPort(advertise, cp.bindPort)}`, d.caPem, 4 * 60_000)
     log(`[api-check] The API server is healthy after ${(ms / 1000).toFixed(3)}s`)
