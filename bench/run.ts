@@ -59,7 +59,7 @@ function ansibleChanged(m: Measure): number {
 async function sshFloor(c: LightCluster): Promise<Measure> {
   const ssh = (addr: string) => shellJoin(['ssh', '-F', '/dev/null', '-i', c.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
     '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${c.knownHostsFile}`, `root@${addr}`, 'true'])
-  const script = `${c.hosts.map((h) => `${ssh(h.address)} &`).join('\n')}\nfail=0; for j in $(jobs -p); do wait "$j" || fail=1; done; exit $fail\n`
+  const script = `pids=''\n${c.hosts.map((h) => `${ssh(h.address)} & pids="$pids $!"`).join('\n')}\nfail=0; for p in $pids; do wait "$p" || fail=1; done; exit $fail\n`
   const m = await timed('/bin/sh', ['-c', script])
   if (m.code !== 0) throw new Error(`ssh true failed on some host: ${m.stderr}`)
   return m
