@@ -183,6 +183,14 @@ nodeStatusUpdateFrequency: 1s
     expect(existsSync(join(rootOf('w1'), 'etc/kubernetes/kubelet.conf'))).to.equal(false)
   })
 
+  it('creates tokens with a join command, and certificate keys', async () => {
+    const r = await run('cp1', 'kubeadm', ['token', 'create', '--print-join-command'])
+    expect(r.stdout).to.match(new RegExp(`^kubeadm join ${CP_IP}:${API_PORT} --token [a-z0-9]{6}\\.[a-z0-9]{16} --discovery-token-ca-cert-hash ${joinLine.split(' ')[2]} \\n$`))
+    expect((await run('cp1', 'kubeadm', ['certs', 'certificate-key'])).stdout).to.match(/^[0-9a-f]{64}\n$/)
+    const bad = await run('cp1', 'kubeadm', ['token', 'create', 'not-a-token'])
+    expect(bad.stderr).to.contain('token: Invalid value: "not-a-token": the bootstrap token is invalid')
+  })
+
   it('joins a worker whose kubelet registers through the bootstrap certificate', async () => {
     const [endpoint, token, hash] = joinLine.split(' ') as [string, string, string]
     mkdirSync(join(rootOf('w1'), 'etc/default'), { recursive: true })

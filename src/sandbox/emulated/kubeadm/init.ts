@@ -159,9 +159,10 @@ export async function runInit(o: InitOptions): Promise<void> {
     log(`[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "${MANIFESTS_DIR}"`)
     startApiServer(log)
     if (pf.systemdRunning()) {
-      log('[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s')
+      const healthz = `http://127.0.0.1:${Number(kubeletConfig.healthzPort ?? 10248)}/healthz`
+      log(`[kubelet-check] Waiting for a healthy kubelet at ${healthz}. This can take up to 4m0s`)
       await waitFor('[kubelet-check] The kubelet is not healthy', m.controlPlaneTimeoutMs, async () => {
-        const r = await fetch('http://127.0.0.1:10248/healthz')
+        const r = await fetch(healthz)
         return r.ok ? true : undefined
       })
     }
