@@ -147,6 +147,12 @@ nodeStatusUpdateFrequency: 1s
     const r = await run('cp1', 'kubeadm', ['init', '--config', '/bad.yaml'])
     expect(r.code).to.equal(1)
     expect(r.stderr).to.contain('strict decoding error: unknown field "kubernetesVersoin"')
+    const mixed = await run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--pod-network-cidr', '10.0.0.0/8'])
+    expect(mixed.stderr).to.match(/^can not mix '--config' with arguments \[pod-network-cidr\]\n/)
+    const unknownFlag = await run('cp1', 'kubeadm', ['init', '--pod-network-cird', '10.0.0.0/8'])
+    expect(unknownFlag.stderr).to.match(/^unknown flag: --pod-network-cird\n/)
+    const dryRun = await run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--dry-run'])
+    expect(dryRun.stderr).to.contain('dry-run is not supported by the kubeseed sandbox emulation')
   })
 
   it('fails preflight for images missing from the runtime, and inits with the check ignored', async () => {

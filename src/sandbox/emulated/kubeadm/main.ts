@@ -85,6 +85,16 @@ function rejectMixing(flags: FlagValues, set: string[]): void {
   if (bad.length) throw new EmulatedFailure(`can not mix '--config' with arguments [${[...new Set(bad)].join(' ')}]`)
 }
 
+/** Options the emulation cannot honour: refusing them beats silently doing something else. */
+function rejectUnsupported(flags: FlagValues, cfg?: DecodedConfig): void {
+  const dryRunInConfig = cfg?.documents.some((d) => d.body.dryRun === true) ?? false
+  if (isSet(flags, 'dry-run') || dryRunInConfig) {
+    throw new EmulatedFailure('dry-run is not supported by the kubeseed sandbox emulation of kubeadm: run without --dry-run (or dryRun: true)')
+  }
+  const patches = str(flags, 'patches') ?? cfg?.documents.map((d) => (d.body.patches as { directory?: string } | undefined)?.directory).find(Boolean)
+  if (patches) process.stderr.write(`[patches] WARNING: the sandbox emulation does not apply the patches in "${patches}"\n`)
+}
+
 function readConfig(path: string, minor: number): DecodedConfig {
   const text = readHostFile(path)
   if (text === undefined) throw new EmulatedFailure(`unable to read config from "${path}" : open ${path}: no such file or directory`)
@@ -129,6 +139,7 @@ async function cmdInit(args: string[], phase?: string): Promise<void> {
   const { flags, set } = parseFlags(args, INIT_FLAGS)
   rejectMixing(flags, set)
   const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, v.minor) : initConfigFromFlags(flags, v)
+  rejectUnsupported(flags, cfg)
   const model = initModel(cfg, v)
   if (str(flags, 'certificate-key')) model.certificateKey = str(flags, 'certificate-key')
   if (str(flags, 'node-name')) model.nodeRegistration.name = str(flags, 'node-name')!
@@ -183,6 +194,7 @@ async function cmdJoin(args: string[]): Promise<void> {
     }
     cfg = decodeConfigText(dump(join), v.minor)
   }
+  rejectUnsupported(flags, cfg)
   const model = joinModel(cfg)
   if (str(flags, 'config') && isSet(flags, 'control-plane') && !model.controlPlane) {
     model.controlPlane = { advertiseAddress: '', bindPort: 6443, certificateKey: str(flags, 'certificate-key') ?? '' }
