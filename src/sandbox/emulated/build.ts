@@ -42,10 +42,11 @@ export async function buildEmulatedBinaries(outDir: string, kubeVersion: string)
       bundle: true,
       platform: 'node',
       target: 'node18',
-      format: 'esm',
+      // CommonJS: Node 18 runs an extensionless script as CommonJS, whatever its syntax.
+      format: 'cjs',
       minify: false,
       legalComments: 'none',
-      banner: { js: `#!/usr/bin/env node\n// kubeseed sandbox emulation of ${name} ${formatVersion(v)}: not the real ${name}.\nimport { createRequire as __kubeseedRequire } from 'node:module';\nconst require = __kubeseedRequire(import.meta.url);` },
+      banner: { js: `#!/usr/bin/env node\n// kubeseed sandbox emulation of ${name} ${formatVersion(v)}: not the real ${name}.` },
       define: { 'process.env.KUBESEED_EMULATED_KUBE_VERSION': JSON.stringify(formatVersion(v)) },
       logLevel: 'silent',
     })

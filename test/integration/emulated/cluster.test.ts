@@ -142,6 +142,15 @@ nodeStatusUpdateFrequency: 1s
   let joinLine = ''
   let certificateKey = ''
 
+  it('ships self-contained CommonJS scripts (Node 18 runs extensionless files as CommonJS) labelled as emulations', async () => {
+    for (const tool of ['kubeadm', 'kubelet', 'kubectl']) {
+      const text = readFileSync(join(bin, tool), 'utf8')
+      expect(text.startsWith(`#!/usr/bin/env node\n// kubeseed sandbox emulation of ${tool} v1.32.13`)).to.equal(true)
+      expect(text).to.not.match(/^import |^export |import\.meta|require\("js-yaml"\)/m)
+      expect((await run('cp1', tool, ['--help'])).stdout).to.contain(`kubeseed sandbox emulation of ${tool} v1.32.13`)
+    }
+  })
+
   it('refuses a config with an unknown field, naming it as kubeadm does', async () => {
     writeFileSync(join(rootOf('cp1'), 'bad.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersoin: v1.32.13\n')
     const r = await run('cp1', 'kubeadm', ['init', '--config', '/bad.yaml'])

@@ -1,4 +1,8 @@
 // Entry point of the emulated kubeadm binary (bundled into one file by build.ts).
 import { kubeadmMain } from '../kubeadm/main.js'
+import { exitQuietlyOnClosedPipe } from '../host/stdio.js'
 
-process.exitCode = await kubeadmMain(process.argv.slice(2))
+exitQuietlyOnClosedPipe()
+void kubeadmMain(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+})
