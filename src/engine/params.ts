@@ -264,6 +264,8 @@ export function parseParams<P>(type: TaskType<P>, raw: unknown, where: Where, op
   }
 
   const p = out as P
-  type.validate?.(p, where)
+  // Cross-field checks need final values: at load time they wait for any value that is still a template.
+  const pending = (v: unknown): boolean => hasTemplate(v) || (Array.isArray(v) ? v.some(pending) : isDict(v) && Object.values(v).some(pending))
+  if (opts.templated || !Object.values(out).some(pending)) type.validate?.(p, where)
   return p
 }

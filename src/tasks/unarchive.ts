@@ -48,7 +48,7 @@ export const unarchive: RemoteTaskType<UnarchiveParams> = {
       payloads.push(ctx.readLocalFile(p.src))
       src = '"$KS_P0"'
     }
-    const marker = quote(archiveMarkerPath(p.dest))
+    const marker = quote(archiveMarkerPath(p.dest, p.src, p.extra_opts))
     const zip = /\.zip$/i.test(p.src)
     const extract = zip
       ? `unzip -o -q ${shellJoin(p.extra_opts)} ${src} -d ${dest}`

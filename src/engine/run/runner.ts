@@ -397,15 +397,17 @@ export class Runner {
       // Under linear, a segment's results are told task by task once every host is done with it, so output
       // reads as Ansible's does although each host ran the whole segment in one round trip.
       const grouped = ctx.play.strategy === 'linear'
-      if (grouped) this.buffer = new Map(seg.map((t) => [t.id, [] as RunEvent[]]))
+      // Handlers flushed from inside a segment (meta: flush_handlers) group their own output, then hand back.
+      const outer = this.buffer
+      const buffered = grouped ? new Map(seg.map((t) => [t.id, [] as RunEvent[]])) : undefined
+      this.buffer = buffered
       try {
         if (seg.length === 1 && seg[0].module === 'meta') await this.runMeta(seg[0], live, ctx)
         else if (seg[0].runOnce) await this.runOnce(seg[0], live, ctx)
         else await Promise.all(live.map((h) => this.limiter(() => this.runSegment(seg, h, ctx))))
       } finally {
-        if (grouped) {
-          const buffered = this.buffer!
-          this.buffer = undefined
+        this.buffer = outer
+        if (buffered) {
           const rank = new Map(live.map((h, i) => [h, i]))
           const byHost = (list: RunEvent[]) => list
             .map((e, i) => ({ e, i, r: rank.get('host' in e ? e.host : '') ?? live.length }))

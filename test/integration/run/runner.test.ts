@@ -142,6 +142,28 @@ describe('runner (local connection, several hosts)', function () {
     expect(readFileSync(join(o.dir, 'h3.log'), 'utf8')).to.equal('second\n')
   })
 
+  it('runs notified handlers at meta: flush_handlers, then goes on with the tasks', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: a
+      command: /bin/true
+      notify: h
+    - meta: flush_handlers
+    - name: b
+      shell: cat {{ work }}/{{ inventory_hostname }}
+      register: seen
+    - assert:
+        that: seen.stdout == 'handled'
+  handlers:
+    - name: h
+      shell: echo handled > {{ work }}/{{ inventory_hostname }}
+`)
+    expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+    expect(o.events.filter((e) => e.type === 'handler').length).to.equal(1)
+  })
+
   it('serial batches the hosts; max_fail_percentage stops the play', async () => {
     const o = await playLocal(`
 - hosts: g

@@ -146,3 +146,13 @@ describe('shlexSplit', () => {
   }
   it('fails on an unbalanced quote', () => expect(() => shlexSplit(`echo 'a`)).to.throw(/closing quotation/))
 })
+
+describe('cross-field validation waits for final values', () => {
+  it('defers validate() at load time while a value is a template, and runs it at run time', async () => {
+    const { sysctl } = await import('../../../src/tasks/sysctl.js')
+    const where = { file: 'roles/x/tasks/main.yaml', line: 3 }
+    expect(() => parseParams(sysctl, { name: '{{ item }}', value: '1' }, where, { templated: false })).to.not.throw()
+    expect(() => parseParams(sysctl, { name: 'bad key', value: '1' }, where, { templated: true })).to.throw(/not a sysctl key/)
+    expect(() => parseParams(sysctl, { name: 'bad key', value: '1' }, where, { templated: false })).to.throw(/not a sysctl key/)
+  })
+})
