@@ -2,6 +2,7 @@
 // flags and version come from /etc/kubernetes/manifests/kube-apiserver.yaml, so an upgraded
 // manifest (new image tag) is a new API server version after a restart.
 import { load } from 'js-yaml'
+import { request as httpsRequest } from 'node:https'
 import { dirname } from 'node:path'
 import { EmulatedFailure } from '../failure.js'
 import { hostPath, makeHostDir, readHostFile } from '../host/paths.js'
@@ -30,6 +31,35 @@ export function readApiServerManifest(): ManifestView {
   return { flags, version: c?.image?.split(':').pop() ?? 'v0.0.0' }
 }
 
+/**
+ * With external etcd (no etcd static Pod) the API server is healthy only while etcd answers, as
+ * the real one: a wrong endpoint or certificate keeps `kubeadm init` waiting, then failing.
+ */
+function externalEtcd(flags: Map<string, string>): (() => Promise<string | undefined>) | undefined {
+  const servers = flags.get('etcd-servers')
+  // Stacked etcd (a static Pod next to this one, reached on 127.0.0.1) is not run in the sandbox.
+  if (!servers || servers === 'https://127.0.0.1:2379' || readHostFile('/etc/kubernetes/manifests/etcd.yaml') !== undefined) return undefined
+  const file = (f: string) => (flags.get(f) ? readHostFile(flags.get(f)!) : undefined)
+  return async () => {
+    const problems: string[] = []
+    for (const ep of servers.split(',')) {
+      const url = `${ep.replace(/\/$/, '')}/health`
+      const problem = await new Promise<string | undefined>((resolve) => {
+        const req = httpsRequest(url, { ca: file('etcd-cafile'), cert: file('etcd-certfile'), key: file('etcd-keyfile'), timeout: 2000 }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode === 200 ? undefined : `${url}: status ${res.statusCode}`))
+        })
+        req.on('timeout', () => req.destroy(new Error('context deadline exceeded')))
+        req.on('error', (e) => resolve(`${url}: ${e.message}`))
+        req.end()
+      })
+      if (!problem) return undefined
+      problems.push(problem)
+    }
+    return problems.join('; ')
+  }
+}
+
 export async function runApiServerFromManifest(log: (s: string) => void): Promise<ApiServer> {
   const m = readApiServerManifest()
   const pki = dirname(m.flags.get('tls-cert-file') ?? '/etc/kubernetes/pki/apiserver.crt')
@@ -40,6 +70,7 @@ export async function runApiServerFromManifest(log: (s: string) => void): Promis
     port: Number(m.flags.get('secure-port') ?? 6443),
     stateFile: hostPath(APISERVER_STATE),
     ...(readHostFile(APISERVER_UPSTREAM) ? { upstream: readHostFile(APISERVER_UPSTREAM)!.trim() } : {}),
+    ...(externalEtcd(m.flags) ? { etcdCheck: externalEtcd(m.flags) } : {}),
     version: () => {
       try {
         return readApiServerManifest().version

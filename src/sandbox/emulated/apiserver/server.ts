@@ -19,6 +19,8 @@ export interface ApiServerOptions {
   version: () => string
   /** Another control plane's API server that holds the cluster state (joined control planes). */
   upstream?: string
+  /** External etcd health: undefined when healthy, else why not. */
+  etcdCheck?: () => Promise<string | undefined>
 }
 
 interface Route extends Request {
@@ -127,6 +129,15 @@ export class ApiServer {
     }
   }
 
+  private etcdCache?: { at: number; problem: string | undefined }
+
+  private async etcdHealth(): Promise<string | undefined> {
+    if (!this.opts.etcdCheck) return undefined
+    if (this.etcdCache && Date.now() - this.etcdCache.at < 2000) return this.etcdCache.problem
+    this.etcdCache = { at: Date.now(), problem: await this.opts.etcdCheck() }
+    return this.etcdCache.problem
+  }
+
   /** What the bootstrapsigner controller does: one JWS per signing token over the kubeconfig. */
   private signClusterInfo(cm: KubeObject): KubeObject {
     const data = { ...((cm.data ?? {}) as Record<string, string>) }
@@ -148,7 +159,10 @@ export class ApiServer {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost')
     const path = url.pathname
-    if (['/healthz', '/livez', '/readyz'].includes(path)) return send(res, 200, 'ok')
+    if (['/healthz', '/livez', '/readyz'].includes(path)) {
+      const etcd = await this.etcdHealth()
+      return etcd ? send(res, 500, `[-]etcd failed: ${etcd}\nhealthz check failed`) : send(res, 200, 'ok')
+    }
     if (path === '/version') {
       const v = this.opts.version()
       const [major, minor] = v.replace(/^v/, '').split('.')

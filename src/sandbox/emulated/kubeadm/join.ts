@@ -11,7 +11,7 @@ import { formatVersion, type KubeVersion } from '../versions.js'
 import { clusterModel, type JoinModel } from './config-model.js'
 import { createCertificates, SHARED_CERT_FILES } from './certs.js'
 import { createKubeconfigs, KUBECONFIG_DIR, hostPort } from './kubeconfigs.js'
-import { writeControlPlaneManifests, MANIFESTS_DIR } from './static-pods.js'
+import { writeControlPlaneManifests, writeEtcdManifest, MANIFESTS_DIR } from './static-pods.js'
 import { kubeadmFlags, writeKubeletFiles } from './kubelet-files.js'
 import { discoverWithFile, discoverWithToken, type DiscoveredCluster } from './discovery.js'
 import { decryptBytes, secretKeyFor } from './upload-certs.js'
@@ -37,6 +37,7 @@ function joinChecks(o: JoinOptions): pf.Check[] {
     pf.checkPrivilegedUser(),
     pf.checkSwap(true),
     pf.checkKubeletService(),
+    pf.checkDirAvailable(MANIFESTS_DIR),
     pf.checkFileAvailable(`${KUBECONFIG_DIR}/kubelet.conf`),
     pf.checkFileAvailable(`${KUBECONFIG_DIR}/bootstrap-kubelet.conf`),
     pf.checkFileAvailable(m.caCertPath),
@@ -141,6 +142,7 @@ export async function runJoin(o: JoinOptions): Promise<void> {
     await downloadCerts(bootstrap, cluster.certificatesDir, cp.certificateKey, log)
     createCertificates({ nodeName: node, advertiseAddress: advertise, cluster }, log)
     createKubeconfigs(cluster, node, advertise, cp.bindPort, log, ['admin.conf', 'super-admin.conf', 'controller-manager.conf', 'scheduler.conf'])
+    writeEtcdManifest(cluster, node, advertise, log)
     writeControlPlaneManifests(cluster, advertise, cp.bindPort, log)
   }
   log('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
