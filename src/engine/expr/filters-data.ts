@@ -1,6 +1,7 @@
 // Serialisation, encoding and hashing filters.
 import { createHash } from 'node:crypto'
-import { dump, load, YAML11_SCHEMA } from 'js-yaml'
+import { dump, load } from 'js-yaml'
+import { ANSIBLE_YAML_SCHEMA } from '../inventory/ansible-yaml.js'
 import { ExprError } from '../errors.js'
 import type { Filter } from './filter-types.js'
 import { pyJson } from './json-text.js'
@@ -46,7 +47,7 @@ export const DATA_FILTERS: Record<string, Filter> = {
   to_nice_yaml: (v, a, kw) => yaml(v, Number(a[0] ?? kw.indent ?? 4), true),
   from_yaml: (v) => {
     try {
-      return load(text(v, 'from_yaml'), { schema: YAML11_SCHEMA }) ?? null
+      return load(text(v, 'from_yaml'), { schema: ANSIBLE_YAML_SCHEMA }) ?? null
     } catch (e) {
       throw new ExprError(`from_yaml: the value is not valid YAML: ${(e as Error).message.split('\n')[0]}`)
     }

@@ -1,13 +1,16 @@
 import { expect } from 'chai'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { load, YAML11_SCHEMA } from 'js-yaml'
+import { load } from 'js-yaml'
+import { ANSIBLE_YAML_SCHEMA } from '../../../src/engine/inventory/ansible-yaml.js'
 import { TemplateError } from '../../../src/engine/errors.js'
 import { deriveKubesprayVars } from '../../../src/engine/vars/kubespray-derived.js'
 import type { ScopeLayer } from '../../../src/engine/vars/layer.js'
 import { VarScope } from '../../../src/engine/vars/scope.js'
+import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 
-const ROOT = '/work/shared/fixtures/kubespray-sample-inventory/group_vars'
+// kubespray's own sample (a verbatim copy of its group_vars; see test/fixtures/inventory/kubespray-sample).
+const ROOT = join(PACKAGE_ROOT, 'test', 'fixtures', 'inventory', 'kubespray-sample', 'group_vars')
 
 function loadLayers(): ScopeLayer[] {
   const layers: ScopeLayer[] = []
@@ -15,7 +18,7 @@ function loadLayers(): ScopeLayer[] {
     for (const file of readdirSync(join(ROOT, group)).sort()) {
       const text = readFileSync(join(ROOT, group, file), 'utf8')
       const hasContent = text.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#') && l.trim() !== '---')
-      const vars = (hasContent ? (load(text, { schema: YAML11_SCHEMA }) ?? {}) : {}) as Record<string, unknown>
+      const vars = (hasContent ? (load(text, { schema: ANSIBLE_YAML_SCHEMA }) ?? {}) : {}) as Record<string, unknown>
       const lines: Record<string, number> = {}
       text.split('\n').forEach((l, i) => {
         const m = /^([A-Za-z_]\w*):/.exec(l)
