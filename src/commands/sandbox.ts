@@ -1,7 +1,23 @@
 // `kubeseed sandbox up|down|ls|ssh`: local test hosts (systemd-nspawn nodes on a private bridge).
 
 import type { Argv } from 'yargs'
+import { startLightHosts } from '../sandbox/light.js'
 import { DEFAULT_NAME, DEFAULT_NODES, DEFAULT_SUBNET, sandboxDown, sandboxList, sandboxSsh, sandboxUp } from '../sandbox/index.js'
+
+/** Light hosts live as long as this command: they are this process's children. */
+async function lightUp(count: number, name: string): Promise<number> {
+  const c = await startLightHosts({ count, name, log: (l) => process.stderr.write(`${l}\n`) })
+  process.stdout.write(`${c.hosts.map((h) => `${h.name}  ${h.address}`).join('\n')}\ninventory: ${c.inventoryFile}\n` +
+    `known_hosts: ${c.knownHostsFile}\nrunning; stop with Ctrl-C\n`)
+  await new Promise<void>((resolve) => {
+    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve() }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await c.stop()
+  process.stdout.write('stopped\n')
+  return 0
+}
 
 const count = (v: unknown): number | string[] | undefined =>
   v === undefined ? undefined : /^\d+$/.test(String(v)) ? Number(v) : String(v).split(',').map((s) => s.trim())
@@ -13,8 +29,10 @@ export function sandboxCommands<T>(cli: Argv<T>, setCode: (c: number) => void): 
       .option('nodes', { type: 'number', default: DEFAULT_NODES })
       .option('subnet', { type: 'string', default: DEFAULT_SUBNET })
       .option('control-planes', { type: 'string', describe: 'a count or node names' })
-      .option('etcd', { type: 'string', describe: 'a count or node names' }),
+      .option('etcd', { type: 'string', describe: 'a count or node names' })
+      .option('light', { type: 'boolean', default: false, describe: 'sshd-only hosts on loopback addresses (no systemd), kept until Ctrl-C' }),
     async (a) => {
+      if (a.light) { setCode(await lightUp(a.nodes, a.name)); return }
       const r = await sandboxUp({
         name: a.name, nodes: a.nodes, subnet: a.subnet, controlPlanes: count(a.controlPlanes) as never, etcd: count(a.etcd) as never,
         log: (l: string) => process.stderr.write(`${l}\n`),

@@ -2,7 +2,7 @@
 // here, so the bundle is made from Debian packages, repackaged in the upstream release layouts at kubespray's
 // files_repo paths, with images built without a daemon, and described by a generated manifest (same schema
 // as offline/*.yaml; versions are the upstream part of the Debian versions; sha256 computed here).
-// Cached under /var/cache/kubeseed: rebuilt only when an input changes.
+// Cached under the sandbox cache (/var/cache/kubeseed, or $KUBESEED_CACHE): rebuilt only when an input changes.
 
 import { mkdir, mkdtemp, readdir, rm, rename, writeFile, copyFile, chmod, access, readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
@@ -16,6 +16,7 @@ import { sha256File } from './checksum.js'
 import { runCommand } from './run-command.js'
 import { busyboxLayer, writeOciArchive } from './oci-image.js'
 import { UsageError } from '../engine/errors.js'
+import { CACHE_DIR } from '../sandbox/rootfs.js'
 
 export interface SandboxExtraFile {
   /** A file name of the manifest layout (kubeadm, kubelet, kubectl, crictl, nerdctl, ...). */
@@ -45,7 +46,7 @@ export interface SandboxBundle {
   cached: boolean
 }
 
-export const SANDBOX_CACHE_DIR = '/var/cache/kubeseed/sandbox-bundle'
+export const SANDBOX_CACHE_DIR = join(CACHE_DIR, 'sandbox-bundle')
 const MANIFEST_NAME = 'sandbox-manifest.yaml'
 /** Bumped when the way the bundle is made changes, so old caches are not reused. */
 const RECIPE = 1
