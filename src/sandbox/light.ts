@@ -161,10 +161,6 @@ async function pickAddresses(opts: LightOptions): Promise<{ addresses: string[];
     : 'no free block of loopback addresses for light hosts (127.0.2.0 - 127.0.201.255)')
 }
 
-async function sh(script: string): Promise<void> {
-  await run('/bin/sh', ['-ec', script], { maxBuffer: 16 * 1024 * 1024 })
-}
-
 /** Users, sudo rules and sshd settings shared by all hosts: built once per cluster as an overlay layer. */
 async function buildCommonLayer(rootfs: string, dir: string, users: LightUser[]): Promise<string> {
   const upper = join(dir, 'upper')

@@ -9,13 +9,16 @@ import { factVars, parseFacts } from '../facts/parse.js'
 import type { Inventory } from '../inventory/model.js'
 import type { ScopeLayer } from '../vars/layer.js'
 import type { BlockDef, Item, PlayDef, Playbook, TaskDef } from '../playbook/model.js'
-import type { EventSink, HostRecap, RunEvent, Status } from '../report/events.js'
+import type { EventSink, HostRecap, RunEvent } from '../report/events.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
 import type { Step, StepOutput } from '../step/types.js'
 import type { Facts, LocalResult, PlanContext, TaskType } from '../task.js'
 import type { Become, Connection } from '../transport/types.js'
 import type { Scope, ScopeFactory } from './scope.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
+import { applyConditions, fromLocal, resultOf, type TaskResult } from './results.js'
+import { filterTags } from './tags.js'
+import { hostvarsProxy } from './hostvars.js'
 import { serialBatches } from './serial.js'
 
 /** What the user chose for a run (the command-line flags that mean the same as Ansible's). */
@@ -65,30 +68,16 @@ interface HostState {
   playScope?: Scope
 }
 
-interface TaskResult {
-  status: Status
-  data: Record<string, unknown>
-  msg?: string
-  changes?: string[]
-  diff?: string
-  ignored?: boolean
-}
-
 const HIDDEN = 'the output has been hidden due to no_log: true'
 
 function emptyRecap(): HostRecap {
   return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0, roundTrips: 0 }
 }
 
-function flattenTasks(items: Item[]): TaskDef[] {
-  return items.flatMap((i) => (i.kind === 'task' ? [i] : [...flattenTasks(i.block), ...flattenTasks(i.rescue), ...flattenTasks(i.always)]))
-}
-
 export class Runner {
   private readonly states = new Map<string, HostState>()
   private readonly limitHosts?: Set<string>
   private readonly limiter: ReturnType<typeof pLimit>
-  private readonly warned = new Set<string>()
   private started = Date.now()
   private playbookDir = process.cwd()
   private buffer?: Map<number, RunEvent[]>
@@ -160,7 +149,7 @@ export class Runner {
       this.o.sink.emit({ type: 'warning', message: `play "${play.name}": no hosts matched pattern '${play.hosts}'${this.o.limit ? ` with --limit ${this.o.limit}` : ''}` })
       return true
     }
-    const items = this.filterTags(play.items)
+    const items = filterTags(play.items, this.o.tags, this.o.skipTags)
     const playHosts = hosts
     for (const batch of serialBatches(hosts, play.serial)) {
       const active = batch.filter((h) => { const s = this.state(h); return !s.failed && !s.unreachable })
@@ -185,53 +174,7 @@ export class Runner {
     return true
   }
 
-  private filterTags(items: Item[]): Item[] {
-    const { tags, skipTags } = this.o
-    const keep = (t: TaskDef) => {
-      const own = new Set(t.tags)
-      if (skipTags.some((s) => own.has(s) || (s === 'all' && !own.has('always')))) return own.has('always') && !skipTags.includes('always')
-      if (own.has('never') && !tags.some((x) => own.has(x) && x !== 'never')) return false
-      if (tags.length === 0 || tags.includes('all')) return true
-      if (own.has('always')) return true
-      if (tags.includes('tagged') && own.size > 0) return true
-      if (tags.includes('untagged') && own.size === 0) return true
-      return tags.some((x) => own.has(x))
-    }
-    const walk = (list: Item[]): Item[] => list.flatMap((i): Item[] => {
-      if (i.kind === 'task') return keep(i) ? [i] : []
-      const b: BlockDef = { ...i, block: walk(i.block), rescue: walk(i.rescue), always: walk(i.always) }
-      return b.block.length || b.always.length ? [b] : []
-    })
-    return walk(items)
-  }
-
   // ---------- scopes ----------
-
-  private hostvarsProxy(ctx: PlayCtx): Record<string, unknown> {
-    const runner = this
-    const names = [...this.o.inventory.hosts.keys()]
-    const cache = new Map<string, unknown>()
-    const hostProxy = (host: string) => {
-      if (!cache.has(host)) {
-        const scope = runner.playScope(host, ctx)
-        cache.set(host, new Proxy({}, {
-          get: (_t, k) => (typeof k === 'string' && scope.has(k) ? scope.get(k) : undefined),
-          has: (_t, k) => typeof k === 'string' && scope.has(k),
-          getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && scope.has(k)
-            ? { configurable: true, enumerable: true, writable: false, value: scope.get(k) } : undefined),
-          ownKeys: () => [],
-        }))
-      }
-      return cache.get(host)
-    }
-    return new Proxy({}, {
-      get: (_t, k) => (typeof k === 'string' && runner.o.inventory.hosts.has(k) ? hostProxy(k) : undefined),
-      has: (_t, k) => typeof k === 'string' && runner.o.inventory.hosts.has(k),
-      getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && runner.o.inventory.hosts.has(k)
-        ? { configurable: true, enumerable: true, writable: false, value: hostProxy(k) } : undefined),
-      ownKeys: () => names,
-    })
-  }
 
   private groupsMap(): Record<string, string[]> {
     const out: Record<string, string[]> = {}
@@ -256,7 +199,7 @@ export class Runner {
     for (const r of play.roles) layers.push({ source: r.varsFile ?? `role ${r.name} vars`, vars: r.vars, lines: r.varsLines })
     const inv = this.o.inventory
     const groups = inv.hosts.get(host)?.groups.filter((g) => g !== 'all' && g !== 'ungrouped') ?? []
-    const hostvars = this.hostvarsProxy(ctx)
+    const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.playScope(h, ctx))
     let groupsCache: Record<string, string[]> | undefined
     const magic: Record<string, () => unknown> = {
       inventory_hostname: () => host,
@@ -519,7 +462,7 @@ export class Runner {
             }
             const r = await type.run(p, pctx)
             this.applyLocal(host, r)
-            this.finishTask(host, t, scope, this.fromLocal(r), label, loopResults)
+            this.finishTask(host, t, scope, fromLocal(r), label, loopResults)
             if (s.failed) break
             continue
           }
@@ -562,7 +505,7 @@ export class Runner {
           throw new StepError(sudoProblem ? 'privilege escalation failed' : 'the script could not run', { host: execHost, task: first.name }, r.code ?? -1, err)
         }
         if (attempt < attempts) {
-          const res = this.resultOf(pending[0], outs[0])
+          const res = resultOf(outs[0])
           const sc = first.register ? pending[0].scope.child({ source: 'until', vars: { [first.register]: res.data }, literal: true }) : pending[0].scope
           if (sc.truthy(first.until!, first.where)) break
           await new Promise((r2) => setTimeout(r2, first.delay * 1000))
@@ -574,7 +517,7 @@ export class Runner {
         const x = pending[o]
         const out = outs[o]
         if (out.rc === null) break
-        let res = this.resultOf(x, out)
+        let res = resultOf(out)
         if (x.type.kind === 'remote' && x.type.finish && res.status !== 'failed') {
           const extra = await x.type.finish(x.p, out, x.pctx)
           Object.assign(res.data, extra)
@@ -586,7 +529,7 @@ export class Runner {
           const sc = x.t.register ? x.scope.child({ source: 'until', vars: { [x.t.register]: res.data }, literal: true }) : x.scope
           if (!sc.truthy(x.t.until, x.t.where)) res = { ...res, status: 'failed', msg: `still not true after ${attempts} attempts: ${x.t.until}` }
         }
-        res = this.applyConditions(x.t, x.scope, res)
+        res = applyConditions(x.t, x.scope, res)
         if (x.p.url && typeof x.p.url === 'string') res.data.url = x.p.url
         this.finishTask(host, x.t, x.scope, res, x.itemLabel, loopResults, execHost !== host ? execHost : undefined)
         if (s.failed) break
@@ -632,58 +575,6 @@ export class Runner {
       },
       readLocalFile: (path) => this.o.readLocalFile(path, baseDirs),
     }
-  }
-
-  private resultOf(x: { t: TaskDef }, out: StepOutput): TaskResult {
-    const failed = out.rc !== 0
-    const changed = out.changes.length > 0
-    const data: Record<string, unknown> = {
-      rc: out.rc,
-      stdout: out.stdout.replace(/\n$/, ''),
-      stderr: out.stderr.replace(/\n$/, ''),
-      stdout_lines: out.stdout.replace(/\n$/, '').split('\n').filter((l, i, a) => !(a.length === 1 && l === '')),
-      stderr_lines: out.stderr.replace(/\n$/, '').split('\n').filter((l, i, a) => !(a.length === 1 && l === '')),
-      changed,
-      failed,
-      changes: out.changes,
-    }
-    if (out.skipped) data.skipped = true
-    const msg = failed
-      ? (out.stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${out.rc}`)
-      : out.skipped ?? (out.changes.length ? out.changes.join('; ') : undefined)
-    data.msg = msg ?? ''
-    return {
-      status: failed ? 'failed' : out.skipped ? 'skipped' : changed ? 'changed' : 'ok',
-      data, msg, changes: out.changes, diff: out.diff || undefined,
-    }
-  }
-
-  private applyConditions(t: TaskDef, scope: Scope, res: TaskResult): TaskResult {
-    if (t.changedWhen === undefined && t.failedWhen === undefined) {
-      if (res.status === 'failed' && t.ignoreErrors) return { ...res, ignored: true }
-      return res
-    }
-    const sc = scope.child({ source: 'task result', vars: t.register ? { [t.register]: res.data } : {}, literal: true })
-    const withResult = sc.child({ source: 'task result fields', vars: { result: res.data }, literal: true })
-    const evalAll = (conds: Array<string | boolean>) => conds.every((c) => (t.register ? sc : withResult).truthy(c, t.where))
-    let status = res.status
-    if (t.changedWhen !== undefined && status !== 'failed' && status !== 'skipped') status = evalAll(t.changedWhen) ? 'changed' : 'ok'
-    if (t.failedWhen !== undefined && status !== 'skipped') {
-      const failed = evalAll(t.failedWhen)
-      if (failed) status = 'failed'
-      else if (status === 'failed') status = res.changes?.length ? 'changed' : 'ok'
-    }
-    res.data.changed = status === 'changed'
-    res.data.failed = status === 'failed'
-    const out: TaskResult = { ...res, status }
-    if (status === 'failed' && t.ignoreErrors) out.ignored = true
-    if (status === 'failed' && res.status !== 'failed') out.msg = `failed_when is true: ${t.failedWhen?.join(' and ')}`
-    return out
-  }
-
-  private fromLocal(r: LocalResult): TaskResult {
-    const status: Status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-    return { status, data: { changed: !!r.changed, failed: !!r.failed, msg: r.msg ?? '', ...(r.data ?? {}) }, msg: r.msg }
   }
 
   private applyLocal(host: string, r: LocalResult): void {
@@ -785,4 +676,3 @@ interface PlayCtx {
   aborted: boolean
 }
 
-export { flattenTasks }
