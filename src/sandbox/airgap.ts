@@ -20,7 +20,13 @@ export const SANDBOX_KUBE_VERSION = '1.32.13'
 export interface AirgapOptions {
   name?: string
   nodes?: number
+  subnet?: string
+  controlPlanes?: number
+  etcd?: number
   kubeVersion?: string
+  /** Mirror ports on the bastion (0: any free one). */
+  httpPort?: number
+  registryPort?: number
   progress?: Writable
 }
 
@@ -37,7 +43,7 @@ export async function airgapSandbox(o: AirgapOptions = {}): Promise<AirgapSandbo
   const say = (l: string) => o.progress?.write(`${l}\n`)
   const kubeVersion = o.kubeVersion ?? SANDBOX_KUBE_VERSION
   say(`sandbox: bringing up ${o.nodes ?? 3} nodes`)
-  const sandbox = await sandboxUp({ name: o.name, nodes: o.nodes })
+  const sandbox = await sandboxUp({ name: o.name, nodes: o.nodes, subnet: o.subnet, controlPlanes: o.controlPlanes, etcd: o.etcd })
   say(`sandbox: building the emulated kubeadm, kubelet and kubectl ${kubeVersion}`)
   const binDir = join(CACHE_DIR, 'emulated', kubeVersion)
   const binaries = await buildEmulatedBinaries(binDir, kubeVersion)
@@ -49,7 +55,9 @@ export async function airgapSandbox(o: AirgapOptions = {}): Promise<AirgapSandbo
   })
   const report = await verifyBundle({ dir: bundle.dir })
   say(`sandbox: bundle verified (${report.checked} files)`)
-  const mirror = await serveBundle({ dir: bundle.dir, listen: sandbox.state.bastion, progress: o.progress })
+  const mirror = await serveBundle({
+    dir: bundle.dir, listen: sandbox.state.bastion, port: o.httpPort, registryPort: o.registryPort, progress: o.progress,
+  })
   const inventory = statePaths(sandbox.state.stateDir).inventory
   mkdirSync(inventory, { recursive: true })
   const vars = {

@@ -18,6 +18,17 @@ export interface UnarchiveParams {
   mode?: string
 }
 
+/**
+ * Shell condition: every member of the archive is still in dest (a reset may have removed them since the
+ * marker was written). Only for tar without member selection in extra_opts; --strip-components is honoured.
+ */
+function stillThere(p: UnarchiveParams, src: string, dest: string): string {
+  if (/\.zip$/i.test(p.src) || p.extra_opts.some((o) => !o.startsWith('-'))) return ''
+  const strip = p.extra_opts.map((o) => o.match(/^--strip-components=(\d+)$/)?.[1]).find(Boolean) ?? '0'
+  const members = `tar -tf ${src} | awk -F/ -v n=${strip} '{ o = ""; for (i = n + 1; i <= NF; i++) if ($i != "") o = o (o == "" ? "" : "/") $i; if (o != "") print o }'`
+  return ` && ${members} | { while IFS= read -r _kf; do [ -e ${dest}/"$_kf" ] || [ -L ${dest}/"$_kf" ] || exit 1; done; }`
+}
+
 export const unarchive: RemoteTaskType<UnarchiveParams> = {
   kind: 'remote',
   name: 'unarchive',
@@ -59,7 +70,7 @@ export const unarchive: RemoteTaskType<UnarchiveParams> = {
       `[ -f ${src} ] || ks_fail ${quote(`archive ${p.src} does not exist on the host`)}`,
       `[ -d ${dest} ] || ks_fail ${quote(`destination directory ${p.dest} does not exist (create it first)`)}`,
       `_kh=$(sha256sum < ${src} | cut -c1-64)`,
-      `if [ -f ${marker} ] && [ "$(cat ${marker})" = "$_kh" ]; then exit 0; fi`,
+      `if [ -f ${marker} ] && [ "$(cat ${marker})" = "$_kh" ]${stillThere(p, src, dest)}; then exit 0; fi`,
       `ks_changed ${quote(`extract ${p.src} into ${p.dest}`)}`,
       'ks_check && exit 0',
       zip ? `command -v unzip >/dev/null 2>&1 || ks_fail 'unzip is not installed on this host'` : ':',

@@ -1,6 +1,6 @@
 // Runs the built kubeseed CLI as a user would, capturing output and exit code.
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../src/engine/paths.js'
@@ -21,6 +21,23 @@ export function kubeseed(args: string[], opts: { env?: NodeJS.ProcessEnv; input?
   })
   if (r.error) throw r.error
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+/**
+ * The same, without blocking this process: needed when this process serves something the run uses (the
+ * offline mirror's file server in e2e tests), which a synchronous run would starve.
+ */
+export function kubeseedAsync(args: string[]): Promise<CliResult> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
 }
 
 export interface Recap {

@@ -2,9 +2,7 @@
 // OS packages, and pull every image, from a mirror on the bastion made of the sandbox bundle.
 
 import { expect } from 'chai'
-import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { load } from 'js-yaml'
 import { PACKAGE_ROOT, ROLES_DIR } from '../../../src/engine/paths.js'
@@ -12,11 +10,12 @@ import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
 import { bundlePaths, SERVE_STATE_DIR } from '../../../src/offline/bundle-index.js'
 import { startFileServer } from '../../../src/offline/file-server.js'
 import { loadManifest, supportedReleases } from '../../../src/offline/manifest.js'
-import { buildSandboxBundle, type SandboxBundle } from '../../../src/offline/sandbox-bundle.js'
-import { serveBundle, type MirrorHandle } from '../../../src/offline/serve.js'
+import type { SandboxBundle } from '../../../src/offline/sandbox-bundle.js'
+import type { MirrorHandle } from '../../../src/offline/serve.js'
+import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
+import { kubeseedAsync } from '../../harness/cli.js'
 import { verifyBundle } from '../../../src/offline/verify.js'
-import { buildEmulatedBinaries } from '../../../src/sandbox/emulated/build.js'
-import { sandboxDown, sandboxSsh, sandboxUp, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
 
 // Its own sandbox and subnet, so it runs beside other sandbox suites.
 const NAME = 'airgap'
@@ -25,38 +24,23 @@ const SUBNET = '10.231.16.0/24'
 interface PlayResult { code: number | null; events: RunEvent[]; recap: Record<string, HostRecap>; stderr: string }
 type ResultEvent = Extract<RunEvent, { type: 'result' }>
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, host, () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
 describe('air-gapped install on the sandbox (cluster.yaml)', function () {
   this.timeout(6 * 60_000)
   let work: string
   let up: SandboxUpResult
   let bundle: SandboxBundle
-  let mirror: MirrorHandle | undefined
+  let mirror: MirrorHandle
+  let env: AirgapSandbox | undefined
   let inventory: string
   const kubeVersion = supportedReleases(loadManifest())[0]!.kubeVersion
 
   async function play(...args: string[]): Promise<PlayResult> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli.ts'), 'play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'),
-      '-i', inventory, '--output', 'json', '--known-hosts', up.knownHosts, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
-    const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent)
+    const r = await kubeseedAsync(['play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'), '-i', inventory, '--output', 'json',
+      '--known-hosts', up.knownHosts, ...args])
+    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent)
     const recap = events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')
-    if (!recap) throw new Error(`no recap from kubeseed play (exit ${code}): ${stderr.slice(-2000)}`)
-    return { code, events, recap: recap.hosts, stderr }
+    if (!recap) throw new Error(`no recap from kubeseed play (exit ${r.code}): ${r.stderr.slice(-2000)}`)
+    return { code: r.code, events, recap: recap.hosts, stderr: r.stderr }
   }
 
   const results = (r: PlayResult) => r.events.filter((e): e is ResultEvent => e.type === 'result')
@@ -71,11 +55,8 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
   before(async function () {
     this.timeout(10 * 60_000)
     work = mkdtempSync('/var/tmp/kubeseed-airgap-')
-    up = await sandboxUp({ name: NAME, nodes: 3, controlPlanes: 1, etcd: 3, subnet: SUBNET })
-    const emulated = await buildEmulatedBinaries(join(work, 'emulated'), kubeVersion)
-    bundle = await buildSandboxBundle({ kubeVersion, extraFiles: emulated.map((b) => ({ name: b.name, path: b.path })) })
-    await verifyBundle({ dir: bundle.dir })
-    mirror = await serveBundle({ dir: bundle.dir, listen: up.state.bastion, port: 0, registryPort: await freePort(up.state.bastion) })
+    env = await airgapSandbox({ name: NAME, nodes: 3, controlPlanes: 1, etcd: 3, subnet: SUBNET, kubeVersion, httpPort: 0 })
+    ;({ sandbox: up, bundle, mirror } = env)
 
     // The sandbox's inventory plus the group_vars `offline serve` printed.
     inventory = join(work, 'inventory')
@@ -88,7 +69,7 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
 
   after(async function () {
     this.timeout(2 * 60_000)
-    await mirror?.stop()
+    await env?.stop()
     await sandboxDown({ name: NAME })
     if (work) rmSync(work, { recursive: true, force: true })
   })
@@ -98,7 +79,7 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
     first = await play()
     expect(first.code, first.stderr).to.equal(0)
     for (const h of nodes()) expect(first.recap[h]!.failed, h).to.equal(0)
-    const files = mirror!.groupVars.files_repo
+    const files = mirror.groupVars.files_repo
     const used = urls(first)
     const wanted = bundle.index.artifacts.files.map((f) => `${files}/${f.path}`)
     expect(used.length).to.be.greaterThan(0)
@@ -124,7 +105,7 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
       const status = await sh(node, `dpkg-query -W -f='\${Package} \${Status}\\n' ${packages.join(' ')}`)
       for (const p of packages) expect(status, node).to.contain(`${p} install ok installed`)
       expect((await sh(node, 'grep -h "^deb" /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null || true')).trim())
-        .to.equal(`deb [trusted=yes] ${mirror!.groupVars.debian_repo} ./`)
+        .to.equal(`deb [trusted=yes] ${mirror.groupVars.debian_repo} ./`)
     }
   })
 

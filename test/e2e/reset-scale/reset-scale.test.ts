@@ -3,42 +3,20 @@
 // back. Every run is repeated and must then change nothing.
 
 import { expect } from 'chai'
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { dump, load } from 'js-yaml'
+import { load } from 'js-yaml'
 import { ROLES_DIR } from '../../../src/engine/paths.js'
-import { buildSandboxBundle, type SandboxBundle } from '../../../src/offline/sandbox-bundle.js'
-import { serveBundle, type MirrorHandle } from '../../../src/offline/serve.js'
-import { SANDBOX_KUBE_VERSION } from '../../../src/sandbox/airgap.js'
-import { buildEmulatedBinaries } from '../../../src/sandbox/emulated/build.js'
-import { sandboxDown, sandboxSsh, sandboxUp, type SandboxUpResult } from '../../../src/sandbox/index.js'
-import { CACHE_DIR } from '../../../src/sandbox/rootfs.js'
-import { statePaths } from '../../../src/sandbox/state.js'
-import { CLI, events, totalChanged, type CliResult, type Recap } from '../../harness/cli.js'
+import type { SandboxBundle } from '../../../src/offline/sandbox-bundle.js'
+import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
+import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { events, kubeseedAsync, totalChanged, type CliResult, type Recap } from '../../harness/cli.js'
 
 // Its own sandbox and subnet, so it runs beside other sandbox suites.
 const NAME = 'rs'
 const SUBNET = '10.231.17.0/24'
 const NEW_NODE = 'node4'
 const RESET_NODE = 'node3'
-
-/**
- * The built CLI, run without blocking this process: the mirror's file server lives here, and a synchronous
- * run would starve the downloads it waits for.
- */
-function kubeseed(args: string[]): Promise<CliResult> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 
 type Event = Record<string, unknown>
 const changedTasks = (evs: Event[], host: string) =>
@@ -48,11 +26,11 @@ describe('scale and reset on the air-gapped sandbox (scale.yaml, reset.yaml)', f
   this.timeout(5 * 60_000)
   let up: SandboxUpResult
   let bundle: SandboxBundle
-  let mirror: MirrorHandle | undefined
+  let env: AirgapSandbox | undefined
   let inventory: string
 
   async function run(command: string, ...args: string[]): Promise<{ r: CliResult; events: Event[]; recap: Recap }> {
-    const r = await kubeseed([command, '-i', inventory, '--output', 'json', ...args])
+    const r = await kubeseedAsync([command, '-i', inventory, '--output', 'json', ...args])
     return { r, ...events(r) }
   }
   async function sh(node: string, command: string): Promise<string> {
@@ -81,22 +59,17 @@ describe('scale and reset on the air-gapped sandbox (scale.yaml, reset.yaml)', f
     expect(totalChanged(run.recap)).to.equal(0)
   }
 
-  // What airgapSandbox does, on this suite's own subnet: nodes, the sandbox bundle, its mirror on the bastion.
   before(async function () {
     this.timeout(10 * 60_000)
-    up = await sandboxUp({ name: NAME, nodes: 4, subnet: SUBNET })
-    const binaries = await buildEmulatedBinaries(join(CACHE_DIR, 'emulated', SANDBOX_KUBE_VERSION), SANDBOX_KUBE_VERSION)
-    bundle = await buildSandboxBundle({ kubeVersion: SANDBOX_KUBE_VERSION, extraFiles: binaries.map((b) => ({ name: b.name, path: b.path })) })
-    mirror = await serveBundle({ dir: bundle.dir, listen: up.state.bastion })
-    inventory = statePaths(up.state.stateDir).inventory
-    mkdirSync(inventory, { recursive: true })
-    const vars = { ...mirror.groupVars, kube_version: bundle.kubeVersion, kubeseed_manifest_files: [bundle.manifestFile] }
-    writeFileSync(join(inventory, 'mirror.yaml'), dump({ all: { vars } }))
+    env = await airgapSandbox({ name: NAME, nodes: 4, subnet: SUBNET })
+    up = env.sandbox
+    bundle = env.bundle
+    inventory = env.inventory
   })
 
   after(async function () {
     this.timeout(2 * 60_000)
-    await mirror?.stop()
+    await env?.stop()
     await sandboxDown({ name: NAME })
   })
 

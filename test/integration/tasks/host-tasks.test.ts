@@ -141,6 +141,16 @@ describe('host task types (real runs in a chroot)', function () {
       expect(remote.stderr).to.include('does not exist on the host')
       const skip = await run(unarchive, { src: 'files/a.tgz', dest: '/opt/y', creates: '/opt/x/cni' }, { ctx: ctx2 })
       expect(skip.changes).to.deep.equal([])
+      // Files removed since (a reset): the same archive is extracted again, honouring --strip-components.
+      await run(file, { path: '/opt/x/cni/bridge', state: 'absent' })
+      expect((await run(unarchive, { src: 'files/a.tgz', dest: '/opt/x' }, { ctx: ctx2 })).changes).to.have.length(1)
+      expect(readFileSync(inHost('opt/x/cni/bridge'), 'utf8')).to.equal('v2')
+      await run(file, { path: '/opt/z', state: 'directory' })
+      const strip = { src: 'files/a.tgz', dest: '/opt/z', extra_opts: ['--strip-components=1'] }
+      await converges(unarchive, strip, snapshot('opt/z/bridge'), ctx2)
+      await run(file, { path: '/opt/z/bridge', state: 'absent' })
+      expect((await run(unarchive, strip, { ctx: ctx2 })).changes).to.have.length(1)
+      expect(readFileSync(inHost('opt/z/bridge'), 'utf8')).to.equal('v2')
     } finally {
       rmSync(work, { recursive: true, force: true })
     }
