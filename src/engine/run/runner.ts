@@ -151,6 +151,8 @@ export class Runner {
     }
     const items = filterTags(play.items, this.o.tags, this.o.skipTags)
     const playHosts = hosts
+    // Scopes are per play (its vars and roles): hosts read through hostvars get theirs anew too.
+    for (const s of this.states.values()) s.playScope = undefined
     for (const batch of serialBatches(hosts, play.serial)) {
       const active = batch.filter((h) => { const s = this.state(h); return !s.failed && !s.unreachable })
       for (const h of active) {
@@ -169,7 +171,8 @@ export class Runner {
       }
       if (!ctx.aborted) await this.runHandlers(play, ctx)
       if (ctx.aborted) return false
-      if (alive().length === 0 && active.length > 0) return false
+      // Every host failed or unreachable: later plays have nobody to run on (ended hosts are fine).
+      if (active.length > 0 && active.every((h) => { const s = this.state(h); return s.failed || s.unreachable })) return false
     }
     return true
   }

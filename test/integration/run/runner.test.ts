@@ -164,6 +164,25 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.events.filter((e) => e.type === 'handler').length).to.equal(1)
   })
 
+  it('meta: end_play ends the play for every host, and the next play still runs', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - meta: end_play
+    - name: never
+      command: /bin/true
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: next play
+      command: /bin/true
+`)
+    expect(o.code).to.equal(0)
+    expect(statuses(o, 'never')).to.deep.equal({})
+    expect(statuses(o, 'next play')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+  })
+
   it('serial batches the hosts; max_fail_percentage stops the play', async () => {
     const o = await playLocal(`
 - hosts: g
