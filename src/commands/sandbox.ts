@@ -2,6 +2,7 @@
 
 import type { Argv } from 'yargs'
 import { startLightHosts } from '../sandbox/light.js'
+import { untilStopSignal } from '../engine/stop-signal.js'
 import { DEFAULT_NAME, DEFAULT_NODES, DEFAULT_SUBNET, sandboxDown, sandboxList, sandboxSsh, sandboxUp } from '../sandbox/index.js'
 
 /** Light hosts live as long as this command: they are this process's children. */
@@ -9,11 +10,7 @@ async function lightUp(count: number, name: string): Promise<number> {
   const c = await startLightHosts({ count, name, log: (l) => process.stderr.write(`${l}\n`) })
   process.stdout.write(`${c.hosts.map((h) => `${h.name}  ${h.address}`).join('\n')}\ninventory: ${c.inventoryFile}\n` +
     `known_hosts: ${c.knownHostsFile}\nrunning; stop with Ctrl-C\n`)
-  await new Promise<void>((resolve) => {
-    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve() }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
+  await untilStopSignal()
   await c.stop()
   process.stdout.write('stopped\n')
   return 0

@@ -4,6 +4,7 @@ import { constructFromEvents, EVENT_ALIAS, EVENT_MAPPING, EVENT_POP, EVENT_SCALA
 import type { Event } from 'js-yaml'
 import { KubeseedError } from './errors.js'
 import { ANSIBLE_YAML_SCHEMA } from './inventory/ansible-yaml.js'
+import { lineLocator } from './text-lines.js'
 
 
 /** Line (1-based) of every mapping and sequence that came from YAML, and of each key of a mapping. */
@@ -25,28 +26,11 @@ export function keyLinesOf(node: unknown): Record<string, number> | undefined {
 
 export class YamlError extends KubeseedError {}
 
-function lineStarts(src: string): number[] {
-  const starts = [0]
-  for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) starts.push(i + 1)
-  return starts
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (starts[mid] <= offset) lo = mid
-    else hi = mid - 1
-  }
-  return lo + 1
-}
-
 type Ev = Event & { start?: number; valueStart?: number }
 
 /** Walk events and constructed values together (both in document order) to record lines. */
 function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
-  const starts = lineStarts(sourceText)
+  const lineAt = lineLocator(sourceText)
   let i = 0
   const offsetOf = (e: Ev) => (e.start ?? e.valueStart ?? -1)
   const skip = (): void => {
@@ -62,7 +46,7 @@ function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
     if (e.type === EVENT_MAPPING) {
       i++
       const isObj = value !== null && typeof value === 'object' && !Array.isArray(value)
-      if (isObj && offsetOf(e) >= 0) nodeLines.set(value as object, lineAt(starts, offsetOf(e)))
+      if (isObj && offsetOf(e) >= 0) nodeLines.set(value as object, lineAt(offsetOf(e)))
       const lines: Record<string, number> = {}
       while (events[i].type !== EVENT_POP) {
         const k = events[i]
@@ -73,7 +57,7 @@ function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
         if (keyText) {
           const raw = sourceText.slice(keyText.valueStart, (keyText as unknown as { valueEnd: number }).valueEnd)
           key = Object.keys(value as object).find((kk) => kk === raw || kk === raw.replace(/^["']|["']$/g, ''))
-          if (key !== undefined) lines[key] = lineAt(starts, keyText.valueStart)
+          if (key !== undefined) lines[key] = lineAt(keyText.valueStart)
         }
         if (key !== undefined) walk((value as Record<string, unknown>)[key])
         else skip()
@@ -84,7 +68,7 @@ function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
     }
     if (e.type === EVENT_SEQUENCE) {
       i++
-      if (Array.isArray(value) && offsetOf(e) >= 0) nodeLines.set(value, lineAt(starts, offsetOf(e)))
+      if (Array.isArray(value) && offsetOf(e) >= 0) nodeLines.set(value, lineAt(offsetOf(e)))
       let n = 0
       while (events[i].type !== EVENT_POP) {
         if (Array.isArray(value)) walk(value[n++])

@@ -8,6 +8,7 @@ import { readBundleIndex, SERVE_STATE_DIR, bundlePaths } from './bundle-index.js
 import { startFileServer } from './file-server.js'
 import { startRegistry } from './registry.js'
 import { runCommand } from './run-command.js'
+import { untilStopSignal } from '../engine/stop-signal.js'
 
 export interface ServeOptions {
   dir: string
@@ -123,14 +124,6 @@ export async function serveForeground(opts: ServeOptions & { out: Writable }): P
   const handle = await serveBundle({ ...opts, progress: opts.progress ?? opts.out })
   opts.out.write(`${handle.yaml}`)
   opts.out.write('Serving; stop with Ctrl-C.\n')
-  await new Promise<void>((resolveStop) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-      resolveStop()
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-  })
+  await untilStopSignal()
   await handle.stop()
 }

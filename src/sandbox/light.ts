@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import { dump } from 'js-yaml'
 import { ensureRootfs } from './rootfs.js'
 import { quote, shellJoin } from '../engine/quote.js'
+import { pidAlive } from './lock.js'
 
 const run = promisify(execFile)
 
@@ -101,10 +102,6 @@ export function lightAddresses(base: string, count: number): string[] {
     throw new Error(`light hosts need loopback addresses: ${base} + ${count} leaves 127.0.0.0/8 or starts at .0`)
   }
   return Array.from({ length: count }, (_, i) => intToIp(first + i))
-}
-
-function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true } catch { return false }
 }
 
 /** One lock file per /24 block: two clusters of this machine never share addresses. */

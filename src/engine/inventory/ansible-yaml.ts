@@ -14,6 +14,7 @@ import {
   YAML11_SCHEMA,
   type Event,
 } from 'js-yaml'
+import { lineLocator } from '../text-lines.js'
 
 const PY_TRUE = ['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']
 const PY_FALSE = ['no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']
@@ -114,18 +115,7 @@ interface Frame {
 }
 
 function collectKeyLines(text: string, events: Event[]): Map<string, number> {
-  const lineStarts = [0]
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1)
-  const lineOf = (offset: number): number => {
-    let lo = 0
-    let hi = lineStarts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (lineStarts[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo + 1
-  }
+  const lineOf = lineLocator(text)
   const lines = new Map<string, number>()
   const stack: Frame[] = []
   // Path of the node the next event opens, and marks the slot as used.

@@ -1,7 +1,7 @@
 // One `kubeseed play` from options to exit code: load and check everything, then run. Every input
 // mistake surfaces here, before any host is touched.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { ExitCode, InventoryError, PlaybookError, type Where } from '../errors.js'
@@ -93,10 +93,14 @@ function factsCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubeseed', 'facts')
 }
 
+/** A known_hosts file inside an inventory directory, else beside the inventory (file or directory). */
 export function localKnownHosts(inventories: string[]): string[] {
   return inventories
     .map((p) => resolve(p))
-    .map((p) => (existsSync(p) && !p.endsWith('.yaml') && !p.endsWith('.yml') && !p.endsWith('.ini') && existsSync(join(p, 'known_hosts')) ? join(p, 'known_hosts') : join(dirname(p), 'known_hosts')))
+    .map((p) => {
+      const inside = join(p, 'known_hosts')
+      return existsSync(p) && statSync(p).isDirectory() && existsSync(inside) ? inside : join(dirname(p), 'known_hosts')
+    })
     .filter((f) => existsSync(f))
 }
 
@@ -157,6 +161,15 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
 
   const extra = { ...o.extraVars }
   if (o.becomePassword && extra.ansible_become_password === undefined) extra.ansible_become_password = o.becomePassword
+  // Controller files (templates, copy sources) are read once per run, not once per host and task.
+  const controllerFiles = new Map<string, Buffer>()
+  const readFirst = (candidates: string[], missing: string): Buffer => {
+    const f = candidates.find((c) => controllerFiles.has(c) || existsSync(c))
+    if (!f) throw new PlaybookError(missing, undefined, `looked in ${candidates.join(', ')}`)
+    let data = controllerFiles.get(f)
+    if (!data) { data = readFileSync(f); controllerFiles.set(f, data) }
+    return data
+  }
   const cacheDir = factsCacheDir()
   const artifactsCache = new Map<string, unknown>()
   const runner = new Runner({
@@ -166,19 +179,12 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
     makeScope: (layers, opts) => new VarScope(layers, opts) as unknown as Scope,
     renderTemplate: (source, name, scope, host) => renderTemplate(source, { name, scope: scope as unknown as VarScope, host }),
-    readTemplate: (name, roleDir, playbookDir) => {
-      const candidates = isAbsolute(name) ? [name] : [...(roleDir ? [join(roleDir, 'templates', name)] : []),
-        join(playbookDir, 'templates', name), join(TEMPLATES_DIR, name), join(PACKAGE_ROOT, name)]
-      const f = candidates.find((c) => existsSync(c))
-      if (!f) throw new PlaybookError(`template not found: ${name}`, undefined, `looked in ${candidates.join(', ')}`)
-      return readFileSync(f, 'utf8')
-    },
-    readLocalFile: (path, baseDirs) => {
-      const candidates = isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)]
-      const f = candidates.find((c) => existsSync(c))
-      if (!f) throw new PlaybookError(`file not found on the controller: ${path}`, undefined, `looked in ${candidates.join(', ')}`)
-      return readFileSync(f)
-    },
+    readTemplate: (name, roleDir, playbookDir) => readFirst(isAbsolute(name) ? [name] : [
+      ...(roleDir ? [join(roleDir, 'templates', name)] : []),
+      join(playbookDir, 'templates', name), join(TEMPLATES_DIR, name), join(PACKAGE_ROOT, name),
+    ], `template not found: ${name}`).toString('utf8'),
+    readLocalFile: (path, baseDirs) => readFirst(isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)],
+      `file not found on the controller: ${path}`),
     reads,
     connect,
     extraMagic: (_host, scope) => ({

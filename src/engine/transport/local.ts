@@ -19,8 +19,9 @@ export class LocalConnection implements Connection {
   exec(req: ExecRequest): Promise<ExecResult> {
     this.trips++
     const isRoot = process.getuid?.() === 0
-    const inv = req.become && !(isRoot && req.become.user === 'root') ? becomeInvocation(req.become) : becomeInvocation(null)
-    const argv = ['/bin/sh', '-c', inv.command]
+    const become = req.become && !(isRoot && req.become.user === 'root') ? req.become : null
+    const inv = becomeInvocation(become)
+    const argv = become ? ['/bin/sh', '-c', inv.command] : ['/bin/sh', '-s']
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
       const out: Buffer[] = []
