@@ -5,7 +5,7 @@ import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
 import { BLOCK_EDIT_AWK } from './block-edit-awk.js'
 import { pythonToEre, RegexTranslationError } from './python-regex.js'
-import { attrArgs, diffPrologue, parentDir } from './shell-args.js'
+import { awkEditScript, diffPrologue } from './shell-args.js'
 
 export interface BlockinfileParams {
   path: string
@@ -73,19 +73,7 @@ export const blockinfile: RemoteTaskType<BlockinfileParams> = {
     lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${p.path} is not a regular file`)}; fi`)
     if (p.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
     else if (!p.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${p.path} does not exist (set create: yes to create it)`)}`)
-    lines.push(
-      '_kt=$(mktemp) || exit 1',
-      `trap 'rm -f "$_kt"' EXIT`,
-      'export KS_OUT="$_kt"',
-      `_kmsg=$(awk ${quote(BLOCK_EDIT_AWK)} "$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)"); _krc=$?`,
-      'case $_krc in',
-      '  0) echo "$_kmsg"',
-      `     [ -f ${path} ] || ks_check || mkdir -p ${quote(parentDir(p.path))} || exit 1`,
-      `     ks_put "$_kt" ${path} ${attrArgs(p)} ;;`,
-      `  3) [ ! -f ${path} ] || ks_attrs ${path} ${attrArgs(p)} ;;`,
-      `  *) ks_fail ${quote(`blockinfile: editing ${p.path} failed`)} ;;`,
-      'esac',
-    )
+    lines.push(...awkEditScript(BLOCK_EDIT_AWK, path, p, `blockinfile: editing ${p.path} failed`))
     return { script: lines.join('\n') }
   },
 }

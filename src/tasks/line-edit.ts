@@ -4,7 +4,7 @@
 import { quote } from '../engine/quote.js'
 import { LINE_EDIT_AWK } from './line-edit-awk.js'
 import { pythonTemplateToSed } from './python-regex.js'
-import { attrArgs, parentDir } from './shell-args.js'
+import { awkEditScript } from './shell-args.js'
 
 export interface LineEdit {
   path: string
@@ -55,18 +55,6 @@ export function lineEditScript(e: LineEdit): string {
       `_kx=$(printf '\\002'); _ks=\${_ks#*"$_kx"}; KS_LINE=\${_ks%"$_kx"*}; export KS_LINE`,
     )
   }
-  lines.push(
-    '_kt=$(mktemp) || exit 1',
-    `trap 'rm -f "$_kt"' EXIT`,
-    'export KS_OUT="$_kt"',
-    `_kmsg=$(awk ${quote(LINE_EDIT_AWK)} "$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)"); _krc=$?`,
-    'case $_krc in',
-    '  0) [ -n "$_kmsg" ] && echo "$_kmsg"',
-    `     [ -f ${path} ] || ks_check || mkdir -p ${quote(parentDir(e.path))} || exit 1`,
-    `     ks_put "$_kt" ${path} ${attrArgs(e)} ;;`,
-    `  3) [ ! -f ${path} ] || ks_attrs ${path} ${attrArgs(e)} ;;`,
-    `  *) ks_fail ${quote(`editing ${e.path} failed`)} ;;`,
-    'esac',
-  )
+  lines.push(...awkEditScript(LINE_EDIT_AWK, path, e, `editing ${e.path} failed`))
   return lines.join('\n')
 }

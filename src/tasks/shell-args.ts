@@ -21,6 +21,27 @@ export function diffPrologue(ctx: PlanContext): string {
   return ctx.diff ? '' : 'KS_DIFF=0\n'
 }
 
+/**
+ * The tail shared by the awk-driven editors (lineinfile, blockinfile): the program writes the new content to
+ * "$KS_OUT" and exits 0 (changed, printing what it did) or 3 (nothing to do); the result is installed with
+ * ks_put (atomic), or only attributes are fixed. `path` is a shell word for the file (quoted or a variable).
+ */
+export function awkEditScript(awk: string, path: string, file: { path: string; mode?: string; owner?: string; group?: string }, failMsg: string): string[] {
+  return [
+    '_kt=$(mktemp) || exit 1',
+    `trap 'rm -f "$_kt"' EXIT`,
+    'export KS_OUT="$_kt"',
+    `_kmsg=$(awk ${quote(awk)} "$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)"); _krc=$?`,
+    'case $_krc in',
+    '  0) [ -n "$_kmsg" ] && echo "$_kmsg"',
+    `     [ -f ${path} ] || ks_check || mkdir -p ${quote(parentDir(file.path))} || exit 1`,
+    `     ks_put "$_kt" ${path} ${attrArgs(file)} ;;`,
+    `  3) [ ! -f ${path} ] || ks_attrs ${path} ${attrArgs(file)} ;;`,
+    `  *) ks_fail ${quote(failMsg)} ;;`,
+    'esac',
+  ]
+}
+
 /** The directory part of a POSIX path ('/' for top-level entries). */
 export function parentDir(path: string): string {
   const trimmed = path.replace(/\/+$/, '')
