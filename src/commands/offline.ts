@@ -1,6 +1,8 @@
 // `kubeseed offline list|build|verify|serve`: one manifest, one bundle, one mirror.
 
+import { join } from 'node:path'
 import type { Argv } from 'yargs'
+import { SERVE_STATE_DIR } from '../offline/bundle-index.js'
 import { buildBundle } from '../offline/build.js'
 import { listArtifacts } from '../offline/list.js'
 import { serveForeground } from '../offline/serve.js'
@@ -53,9 +55,11 @@ export function offlineCommands<T>(cli: Argv<T>, setCode: (c: number) => void): 
       .positional('dir', { type: 'string', demandOption: true })
       .option('listen', { type: 'string', default: '127.0.0.1' })
       .option('port', { type: 'number', default: 8080 })
-      .option('registry-port', { type: 'number', default: 5000 }),
+      .option('registry-port', { type: 'number', default: 5000 })
+      .option('vars-file', { type: 'string', describe: 'where to write the variables the nodes need, as YAML (default: DIR/.serve/offline.yml)' }),
     async (a) => {
-      await serveForeground({ dir: String(a.dir), listen: a.listen, port: a.port, registryPort: a.registryPort, out: process.stdout })
+      const varsFile = a.varsFile ?? join(String(a.dir), SERVE_STATE_DIR, 'offline.yml')
+      await serveForeground({ dir: String(a.dir), listen: a.listen, port: a.port, registryPort: a.registryPort, varsFile, progress: process.stderr })
       setCode(0)
     })
     .demandCommand(1, 'name an offline command: list, build, verify or serve'))

@@ -9,6 +9,8 @@ import { startFileServer } from './file-server.js'
 import { startRegistry } from './registry.js'
 import { runCommand } from './run-command.js'
 import { untilStopSignal } from '../engine/stop-signal.js'
+import { writeFileAtomic } from '../engine/write-file-atomic.js'
+import { UsageError } from '../engine/errors.js'
 
 export interface ServeOptions {
   dir: string
@@ -119,11 +121,20 @@ export async function serveBundle(opts: ServeOptions): Promise<MirrorHandle> {
   return { groupVars, yaml: groupVarsYaml(groupVars), httpPort: http.port, registryAddress: registry.address, registryPid: registry.pid, images, stop }
 }
 
-/** Run the mirror until SIGINT or SIGTERM, printing the group_vars to `out`. Resolves once stopped. */
-export async function serveForeground(opts: ServeOptions & { out: Writable }): Promise<void> {
-  const handle = await serveBundle({ ...opts, progress: opts.progress ?? opts.out })
-  opts.out.write(`${handle.yaml}`)
-  opts.out.write('Serving; stop with Ctrl-C.\n')
+/**
+ * Run the mirror until SIGINT or SIGTERM. The variables the nodes need go to `varsFile` as YAML (a script or
+ * a test reads them from there, no parsing of output); progress goes to `progress`. Resolves once stopped.
+ */
+export async function serveForeground(opts: ServeOptions & { varsFile: string; progress: Writable }): Promise<void> {
+  const handle = await serveBundle(opts)
+  try {
+    writeFileAtomic(opts.varsFile, handle.yaml, 0o644)
+  } catch (e) {
+    await handle.stop()
+    throw new UsageError(`cannot write the mirror variables to ${opts.varsFile}: ${(e as Error).message}`, undefined, 'give --vars-file a writable path')
+  }
+  opts.progress.write(`mirror variables written to ${opts.varsFile} (copy it to inventory/group_vars/all/offline.yml)\n`)
+  opts.progress.write('Serving; stop with Ctrl-C.\n')
   await untilStopSignal()
   await handle.stop()
 }

@@ -40,7 +40,7 @@ const cases: Case[] = [
   { type: 'swap', params: {}, includes: ['swapoff -a', '/etc/fstab'] },
   { type: 'hostname', params: { name: 'node-1' }, facts: { ks_systemd_running: true }, includes: ['hostnamectl set-hostname node-1'] },
   { type: 'hostname', params: { name: 'node-1' }, facts: { ks_systemd_running: false }, includes: ['/etc/hostname'], excludes: ['hostnamectl'] },
-  { type: 'package', params: { name: ['containerd.io=1.7.*', 'socat'], update_cache: true, cache_valid_time: 3600 }, facts: { pkg_mgr: 'apt' }, includes: ['DEBIAN_FRONTEND=noninteractive', 'dpkg-query', '3600'] },
+  { type: 'package', params: { name: ['containerd.io=1.7.*', 'socat'], update_cache: true, cache_valid_time: 3600 }, facts: { pkg_mgr: 'apt' }, includes: ['DEBIAN_FRONTEND=noninteractive', 'dpkg-query', '3600', 'apt-get install failed: $_kdo$(ks_from)'] },
   { type: 'package', params: { name: ['kubelet-1.31.2', 'socat'], state: 'latest' }, facts: { pkg_mgr: 'dnf' }, includes: ['rpm -q kubelet-1.31.2 socat', 'dnf -q check-update'], excludes: ['dpkg'] },
   { type: 'apt', params: { name: 'socat', state: 'absent' }, facts: { pkg_mgr: 'apt' }, includes: ['remove'] },
   { type: 'get_url', params: { url: `https://example.com/${encodeURIComponent(EVIL)}`, dest: `/usr/local/bin/${EVIL}`, checksum: `sha256:${'ab'.repeat(32)}`, headers: { Authorization: EVIL } }, includes: ['ab'.repeat(32)] },
