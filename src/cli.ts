@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import yargs, { type Argv } from 'yargs'
 import { hideBin } from 'yargs/helpers'
-import { ExitCode, KubeseedError } from './engine/errors.js'
+import { ExitCode, KubeseedError, UsageError } from './engine/errors.js'
 import { PLAYBOOKS_DIR } from './engine/paths.js'
 import { makeReporter } from './engine/report/reporter.js'
 import { parseExtraVars } from './engine/run/extra-vars.js'
@@ -66,6 +66,7 @@ function playOptions<T>(y: Argv<T>) {
 }
 
 async function play(playbook: string, a: PlayArgs): Promise<number> {
+  if (!Number.isInteger(a.forks) || a.forks < 1) throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
   const sink = makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
   try {
     const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined

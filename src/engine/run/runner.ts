@@ -3,7 +3,7 @@
 // segment boundary; `free` lets each host run ahead.
 
 import pLimit from 'p-limit'
-import { ConnectError, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
+import { ConnectError, formatWhere, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
 import { FACTS_SCRIPT } from '../facts/script.js'
 import { factVars, parseFacts } from '../facts/parse.js'
 import type { Inventory } from '../inventory/model.js'
@@ -62,6 +62,8 @@ interface HostState {
   unreachable: boolean
   ended: boolean
   failure?: string
+  /** The failure was a mistake in the input (template, variable, expression, controller file), not the host's. */
+  inputError?: boolean
   notified: Set<string>
   recap: HostRecap
   conn?: Connection
@@ -108,6 +110,11 @@ export class Runner {
   factsOf(host: string): Facts | undefined {
     const s = this.states.get(host)
     return s?.factsGathered ? s.facts : undefined
+  }
+
+  /** Some host failed on a mistake in the input rather than on the host: the run's answer is "bad input". */
+  anyInputError(): boolean {
+    return [...this.states.values()].some((s) => s.inputError && this.played.has(s.name))
   }
 
   anyUnreachable(): boolean {
@@ -540,8 +547,11 @@ export class Runner {
       this.flushLoops(host, seg, loopResults)
     } catch (e) {
       if (e instanceof ConnectError) { this.markUnreachable(host, e); return }
-      const msg = e instanceof KubeseedError ? e.message : e instanceof Error ? `${e.message}` : String(e)
       const t = pending[0]?.t ?? seg[0]
+      // An error raised without a location (a controller file or template not found) gets the task's.
+      const located = e instanceof KubeseedError && !e.where ? `${formatWhere({ ...t.where, host })}: ${e.message}` : undefined
+      const msg = located ?? (e instanceof KubeseedError ? e.message : e instanceof Error ? `${e.message}` : String(e))
+      if (e instanceof KubeseedError && !(e instanceof StepError)) s.inputError = true
       this.failHost(host, t.name, t.id, msg)
       if (!(e instanceof KubeseedError)) this.o.sink.emit({ type: 'warning', message: `internal error on ${host}: ${(e as Error)?.stack ?? e}` })
     }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { ExitCode, InventoryError, PlaybookError, type Where } from '../errors.js'
+import { ExitCode, InventoryError, KubeseedError, PlaybookError, type Where } from '../errors.js'
 import { valueFreeVars, templateFreeVars, freeVars } from '../expr/index.js'
 import { checkInventory } from '../inventory/checks.js'
 import { loadInventory } from '../inventory/load.js'
@@ -73,10 +73,34 @@ export function assertInventory(inv: Inventory, warn: (m: string) => void): void
     if (!s) { s = new VarScope(inv.hostLayers(host), { host }); scopes.set(host, s) }
     return s.has(name) ? s.get(name) : undefined
   }
-  const findings = checkInventory(inv, value)
+  const origin = (host: string, name: string) => {
+    const r = scopes.get(host)?.raw(name)
+    return r && r.source && !r.source.startsWith('inventory host') && r.line ? `${r.source}:${r.line}` : r?.source?.includes('/') ? r.source : undefined
+  }
+  const kubeVersionProblem = (v: string) => {
+    try {
+      artifactsFor({ kubeVersion: v, arch: 'amd64' })
+      return undefined
+    } catch (e) {
+      return e instanceof KubeseedError ? e.message : String(e)
+    }
+  }
+  const findings = checkInventory(inv, value, { origin, kubeVersionProblem })
   for (const f of findings.filter((x) => x.level === 'warning')) warn(f.message)
   const errors = findings.filter((x) => x.level === 'error')
   if (errors.length) throw new InventoryError(errors.map((e) => e.message).join('; '))
+}
+
+/** Every private key file a host of the run would use exists: a missing one is an input mistake, not an unreachable host. */
+function assertKeyFiles(hosts: string[], inv: Inventory, option?: string): void {
+  if (option && !existsSync(option)) throw new InventoryError(`--private-key ${option}: file not found`, undefined, 'give the path of an SSH private key')
+  for (const h of hosts) {
+    const scope = new VarScope(inv.hostLayers(h), { host: h })
+    const r = scope.raw('ansible_ssh_private_key_file') ?? scope.raw('ansible_private_key_file')
+    if (!r || typeof r.value !== 'string' || r.value.includes('{{') || existsSync(r.value)) continue
+    throw new InventoryError(`host ${h}: ansible_ssh_private_key_file ${r.value}: file not found`, { file: r.source.includes('/') ? r.source : undefined, line: r.line },
+      'point it at an existing SSH private key (relative paths start at the current directory)')
+  }
 }
 
 function reads(value: unknown, bare: boolean): string[] {
@@ -138,8 +162,15 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   } else {
     playbook = o.playbook
   }
-  for (const play of playbook.plays) selectHosts(inv, play.hosts)
-  if (o.limit) selectHosts(inv, o.limit)
+  const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts)))
+  let limited: Set<string> | undefined
+  try {
+    limited = o.limit ? new Set(selectHosts(inv, o.limit)) : undefined
+  } catch (e) {
+    if (e instanceof KubeseedError) throw new InventoryError(`--limit ${o.limit}: ${e.message}`)
+    throw e
+  }
+  assertKeyFiles([...playHosts].filter((h) => !limited || limited.has(h)), inv, o.privateKeyFile)
 
   const pool = new ConnectionPool({
     acceptNewHostKeys: o.acceptNewHostKeys,
@@ -165,7 +196,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   const controllerFiles = new Map<string, Buffer>()
   const readFirst = (candidates: string[], missing: string): Buffer => {
     const f = candidates.find((c) => controllerFiles.has(c) || existsSync(c))
-    if (!f) throw new PlaybookError(missing, undefined, `looked in ${candidates.join(', ')}`)
+    if (!f) throw new PlaybookError(missing, undefined, `looked in ${[...new Set(candidates)].join(', ')}`)
     let data = controllerFiles.get(f)
     if (!data) { data = readFileSync(f); controllerFiles.set(f, data) }
     return data
@@ -233,6 +264,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   }
   onDone?.(runner)
   if (ok) return ExitCode.ok
+  if (runner.anyInputError()) return ExitCode.badInput
   return runner.anyUnreachable() ? ExitCode.unreachable : ExitCode.hostFailed
 }
 

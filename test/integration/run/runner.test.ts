@@ -335,14 +335,14 @@ describe('runner (local connection, several hosts)', function () {
     }
   })
 
-  it('a template error names the variable, template and host and fails only that host', async () => {
+  it('a template error names the variable, template and host, fails only that host, and makes the run exit 4 (bad input)', async () => {
     const o = await playLocal(`
 - hosts: g
   gather_facts: false
   tasks:
     - copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "{{ only_on_h1 }}"}
 `, { inventory: '[g]\nh1 ansible_connection=local only_on_h1=yes\nh2 ansible_connection=local\n' })
-    expect(o.code).to.equal(2)
+    expect(o.code).to.equal(4)
     expect(o.recap.failures.h2).to.match(/only_on_h1/).and.match(/h2/)
     expect(o.recap.hosts.h1.failed).to.equal(0)
   })
