@@ -25,7 +25,6 @@ export interface BlockinfileParams {
 export const blockinfile: RemoteTaskType<BlockinfileParams> = {
   kind: 'remote',
   name: 'blockinfile',
-  aliases: ['ansible.builtin.blockinfile'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },

@@ -15,7 +15,6 @@ export interface CommandParams extends RunParams {
 export const command: RemoteTaskType<CommandParams> = {
   kind: 'remote',
   name: 'command',
-  aliases: ['ansible.builtin.command'],
   freeForm: 'cmd',
   supportsCheck: true,
   params: {

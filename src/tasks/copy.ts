@@ -22,7 +22,6 @@ export interface CopyParams {
 export const copy: RemoteTaskType<CopyParams> = {
   kind: 'remote',
   name: 'copy',
-  aliases: ['ansible.builtin.copy'],
   supportsCheck: true,
   params: {
     src: { type: 'path' },

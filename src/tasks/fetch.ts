@@ -21,7 +21,6 @@ const MISSING = 'KS-FETCH-MISSING'
 export const fetch: RemoteTaskType<FetchParams> = {
   kind: 'remote',
   name: 'fetch',
-  aliases: ['ansible.builtin.fetch'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true },

@@ -20,7 +20,6 @@ export interface FileParams {
 export const file: RemoteTaskType<FileParams> = {
   kind: 'remote',
   name: 'file',
-  aliases: ['ansible.builtin.file'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'] },

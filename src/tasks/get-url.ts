@@ -28,7 +28,6 @@ const SHA256 = /^sha256:([0-9a-fA-F]{64})$/
 export const getUrl: RemoteTaskType<GetUrlParams> = {
   kind: 'remote',
   name: 'get_url',
-  aliases: ['ansible.builtin.get_url'],
   supportsCheck: true,
   params: {
     url: { type: 'string', required: true },

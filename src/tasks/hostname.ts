@@ -14,7 +14,6 @@ export interface HostnameParams {
 export const hostname: RemoteTaskType<HostnameParams> = {
   kind: 'remote',
   name: 'hostname',
-  aliases: ['ansible.builtin.hostname'],
   supportsCheck: true,
   params: {
     name: { type: 'string', required: true },

@@ -25,7 +25,6 @@ export interface LineinfileParams {
 export const lineinfile: RemoteTaskType<LineinfileParams> = {
   kind: 'remote',
   name: 'lineinfile',
-  aliases: ['ansible.builtin.lineinfile'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },

@@ -12,7 +12,6 @@ export interface ShellParams extends RunParams {
 export const shell: RemoteTaskType<ShellParams> = {
   kind: 'remote',
   name: 'shell',
-  aliases: ['ansible.builtin.shell'],
   freeForm: 'cmd',
   supportsCheck: true,
   params: {

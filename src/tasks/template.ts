@@ -18,7 +18,6 @@ export interface TemplateParams {
 export const template: RemoteTaskType<TemplateParams> = {
   kind: 'remote',
   name: 'template',
-  aliases: ['ansible.builtin.template'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true },

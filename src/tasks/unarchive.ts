@@ -32,7 +32,6 @@ function stillThere(p: UnarchiveParams, src: string, dest: string): string {
 export const unarchive: RemoteTaskType<UnarchiveParams> = {
   kind: 'remote',
   name: 'unarchive',
-  aliases: ['ansible.builtin.unarchive'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true },

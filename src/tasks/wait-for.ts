@@ -34,7 +34,6 @@ ks_port_open() {
 export const waitFor: RemoteTaskType<WaitForParams> = {
   kind: 'remote',
   name: 'wait_for',
-  aliases: ['ansible.builtin.wait_for'],
   supportsCheck: true,
   params: {
     host: { type: 'string', default: '127.0.0.1' },
