@@ -6,7 +6,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { attrArgs, baseName, parentDir } from './shell-args.js'
+import { attrArgs, baseName, parentDir } from './shared/shell-args.js'
 
 export interface GetUrlParams {
   url: string

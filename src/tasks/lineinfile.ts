@@ -2,9 +2,9 @@
 
 import { PlaybookError } from '../engine/errors.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { lineEditScript } from './line-edit.js'
-import { pythonToEre, RegexTranslationError } from './python-regex.js'
-import { diffPrologue } from './shell-args.js'
+import { lineEditScript } from './shared/line-edit.js'
+import { pythonToEre, RegexTranslationError } from './shared/python-regex.js'
+import { diffPrologue } from './shared/shell-args.js'
 
 export interface LineinfileParams {
   path: string

@@ -2,7 +2,7 @@
 
 import { quote } from '../engine/quote.js'
 import type { ParamSpec, RemoteTaskType } from '../engine/task.js'
-import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './run-guard.js'
+import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './shared/run-guard.js'
 
 export interface ShellParams extends RunParams {
   cmd: string

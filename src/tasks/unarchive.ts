@@ -5,7 +5,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote, shellJoin } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { archiveMarkerPath, UNARCHIVE_STATE_DIR } from './archive-marker.js'
+import { archiveMarkerPath, UNARCHIVE_STATE_DIR } from './shared/archive-marker.js'
 
 export interface UnarchiveParams {
   src: string

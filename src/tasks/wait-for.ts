@@ -6,7 +6,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { pythonToEre, RegexTranslationError } from './python-regex.js'
+import { pythonToEre, RegexTranslationError } from './shared/python-regex.js'
 
 export interface WaitForParams {
   host: string
