@@ -1,11 +1,11 @@
 // The offline manifest: which files, images and OS packages a Kubernetes version needs.
 // The facts live in offline/*.yaml (data); this module loads, validates and resolves them.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { load, YAML11_SCHEMA } from 'js-yaml'
 import { UsageError } from '../engine/errors.js'
+import { OFFLINE_DIR } from '../engine/paths.js'
 import { ManifestError } from './manifest-error.js'
 
 export interface FileArtifact {
@@ -79,17 +79,9 @@ const VAR_NAME = /^[a-z_][a-z0-9_]*$/
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g
 const OS_FAMILIES = ['debian', 'redhat'] as const
 
-/** The package's offline/ directory, found from this module's location (works from src/ and dist/src/). */
+/** The package's offline/ directory. */
 export function defaultManifestDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'offline', 'layout.yaml'))) {
-      return join(dir, 'offline')
-    }
-    const up = dirname(dir)
-    if (up === dir) throw new ManifestError('cannot find the offline/ manifest directory', undefined, 'pass manifestDir')
-    dir = up
-  }
+  return OFFLINE_DIR
 }
 
 export function loadManifest(opts: ManifestOptions = {}): Manifest {
