@@ -3,9 +3,9 @@
 
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { load, YAML11_SCHEMA } from 'js-yaml'
 import { UsageError } from '../engine/errors.js'
 import { OFFLINE_DIR } from '../engine/paths.js'
+import { loadYaml, YamlError } from '../engine/yaml.js'
 import { ManifestError } from './manifest-error.js'
 
 export interface FileArtifact {
@@ -202,11 +202,11 @@ function isObj(v: unknown): v is Obj {
 function mergeDocument(m: Manifest, file: string): void {
   let doc: unknown
   try {
-    doc = load(readFileSync(file, 'utf8'), { schema: YAML11_SCHEMA, filename: file })
+    doc = loadYaml(readFileSync(file, 'utf8'), file)
   } catch (e) {
-    const err = e as { code?: string; message: string; mark?: { line: number } }
-    if (err.code === 'ENOENT') throw new ManifestError('manifest file not found', { file }, 'check the path')
-    throw new ManifestError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, line: err.mark ? err.mark.line + 1 : undefined })
+    if ((e as { code?: string }).code === 'ENOENT') throw new ManifestError('manifest file not found', { file }, 'check the path')
+    if (e instanceof YamlError) throw new ManifestError(`not valid YAML: ${e.reason}`, e.where)
+    throw e
   }
   if (doc === null || doc === undefined) return
   const bad = (what: string, hint?: string) => new ManifestError(what, { file }, hint)
