@@ -49,9 +49,14 @@ export interface RunOptions extends RunSettings {
   /** Facts of hosts outside --limit that templates may read: load/save here. */
   factsCache?: { load(host: string): Facts | undefined; save(host: string, facts: Facts): void }
   inventoryFile?: string
-  /** More computed variables per host (e.g. the offline manifest entry); `scope` is the host's play scope. */
-  extraMagic?(host: string, scope: () => Scope): Record<string, () => unknown>
+  /** More computed variables per host (e.g. the offline manifest entry). */
+  extraMagic?: HostMagic
 }
+
+/** Computed variables for a host; `scope` is the host's play scope. */
+export type HostMagic = (host: string, scope: () => Scope) => Record<string, () => unknown>
+
+export type RunRecap = Omit<Extract<RunEvent, { type: 'recap' }>, 'type'>
 
 interface HostState {
   name: string
@@ -101,20 +106,12 @@ export class Runner {
     return s
   }
 
-  hostNames(): string[] {
-    return [...this.played]
-  }
-
   factsOf(host: string): Facts | undefined {
     const s = this.states.get(host)
     return s?.factsGathered ? s.facts : undefined
   }
 
-  anyUnreachable(): boolean {
-    return [...this.states.values()].some((s) => s.unreachable && this.played.has(s.name))
-  }
-
-  async run(playbook: Playbook): Promise<boolean> {
+  async run(playbook: Playbook): Promise<RunRecap> {
     this.started = Date.now()
     this.playbookDir = playbook.file.replace(/\/[^/]*$/, '')
     let aborted = false
@@ -135,8 +132,9 @@ export class Runner {
       if (s.failure) failures[s.name] = s.failure
     }
     const ok = !aborted && Object.values(hosts).every((h) => h.failed === 0 && !h.unreachable)
-    this.o.sink.emit({ type: 'recap', ok, hosts, failures, seconds: (Date.now() - this.started) / 1000 })
-    return ok
+    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - this.started) / 1000 }
+    this.o.sink.emit({ type: 'recap', ...recap })
+    return recap
   }
 
   /** Returns false when the play was aborted (any_errors_fatal, max_fail_percentage, no hosts left). */
