@@ -1,5 +1,5 @@
 // `kubeseed_artifacts`: the offline manifest's entry for a host's kube_version and architecture (URLs,
-// sha256, images, packages), as roles read it. The command layer hands it to a run as a computed variable.
+// sha256, images, packages, package sets), as roles read it. The command layer hands it to a run as a computed variable.
 
 import type { HostMagic } from '../engine/run/runner.js'
 import { artifactsFor } from './manifest.js'
@@ -18,7 +18,7 @@ export function artifactsVariable(): HostMagic {
         const a = artifactsFor({ kubeVersion, arch, manifestFiles: extraFiles })
         resolved.set(key, {
           kube_version: a.kubeVersion, arch, versions: a.versions,
-          files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages,
+          files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages, package_sets: a.packageSets,
         })
       }
       return resolved.get(key)
