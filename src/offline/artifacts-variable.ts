@@ -1,5 +1,5 @@
-// `kubeseed_artifacts`: the offline manifest's entry for a host's kube_version and architecture (URLs,
-// sha256, images, packages, package sets), as roles read it. The command layer hands it to a run as a computed variable.
+// `kubeseed_artifacts`: the offline manifest's entry for a host's kube_version and architecture (URLs, sha256,
+// images, packages, package sets), as roles read it. The command layer hands it to a run as a computed variable.
 
 import type { HostMagic } from '../engine/run/runner.js'
 import { artifactsFor } from './manifest.js'
