@@ -8,6 +8,7 @@ import { KubeseedError } from '../engine/errors.js'
 import { PLAYBOOKS_DIR } from '../engine/paths.js'
 import { makeReporter } from '../engine/report/reporter.js'
 import { parseExtraVars } from '../engine/run/extra-vars.js'
+import type { RunSettings } from '../engine/run/runner.js'
 import { runPlaybook, type RunOutcome, type SessionOptions } from '../engine/run/session.js'
 import { artifactsVariable } from '../offline/artifacts-variable.js'
 import * as registry from '../tasks/index.js'
@@ -40,15 +41,9 @@ export async function runWith(o: Required & Partial<SessionOptions>): Promise<Ru
   }
 }
 
-interface PlayArgs {
+interface PlayArgs extends Omit<RunSettings, 'extraVars' | 'sink'> {
   inventory: string[]
   extraVars: string[]
-  limit?: string
-  tags: string[]
-  skipTags: string[]
-  check: boolean
-  diff: boolean
-  forks: number
   verbose: number
   output: 'text' | 'json'
   progress: boolean

@@ -22,6 +22,14 @@ const RUN: RunEvent[] = [
   { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, seconds: 2.04 },
 ]
 
+/** How RUN's recap reads as text. */
+const RECAP_TEXT = [
+  '\nPLAY RECAP',
+  ...recapLines({ node1: recap(), n2: recap({ failed: 1 }) }, false),
+  'failed: n2: task "x": exit 1',
+  'FAILED in 2.0 s',
+]
+
 function textOf(verbose: number, diff: boolean): string[] {
   const lines: string[] = []
   const r = new TextReporter((l) => lines.push(l), verbose, diff)
@@ -48,10 +56,7 @@ describe('report: reporters', () => {
       'unreachable: [n3]: timed out',
       '[WARNING]: kube_version is old',
       '\nRUNNING HANDLER [restart kubelet]',
-      '\nPLAY RECAP',
-      ...recapLines({ node1: recap(), n2: recap({ failed: 1 }) }, false),
-      'failed: n2: task "x": exit 1',
-      'FAILED in 2.0 s',
+      ...RECAP_TEXT,
     ])
   })
 
@@ -92,10 +97,7 @@ describe('report: reporters', () => {
       'failed (ignored): [n2]: exit 1',
       'unreachable: [n3]: timed out',
       '[WARNING]: kube_version is old',
-      '\nPLAY RECAP',
-      ...recapLines({ node1: recap(), n2: recap({ failed: 1 }) }, false),
-      'failed: n2: task "x": exit 1',
-      'FAILED in 2.0 s',
+      ...RECAP_TEXT,
     ])
   })
 
