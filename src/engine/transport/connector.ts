@@ -4,10 +4,17 @@
 
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import type { Inventory } from '../inventory/model.js'
 import { addressFromVars, CONNECTION_VARS, knownHostsFromSshArgs } from './address-from-vars.js'
 import { ConnectionPool } from './pool.js'
 import type { Connection } from './types.js'
+
+/** What the connector reads from the inventory: hosts' own variables and the bastion group. */
+export interface HostsView {
+  hosts: ReadonlyMap<string, unknown>
+  groups: ReadonlyMap<string, unknown>
+  hostVars(host: string): Record<string, unknown>
+  groupHosts(group: string): string[]
+}
 
 export interface ConnectorOptions {
   /** Inventory paths: a known_hosts file inside or beside one is used. */
@@ -32,7 +39,7 @@ export function localKnownHosts(inventories: string[]): string[] {
 }
 
 /** known_hosts files the inventory names in ansible_ssh_common_args (-o UserKnownHostsFile=...). */
-function inventoryKnownHosts(inv: Inventory): string[] {
+function inventoryKnownHosts(inv: HostsView): string[] {
   const files = new Set<string>()
   for (const h of inv.hosts.keys()) {
     const vars = inv.hostVars(h)
@@ -47,7 +54,7 @@ function inventoryKnownHosts(inv: Inventory): string[] {
 export class HostConnector {
   private readonly pool: ConnectionPool
 
-  constructor(private readonly inv: Inventory, private readonly o: ConnectorOptions) {
+  constructor(private readonly inv: HostsView, private readonly o: ConnectorOptions) {
     this.pool = new ConnectionPool({
       acceptNewHostKeys: o.acceptNewHostKeys,
       knownHostsFiles: [...new Set([...o.knownHostsFiles, ...localKnownHosts(o.inventories), ...inventoryKnownHosts(inv)])],
