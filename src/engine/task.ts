@@ -3,6 +3,7 @@
 // Task types register in src/tasks/index.ts; the engine never imports a concrete task.
 
 import type { Where } from './errors.js'
+import type { MetaAction } from './meta-actions.js'
 import type { Step, StepOutput } from './step/types.js'
 
 export type ParamType = 'string' | 'bool' | 'int' | 'number' | 'mode' | 'list' | 'dict' | 'any' | 'path' | 'raw'
@@ -54,7 +55,7 @@ export interface LocalResult {
 interface TaskTypeBase<P> {
   /** Module name as written in a task: 'file', 'template', 'systemd', ... */
   name: string
-  /** Other names for it: 'ansible.builtin.file', 'systemd_service'. */
+  /** Other names for it: 'systemd_service', 'ansible.posix.sysctl' (the registry adds each short name's `ansible.builtin.` form). */
   aliases?: readonly string[]
   params: ParamSpec
   /** Parameter that a scalar module value fills: `command: echo hi` -> cmd. */
@@ -77,4 +78,10 @@ export interface LocalTaskType<P = Record<string, unknown>> extends TaskTypeBase
   run(p: P, ctx: PlanContext): LocalResult | Promise<LocalResult>
 }
 
-export type TaskType<P = Record<string, unknown>> = RemoteTaskType<P> | LocalTaskType<P>
+/** A task that steers the run itself (meta): the runner carries out the action it names, for the whole batch. */
+export interface RunControlTaskType<P = Record<string, unknown>> extends TaskTypeBase<P> {
+  kind: 'run-control'
+  action(p: P): MetaAction
+}
+
+export type TaskType<P = Record<string, unknown>> = RemoteTaskType<P> | LocalTaskType<P> | RunControlTaskType<P>

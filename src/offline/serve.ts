@@ -8,9 +8,6 @@ import { readBundleIndex, SERVE_STATE_DIR, bundlePaths } from './bundle-index.js
 import { startFileServer } from './file-server.js'
 import { startRegistry } from './registry.js'
 import { runCommand } from './run-command.js'
-import { untilStopSignal } from '../engine/stop-signal.js'
-import { writeFileAtomic } from '../engine/write-file-atomic.js'
-import { UsageError } from '../engine/errors.js'
 
 export interface ServeOptions {
   dir: string
@@ -119,22 +116,4 @@ export async function serveBundle(opts: ServeOptions): Promise<MirrorHandle> {
   }
   const groupVars = mirrorGroupVars(httpBase, registry.address, index.images.map((i) => i.repo))
   return { groupVars, yaml: groupVarsYaml(groupVars), httpPort: http.port, registryAddress: registry.address, registryPid: registry.pid, images, stop }
-}
-
-/**
- * Run the mirror until SIGINT or SIGTERM. The variables the nodes need go to `varsFile` as YAML (a script or
- * a test reads them from there, no parsing of output); progress goes to `progress`. Resolves once stopped.
- */
-export async function serveForeground(opts: ServeOptions & { varsFile: string; progress: Writable }): Promise<void> {
-  const handle = await serveBundle(opts)
-  try {
-    writeFileAtomic(opts.varsFile, handle.yaml, 0o644)
-  } catch (e) {
-    await handle.stop()
-    throw new UsageError(`cannot write the mirror variables to ${opts.varsFile}: ${(e as Error).message}`, undefined, 'give --vars-file a writable path')
-  }
-  opts.progress.write(`mirror variables written to ${opts.varsFile} (copy it to inventory/group_vars/all/offline.yml)\n`)
-  opts.progress.write('Serving; stop with Ctrl-C.\n')
-  await untilStopSignal()
-  await handle.stop()
 }

@@ -4,7 +4,7 @@
 
 import { KubeseedError, PlaybookError, type Where } from '../errors.js'
 import { parseExpr } from '../expr/parser.js'
-import { parseTemplate } from '../expr/template-parse.js'
+import { parseTemplate } from '../expr/jinja-string-parse.js'
 import { filterName } from '../expr/filters.js'
 import { testName } from '../expr/jinja-tests.js'
 import { isDict } from '../expr/python.js'

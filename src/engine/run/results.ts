@@ -6,7 +6,7 @@ import type { Status } from '../report/events.js'
 import type { StepOutput } from '../step/types.js'
 import type { LocalResult } from '../task.js'
 import { failureSummary } from '../step/failure-lines.js'
-import type { Scope } from './scope.js'
+import type { Scope } from '../vars/scope.js'
 
 export interface TaskResult {
   status: Status
