@@ -126,7 +126,13 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     forks: o.forks,
     sink: o.sink,
     inventoryFile: resolve(o.inventories[0]!),
-    factsCache: fileFactsCache(),
+    factsCache: fileFactsCache({
+      inventory: o.inventories.map((p) => resolve(p)).join('\n'),
+      address: (h) => {
+        const v = (n: string) => { const s = inv.scope(h); return s.has(n) ? String(s.get(n)) : undefined }
+        return `${v('ansible_host') ?? h}:${v('ansible_port') ?? 22}`
+      },
+    }),
   })
   let recap
   try {
