@@ -5,6 +5,7 @@
 
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
+import { redactUrls, urlHasPassword } from '../engine/redact.js'
 import type { RemoteTaskType } from '../engine/task.js'
 import { attrArgs, baseName, parentDir } from './shared/shell-args.js'
 
@@ -24,6 +25,11 @@ export interface GetUrlParams {
 }
 
 const SHA256 = /^sha256:([0-9a-fA-F]{64})$/
+
+/** A curl config file string: double-quoted, with backslash and quote escaped. */
+function curlString(s: string): string {
+  return `"${s.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n')}"`
+}
 
 export const getUrl: RemoteTaskType<GetUrlParams> = {
   kind: 'remote',
@@ -59,19 +65,23 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
     const dest = p.dest.endsWith('/') ? `${p.dest}${baseName(p.url.replace(/[?#].*$/, ''))}` : p.dest
     const want = p.checksum ? SHA256.exec(p.checksum)![1].toLowerCase() : ''
     const d = quote(dest)
-    const url = quote(p.url)
     const dir = quote(parentDir(dest))
+    const shown = redactUrls(p.url)
     const headers = Object.entries(p.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}`)
+    // Headers (Authorization) and a URL's password go to curl in a config file (a payload, in the batch's
+    // 0700 directory), never on the command line, where any user of the node could read them with ps.
+    const secret = headers.length > 0 || urlHasPassword(p.url)
+    const curlConfig = [`url = ${curlString(p.url)}`, ...headers.map((h) => `header = ${curlString(h)}`)].join('\n')
     const curlArgs = [
       '-fsSL', '--retry', String(p.retries), '--retry-delay', '2', '--connect-timeout', String(p.timeout),
-      ...(p.validate_certs ? [] : ['-k']), ...headers.flatMap((h) => ['-H', quote(h)]),
+      ...(p.validate_certs ? [] : ['-k']), ...(secret ? ['--config', '"$KS_P0"'] : [quote(p.url)]),
     ].join(' ')
     const wgetArgs = [
       '-q', '-t', String(p.retries + 1), '-T', String(p.timeout),
-      ...(p.validate_certs ? [] : ['--no-check-certificate']), ...headers.map((h) => `--header=${quote(h)}`),
+      ...(p.validate_certs ? [] : ['--no-check-certificate']),
     ].join(' ')
     const lines = [
-      `echo url: ${url}`,
+      `echo url: ${quote(shown)}`,
       `if [ -d ${d} ]; then ks_fail ${quote(`${dest} is a directory: end dest with / to download into it`)}; fi`,
     ]
     if (want) {
@@ -80,7 +90,7 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
       lines.push(`if [ -f ${d} ]; then ks_attrs ${d} ${attrArgs(p)}; exit 0; fi`)
     }
     lines.push(
-      `ks_changed ${quote(`download ${p.url} to ${dest}`)}`,
+      `ks_changed ${quote(`download ${shown} to ${dest}`)}`,
       'ks_check && exit 0',
       `[ -d ${dir} ] || ks_fail ${quote(`directory ${parentDir(dest)} does not exist (create it first)`)}`,
       `_kt=$(mktemp ${quote(`${parentDir(dest)}/.${baseName(dest)}.kubeseed-XXXXXX`)}) || exit 1`,
@@ -89,9 +99,9 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
       p.owner || p.group ? `chown ${quote(`${p.owner ?? ''}${p.group ? `:${p.group}` : ''}`)} "$_kt" || exit 1` : ':',
       `chmod ${p.mode ? quote(p.mode) : '0644'} "$_kt" || exit 1`,
       'if command -v curl >/dev/null 2>&1; then',
-      `  curl ${curlArgs} -o "$_kt" ${url} || ks_fail ${quote(`download of ${p.url} failed`)}`,
-      'elif command -v wget >/dev/null 2>&1; then',
-      `  wget ${wgetArgs} -O "$_kt" ${url} || ks_fail ${quote(`download of ${p.url} failed`)}`,
+      `  curl ${curlArgs} -o "$_kt" || ks_fail ${quote(`download of ${shown} failed`)}`,
+      secret ? `elif command -v wget >/dev/null 2>&1; then\n  ks_fail ${quote(`${shown}: install curl (wget would put the headers or password on the command line)`)}`
+        : `elif command -v wget >/dev/null 2>&1; then\n  wget ${wgetArgs} -O "$_kt" ${quote(p.url)} || ks_fail ${quote(`download of ${shown} failed`)}`,
       'else',
       `  ks_fail 'neither curl nor wget is installed on this host'`,
       'fi',
@@ -99,13 +109,13 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
     if (want) {
       lines.push(
         '_kg=$(sha256sum < "$_kt" | cut -c1-64)',
-        `[ "$_kg" = ${want} ] || ks_fail "checksum mismatch for "${quote(p.url)}": expected ${want}, got $_kg"`,
+        `[ "$_kg" = ${want} ] || ks_fail "checksum mismatch for "${quote(shown)}": expected ${want}, got $_kg"`,
       )
     }
     lines.push(`mv -f "$_kt" ${d} || exit 1`)
-    return { script: lines.join('\n') }
+    return { script: lines.join('\n'), payloads: secret ? [curlConfig] : [] }
   },
   finish(p) {
-    return { url: p.url, dest: p.dest, checksum: p.checksum }
+    return { url: redactUrls(p.url), dest: p.dest, checksum: p.checksum }
   },
 }

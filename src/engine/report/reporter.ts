@@ -1,5 +1,6 @@
 // Picks the reporter: NDJSON for --output json, listr2 progress on a terminal, plain lines otherwise.
 
+import { redactDeep } from '../redact.js'
 import type { EventSink } from './events.js'
 import { JsonReporter } from './json.js'
 import { ProgressReporter } from './progress.js'
@@ -16,7 +17,16 @@ export interface ReporterOptions {
 
 export function makeReporter(o: ReporterOptions): EventSink {
   const write = o.write ?? ((l: string) => { process.stdout.write(`${l}\n`) })
+  return redacting(pick(o, write))
+}
+
+function pick(o: ReporterOptions, write: (line: string) => void): EventSink {
   if (o.output === 'json') return new JsonReporter(write)
   if (o.progress && (o.isTTY ?? process.stdout.isTTY)) return new ProgressReporter(write, o.verbose, o.diff)
   return new TextReporter(write, o.verbose, o.diff)
+}
+
+/** Every event passes redactUrls before any reporter sees it: a URL's password is never printed. */
+function redacting(sink: EventSink): EventSink {
+  return { emit: (e) => sink.emit(redactDeep(e)), close: sink.close ? () => sink.close!() : undefined }
 }

@@ -13,7 +13,7 @@ import type { HostState, HostStates } from './host-state.js'
 import type { PlayCtx } from './play-context.js'
 import { applyConditions, fromLocal, resultOf, type TaskResult } from './results.js'
 import type { Segment } from './segments.js'
-import type { ToldResults } from './told-results.js'
+import { HIDDEN, type ToldResults } from './told-results.js'
 
 export interface SegmentOptions {
   check: boolean
@@ -227,7 +227,8 @@ export class HostSegment {
     else if (t.register) this.s.registered[t.register] = res.data
     this.d.told.record(this.host, t, res, label, delegatedTo)
     if (res.status === 'changed') for (const n of t.notify) this.s.notified.add(String(scope.render(n, t.where)))
-    if (res.status === 'failed' && !res.ignored) this.d.told.fail(this.host, t.name, t.id, res.msg ?? 'failed', true)
+    // The recap's failure line says why, except for a no_log task: nothing of its output leaves it.
+    if (res.status === 'failed' && !res.ignored) this.d.told.fail(this.host, t.name, t.id, t.noLog ? HIDDEN : res.msg ?? 'failed', true)
   }
 
   private flushLoops(): void {

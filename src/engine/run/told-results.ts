@@ -7,7 +7,7 @@ import type { EventSink, RunEvent } from '../report/events.js'
 import { countResult, type HostStates } from './host-state.js'
 import type { TaskResult } from './results.js'
 
-const HIDDEN = 'the output has been hidden due to no_log: true'
+export const HIDDEN = 'the output has been hidden due to no_log: true'
 
 /** Events held back by task id; -1 holds what belongs to no task of the segment (connects, batches). */
 type Held = Map<number, RunEvent[]>
@@ -69,7 +69,7 @@ export class ToldResults {
       rc: res.data.rc as number | null | undefined,
       ignored: res.ignored,
       delegatedTo,
-      urls: typeof res.data.url === 'string' ? [res.data.url] : undefined,
+      urls: !hidden && typeof res.data.url === 'string' ? [res.data.url] : undefined,
     }, t.id)
   }
 

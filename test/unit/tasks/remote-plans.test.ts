@@ -45,6 +45,7 @@ const cases: Case[] = [
   { type: 'apt', params: { name: 'socat', state: 'absent' }, facts: { pkg_mgr: 'apt' }, includes: ['remove'] },
   { type: 'get_url', params: { url: `https://example.com/${encodeURIComponent(EVIL)}`, dest: `/usr/local/bin/${EVIL}`, checksum: `sha256:${'ab'.repeat(32)}`, headers: { Authorization: EVIL } }, includes: ['ab'.repeat(32)] },
   { type: 'get_url', params: { url: 'https://dl.k8s.io/v1.31.2/bin/linux/amd64/kubeadm', dest: '/usr/local/bin/', checksum_waived: true }, includes: ['/usr/local/bin/kubeadm'] },
+  { type: 'get_url', params: { url: 'https://deploy:pa55word@mirror/x', dest: '/x', checksum_waived: true, headers: { Authorization: 'Bearer t0ken' } }, includes: ['--config "$KS_P0"', 'https://deploy:***@mirror/x'], excludes: ['pa55word', 't0ken'] },
   { type: 'unarchive', params: { src: `/tmp/${EVIL}.tgz`, dest: `/opt/${EVIL}`, remote_src: true, extra_opts: ['--strip-components=1', EVIL] }, includes: ['/var/lib/kubeseed/unarchive/'] },
   { type: 'stat', params: { path: `/etc/${EVIL}`, checksum_algorithm: 'sha256' }, includes: ['sha256sum'] },
   { type: 'slurp', params: { src: `/etc/${EVIL}` }, includes: ['base64 -w 0'] },
