@@ -69,9 +69,19 @@ describe('emulated kubeadm/kubelet/kubectl on loopback', function () {
     writeFileSync(join(r, 'proc/swaps'), 'Filename\tType\tSize\tUsed\tPriority\n')
   }
 
+  /** What systemd does with kubeadm's drop-in: the EnvironmentFile= variables expanded into ExecStart. */
+  function unitVariable(node: string, file: string, name: string): string[] {
+    const path = join(rootOf(node), file)
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
+    const value = new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1]?.trim().replace(/^"(.*)"$/, '$1') ?? ''
+    return value.split(/\s+/).filter(Boolean)
+  }
+
   const kubelet = (node: string) => daemon(node, 'kubelet', [
-    '--config=/var/lib/kubelet/config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf',
-    '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+    '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf',
+    '--config=/var/lib/kubelet/config.yaml',
+    ...unitVariable(node, 'var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS'),
+    ...unitVariable(node, 'etc/default/kubelet', 'KUBELET_EXTRA_ARGS'),
   ])
 
   before(async function () {
@@ -162,6 +172,10 @@ nodeStatusUpdateFrequency: 1s
     expect(unknownFlag.stderr).to.match(/^unknown flag: --pod-network-cird\n/)
     const dryRun = await run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--dry-run'])
     expect(dryRun.stderr).to.contain('dry-run is not supported by the kubeseed sandbox emulation')
+    const gate = await run('cp1', 'kubeadm', ['init', '--feature-gates', 'NoSuchGate=true'])
+    expect(gate.stderr).to.match(/unrecognized feature-gate key: NoSuchGate/)
+    const cpJoin = await run('cp1', 'kubeadm', ['join', '--config', '/kubeadm.yaml', '--control-plane', '--certificate-key', 'ab'.repeat(32)])
+    expect(cpJoin.stderr).to.match(/^can not mix '--config' with arguments \[certificate-key control-plane\]\n/)
   })
 
   it('fails preflight for images missing from the runtime, and inits with the check ignored', async () => {
@@ -169,7 +183,7 @@ nodeStatusUpdateFrequency: 1s
     if (failing.code === 0) throw new Error(`init unexpectedly passed preflight: ${failing.stdout}`)
     expect(failing.stderr).to.contain('[ERROR ImagePull]: image registry.k8s.io/kube-apiserver:v1.32.13 does not exist and the image pull policy is "Never"')
     const init = run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--upload-certs', '--ignore-preflight-errors=ImagePull,NumCPU,Mem'])
-    await waitUntil('kubelet config from kubeadm', 60_000, () => existsSync(join(rootOf('cp1'), 'var/lib/kubelet/config.yaml')))
+    await waitUntil('kubelet config from kubeadm', 60_000, () => existsSync(join(rootOf('cp1'), 'var/lib/kubelet/kubeadm-flags.env')))
     kubelet('cp1')
     const r = await init
     expect(r.stderr).to.equal('')
@@ -204,6 +218,9 @@ nodeStatusUpdateFrequency: 1s
     expect((await run('cp1', 'kubeadm', ['certs', 'certificate-key'])).stdout).to.match(/^[0-9a-f]{64}\n$/)
     const bad = await run('cp1', 'kubeadm', ['token', 'create', 'not-a-token'])
     expect(bad.stderr).to.contain('token: Invalid value: "not-a-token": the bootstrap token is invalid')
+    const dry = await run('cp1', 'kubeadm', ['token', 'create', 'dryrun.0123456789abcdef', '--dry-run'])
+    expect(dry.stdout).to.contain('[dryrun] Would perform action CREATE on resource "secrets"')
+    expect((await run('cp1', 'kubeadm', ['token', 'list'])).stdout).not.to.contain('dryrun.')
   })
 
   it('joins a worker whose kubelet registers through the bootstrap certificate', async () => {
@@ -222,7 +239,16 @@ nodeStatusUpdateFrequency: 1s
     const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
     const before = await run('cp1', 'kubectl', [...kc, 'get', 'nodes'])
     expect(before.stdout).to.match(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+NotReady\s+control-plane\s+\S+\s+v1\.32\.13\nw1\s+NotReady\s+<none>\s+\S+\s+v1\.32\.13$/m)
-    writeFileSync(join(cniDir, '10-bridge.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'test', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', subnet: '10.244.0.0/24' } }] }))
+    const conflist = JSON.stringify({ cniVersion: '1.0.0', name: 'test', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', subnet: '10.244.0.0/24' } }] })
+    writeFileSync(join(cniDir, '10-bridge.conflist'), conflist)
+    // containerd here reads its own conf_dir; the kubelet also wants a network config in the node's /etc/cni/net.d.
+    await new Promise((r) => setTimeout(r, 3_000))
+    const runtimeOnly = await run('cp1', 'kubectl', [...kc, 'get', 'node', 'w1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].message}'])
+    expect(runtimeOnly.stdout.trim()).to.equal('container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized')
+    for (const n of ['cp1', 'w1', 'cp2']) {
+      mkdirSync(join(rootOf(n), 'etc/cni/net.d'), { recursive: true })
+      writeFileSync(join(rootOf(n), 'etc/cni/net.d/10-bridge.conflist'), conflist)
+    }
     await waitUntil('nodes Ready', 30_000, async () => {
       const r = await run('cp1', 'kubectl', [...kc, 'get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
       return r.stdout.trim() === 'True True'
@@ -263,7 +289,10 @@ ${key ? `  certificateKey: ${key}\n` : ''}`
     expect(wrongKey.stderr).to.contain('error decoding secret data with provided key: cipher: message authentication failed')
     writeFileSync(join(r2, 'join.yaml'), joinConfig(certificateKey))
     const joining = run('cp2', 'kubeadm', ['join', '--config', '/join.yaml', ignore])
-    await waitUntil('cp2 kubelet config', 60_000, () => existsSync(join(r2, 'etc/kubernetes/kubelet.conf')))
+    await Promise.race([
+      waitUntil('cp2 kubelet config', 60_000, () => existsSync(join(r2, 'etc/kubernetes/kubelet.conf')) && existsSync(join(r2, 'var/lib/kubelet/kubeadm-flags.env'))),
+      joining.then((early) => { throw new Error(`join ended before its kubelet started: ${early.stderr}\n${early.stdout.slice(-600)}`) }),
+    ])
     kubelet('cp2')
     const r = await joining
     expect(r.stderr).to.equal('')

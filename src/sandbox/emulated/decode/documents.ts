@@ -3,7 +3,7 @@
 import { loadAll, YAML11_SCHEMA } from 'js-yaml'
 import { EmulatedFailure } from '../failure.js'
 import { describeProblems, decodeStrict } from './strict.js'
-import { findKind, kubeadmApiVersions, removedKubeadmApiVersions } from '../schema/registry.js'
+import { componentConfigKinds, findKind, kubeadmApiVersions, removedKubeadmApiVersions } from '../schema/registry.js'
 import type { KindSchema } from '../schema/types.js'
 
 export interface DecodedDocument {
@@ -62,6 +62,11 @@ export function decodeConfigText(text: string, minor: number): DecodedConfig {
       )
     }
     const group = apiVersion.split('/')[0]!
+    // componentconfigs: a kubelet or kube-proxy document of another version of its group is an error.
+    const component = componentConfigKinds.find((k) => k.group === group)
+    if (component && apiVersion !== `${component.group}/${component.version}`) {
+      throw new EmulatedFailure(`unsupported apiVersion "${apiVersion}", you may have to do manual conversion to "${component.group}/${component.version}" and run kubeadm again`)
+    }
     const schema = findKind(apiVersion, kind, minor)
     if (!schema) {
       const known = kubeadmApiVersions.find((v) => v.apiVersion === apiVersion)
