@@ -159,6 +159,9 @@ nodeStatusUpdateFrequency: 1s
       expect(text).to.not.match(/^import |^export |import\.meta|require\("js-yaml"\)/m)
       expect((await run('cp1', tool, ['--help'])).stdout).to.contain(`kubeseed sandbox emulation of ${tool} v1.32.13`)
     }
+    // What scripts parse stays exactly as the real binaries print it.
+    expect((await run('cp1', 'kubelet', ['--version'])).stdout).to.equal('Kubernetes v1.32.13\n')
+    expect((await run('cp1', 'kubeadm', ['version', '-o', 'short'])).stdout).to.equal('v1.32.13\n')
   })
 
   it('refuses a config with an unknown field, naming it as kubeadm does', async () => {
@@ -371,6 +374,90 @@ spec:
     expect((await run('cp1', 'kubectl', [...kc, 'delete', 'node', 'w1'])).stdout).to.equal('node "w1" deleted\n')
     const gone = await run('cp1', 'kubectl', [...kc, 'get', 'node', 'w1'])
     expect(gone.stderr).to.equal('Error from server (NotFound): nodes "w1" not found\n')
+  })
+
+  it('applies manifests the way kubectl and a strict API server do: CRDs first, unknown fields refused, re-apply unchanged', async () => {
+    const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
+    writeFileSync(join(rootOf('cp1'), 'net.yaml'), `apiVersion: v1
+kind: Namespace
+metadata:
+  name: kube-flannel
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ippools.crd.projectcalico.org
+spec:
+  group: crd.projectcalico.org
+  names: {kind: IPPool, listKind: IPPoolList, plural: ippools, singular: ippool}
+  scope: Cluster
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          apiVersion: {type: string}
+          kind: {type: string}
+          metadata: {type: object}
+          spec:
+            type: object
+            properties:
+              cidr: {type: string}
+              blockSize: {type: integer}
+---
+apiVersion: crd.projectcalico.org/v1
+kind: IPPool
+metadata:
+  name: default-pool
+spec:
+  cidr: 10.233.64.0/18
+  blockSize: 26
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-flannel-ds
+  namespace: kube-flannel
+spec:
+  selector:
+    matchLabels: {app: flannel}
+  template:
+    metadata:
+      labels: {app: flannel}
+    spec:
+      hostNetwork: true
+      tolerations:
+      - {operator: Exists, effect: NoSchedule}
+      containers:
+      - name: kube-flannel
+        image: ghcr.io/flannel-io/flannel:v0.28.4
+        resources:
+          requests: {cpu: 100m, memory: 50Mi}
+        securityContext:
+          privileged: false
+          capabilities: {add: [NET_ADMIN, NET_RAW]}
+`)
+    const first = await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/net.yaml'])
+    expect(first.code).to.equal(1)
+    expect(first.stdout).to.equal('namespace/kube-flannel created\ncustomresourcedefinition.apiextensions.k8s.io/ippools.crd.projectcalico.org created\ndaemonset.apps/kube-flannel-ds created\n')
+    expect(first.stderr).to.equal('error: resource mapping not found for name: "default-pool" namespace: "" from "/net.yaml": no matches for kind "IPPool" in version "crd.projectcalico.org/v1"\nensure CRDs are installed first\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/net.yaml'])).stdout).to.contain('ippool.crd.projectcalico.org/default-pool created\n')
+    const again = await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/net.yaml'])
+    expect(again.stdout.trim().split('\n').map((l) => l.split(' ')[1])).to.deep.equal(['unchanged', 'unchanged', 'unchanged', 'unchanged'])
+    expect((await run('cp1', 'kubectl', [...kc, 'get', 'ippools'])).stdout).to.match(/^NAME\s+AGE\ndefault-pool\s+\S+$/m)
+    writeFileSync(join(rootOf('cp1'), 'typo.yaml'), readFileSync(join(rootOf('cp1'), 'net.yaml'), 'utf8').replace('hostNetwork: true', 'hostNetwrok: true').replace('name: kube-flannel-ds', 'name: typo-ds'))
+    const typo = await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/typo.yaml'])
+    expect(typo.code).to.equal(1)
+    expect(typo.stderr).to.equal('Error from server (BadRequest): error when creating "/typo.yaml": DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.template.spec.hostNetwrok"\n')
+    const ds = await run('cp1', 'kubectl', [...kc, 'get', 'ds', '-A'])
+    expect(ds.stdout).to.match(/^NAMESPACE\s+NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/m)
+    expect(ds.stdout).to.match(/^kube-flannel\s+kube-flannel-ds\s+[1-9]\s+0\s+0\s+0\s+0\s+<none>\s+\S+$/m)
+    expect(ds.stdout).to.match(/^kube-system\s+kube-proxy\s+[1-9]\s+0\s+0\s+0\s+0\s+kubernetes.io\/os=linux\s+\S+$/m)
+    const pods = await run('cp1', 'kubectl', [...kc, 'get', 'pods', '-A'])
+    expect(pods.stderr).to.equal('No resources found\n')
   })
 
   it('answers kubectl without a kubeconfig as kubectl does', async () => {
