@@ -3,7 +3,7 @@
 import { loadAll, YAML11_SCHEMA } from 'js-yaml'
 import { EmulatedFailure } from '../failure.js'
 import { describeProblems, decodeStrict } from './strict.js'
-import { componentConfigKinds, findKind, kubeadmApiVersions, removedKubeadmApiVersions } from '../schema/registry.js'
+import { componentConfigKinds, findKind, kubeadmApiVersions, removedIn } from '../schema/registry.js'
 import type { KindSchema } from '../schema/types.js'
 
 export interface DecodedDocument {
@@ -55,10 +55,10 @@ export function decodeConfigText(text: string, minor: number): DecodedConfig {
     if (typeof apiVersion !== 'string' || apiVersion === '') {
       throw new EmulatedFailure(`Object 'apiVersion' is missing in '${JSON.stringify(body)}'`)
     }
-    const removedIn = removedKubeadmApiVersions[apiVersion]
-    if (removedIn) {
+    const oldRelease = removedIn(apiVersion, minor)
+    if (oldRelease) {
       throw new EmulatedFailure(
-        `your configuration file uses an old API spec: "${apiVersion}" (kind: "${kind}"). Please use kubeadm ${removedIn} instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
+        `your configuration file uses an old API spec: "${apiVersion}" (kind: "${kind}"). Please use kubeadm ${oldRelease} instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
       )
     }
     const group = apiVersion.split('/')[0]!
