@@ -179,6 +179,8 @@ nodeStatusUpdateFrequency: 1s
     expect(gate.stderr).to.match(/unrecognized feature-gate key: NoSuchGate/)
     const cpJoin = await run('cp1', 'kubeadm', ['join', '--config', '/kubeadm.yaml', '--control-plane', '--certificate-key', 'ab'.repeat(32)])
     expect(cpJoin.stderr).to.match(/^can not mix '--config' with arguments \[certificate-key control-plane\]\n/)
+    const reset = await run('cp1', 'kubeadm', ['reset', '-f', '--config', '/kubeadm.yaml'])
+    expect(reset.stderr).to.match(/^can not mix '--config' with arguments \[force\]\n/)
   })
 
   it('fails preflight for images missing from the runtime, and inits with the check ignored', async () => {

@@ -149,6 +149,10 @@ export function clusterModel(doc: Obj | undefined, apiVersion: string, defaultVe
   const ext = etcd.external ? obj(etcd.external) : undefined
   if (ext && strs(ext.endpoints).length === 0) errs.push('etcd.external.endpoints: Required value: empty endpoints list is not allowed')
   errs.push(...featureGateErrors(obj(c.featureGates), defaultVersion.minor))
+  // ECDSA-P384 joined kubeadm's known algorithms in 1.34 (the v1beta4 changelog).
+  if (c.encryptionAlgorithm === 'ECDSA-P384' && defaultVersion.minor < 34) {
+    errs.push('encryptionAlgorithm: Unsupported value: "ECDSA-P384": supported values: "ECDSA-P256", "RSA-2048", "RSA-3072", "RSA-4096"')
+  }
   if (errs.length) throw new EmulatedFailure(errs.join(', '))
   const local = ext ? undefined : obj(etcd.local)
   const dns = obj(c.dns)

@@ -218,13 +218,14 @@ async function cmdJoin(args: string[]): Promise<void> {
 
 async function cmdToken(args: string[]): Promise<void> {
   const [sub, ...rest] = args
-  const { flags, positional } = parseFlags(rest, [...common,
+  const { flags, positional, set } = parseFlags(rest, [...common,
     { name: 'print-join-command', kind: 'bool' }, { name: 'ttl', kind: 'string' }, { name: 'description', kind: 'string' },
     { name: 'usages', kind: 'list' }, { name: 'groups', kind: 'list' }, { name: 'kubeconfig', kind: 'string' },
     { name: 'certificate-key', kind: 'string' }, { name: 'config', kind: 'string' }, { name: 'dry-run', kind: 'bool' },
     { name: 'output', kind: 'string', short: 'o' }])
   const admin = clientFor(str(flags, 'kubeconfig') ?? `${KUBECONFIG_DIR}/admin.conf`)
   if (sub === 'create') {
+    rejectMixing(set)
     const token = positional[0] ?? generateToken()
     validateToken(token, 'token')
     const ttl = parseGoDuration(str(flags, 'ttl') ?? '24h')
@@ -357,9 +358,10 @@ export async function kubeadmMain(argv: string[]): Promise<number> {
         await cmdJoin(rest)
         return 0
       case 'reset': {
-        const { flags } = parseFlags(rest, [...common, { name: 'force', kind: 'bool', short: 'f' }, { name: 'cri-socket', kind: 'string' },
+        const { flags, set } = parseFlags(rest, [...common, { name: 'force', kind: 'bool', short: 'f' }, { name: 'cri-socket', kind: 'string' },
           { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'cert-dir', kind: 'string' }, { name: 'kubeconfig', kind: 'string' },
           { name: 'skip-phases', kind: 'list' }, { name: 'dry-run', kind: 'bool' }, { name: 'cleanup-tmp-dir', kind: 'bool' }, { name: 'config', kind: 'string' }])
+        rejectMixing(set)
         const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
         runReset(isSet(flags, 'force') || cfg?.documents.some((d) => d.body.force === true) === true, log, dryRunRequested(flags, cfg))
         return 0
@@ -375,10 +377,11 @@ export async function kubeadmMain(argv: string[]): Promise<number> {
         return 0
       case 'upgrade': {
         const [sub, ...more] = rest
-        const { flags, positional } = parseFlags(more, [...common, { name: 'yes', kind: 'bool', short: 'y' }, { name: 'force', kind: 'bool', short: 'f' },
+        const { flags, positional, set } = parseFlags(more, [...common, { name: 'yes', kind: 'bool', short: 'y' }, { name: 'force', kind: 'bool', short: 'f' },
           { name: 'config', kind: 'string' }, { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'certificate-renewal', kind: 'bool' },
           { name: 'etcd-upgrade', kind: 'bool' }, { name: 'allow-experimental-upgrades', kind: 'bool' }, { name: 'allow-release-candidate-upgrades', kind: 'bool' },
           { name: 'kubeconfig', kind: 'string' }, { name: 'dry-run', kind: 'bool' }, { name: 'print-config', kind: 'bool' }, { name: 'skip-phases', kind: 'list' }])
+        rejectMixing(set)
         const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
         if (sub === 'plan') await upgradePlan(emulatedVersion(), positional[0], log)
         else if (sub === 'apply') await upgradeApply(emulatedVersion(), positional[0], isSet(flags, 'yes') || isSet(flags, 'force'), log, dryRunRequested(flags, cfg, 'apply'))

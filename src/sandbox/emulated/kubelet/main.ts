@@ -16,6 +16,7 @@ import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.
 import { createCsr, generateKey, issueCertificate, privateKeyPem } from '../pki/x509.js'
 import { runtimeConditions, runtimeVersion, DEFAULT_CRI_SOCKET } from '../cri/client.js'
 import { cniConfigFiles, nodeReadiness, type RuntimeCondition } from './node-readiness.js'
+import { parseNodeLabels } from './node-labels.js'
 import { emulatedVersion, emulationLabel } from '../build-info.js'
 import { formatVersion } from '../versions.js'
 
@@ -102,6 +103,7 @@ export async function kubeletMain(argv: string[]): Promise<number> {
       return 0
     }
     const flags = kubeletFlags(argv)
+    const nodeLabels = parseNodeLabels(str(flags, 'node-labels'))
     const configPath = str(flags, 'config')
     if (!configPath) throw new EmulatedFailure('failed to load kubelet config file: --config is required on kubeadm nodes (/var/lib/kubelet/config.yaml)')
     const cfg = loadKubeletConfig(configPath, emulatedVersion().minor)
@@ -126,10 +128,7 @@ export async function kubeletMain(argv: string[]): Promise<number> {
     const rv = await runtimeVersion(endpoint)
     const ip = nodeIp(str(flags, 'node-ip'))
     const labels: Record<string, string> = { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' }
-    for (const kv of (str(flags, 'node-labels') ?? '').split(',').filter(Boolean)) {
-      const [k, v] = kv.split('=')
-      labels[k!] = v ?? ''
-    }
+    Object.assign(labels, nodeLabels)
     const taints = [...(cfg.registerWithTaints ?? []), ...(str(flags, 'register-with-taints') ?? '').split(',').filter(Boolean).map((t) => {
       const m = /^([^=:]+)(?:=([^:]*))?:(.+)$/.exec(t)!
       return { key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] }

@@ -37,6 +37,19 @@ describe('emulated kubeadm refuses what real kubeadm refuses', () => {
     expect(clusterModel({ featureGates: { ControlPlaneKubeletLocalMode: true } }, 'kubeadm.k8s.io/v1beta4', v).kubernetesVersion).to.deep.equal(v)
   })
 
+  it('knows the v1beta4 additions of 1.33 to 1.35 only from their release', () => {
+    const cluster = (extra: string) => `apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n${extra}`
+    expect(() => clusterModel({ encryptionAlgorithm: 'ECDSA-P384' }, 'kubeadm.k8s.io/v1beta4', parseKubeVersion('1.33.9')!)).to.throw(
+      'encryptionAlgorithm: Unsupported value: "ECDSA-P384": supported values: "ECDSA-P256", "RSA-2048", "RSA-3072", "RSA-4096"')
+    expect(clusterModel({ encryptionAlgorithm: 'ECDSA-P384' }, 'kubeadm.k8s.io/v1beta4', parseKubeVersion('1.34.1')!).encryptionAlgorithm).to.equal('ECDSA-P384')
+    const http = cluster('etcd:\n  external:\n    endpoints: [https://10.0.0.1:2379]\n    httpEndpoints: [https://10.0.0.1:2381]\n')
+    expect(() => decodeConfigText(http, 34)).to.throw('unknown field "etcd.external.httpEndpoints"')
+    expect(decodeConfigText(http, 35).documents).to.have.length(1)
+    const plan = 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: UpgradeConfiguration\nplan:\n  etcdUpgrade: false\n'
+    expect(() => decodeConfigText(plan, 32)).to.throw('unknown field "plan.etcdUpgrade"')
+    expect(decodeConfigText(plan, 33).documents).to.have.length(1)
+  })
+
   it('refuses a component config of an old API version instead of ignoring it', () => {
     const text = 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n---\napiVersion: kubelet.config.k8s.io/v1alpha1\nkind: KubeletConfiguration\n'
     expect(() => decodeConfigText(text, 32)).to.throw(
