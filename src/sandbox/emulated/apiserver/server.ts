@@ -17,6 +17,7 @@ import { decodeStrict } from '../decode/strict.js'
 import { parseKubeVersion } from '../versions.js'
 import { crdVersion, validateCustomResource } from './custom-resources.js'
 import { withDaemonSetStatus, withNodeLifecycle } from './derived-status.js'
+import { labelAndTaintErrors } from './label-validation.js'
 
 export interface ApiServerOptions {
   pkiDir: string
@@ -166,7 +167,8 @@ export class ApiServer {
     const cr = served.crSchema ? validateCustomResource(served.crSchema, obj) : { unknown: [], invalid: [] }
     const unknown = [...p.unknownFields, ...cr.unknown]
     if (unknown.length) throw new StoreError(400, 'BadRequest', `${cannot}strict decoding error: ${unknown.join(', ')}`)
-    if (p.invalidValues.length || cr.invalid.length) throw invalid([...p.invalidValues, ...cr.invalid])
+    const labels = labelAndTaintErrors(obj, r.group === '' && r.resource === 'nodes')
+    if (p.invalidValues.length || cr.invalid.length || labels.length) throw invalid([...p.invalidValues, ...cr.invalid, ...labels])
     if (name && !PATH_SEGMENT_NAMED.has(kind) && !DNS1123_SUBDOMAIN.test(name)) {
       throw invalid([`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`])
     }
