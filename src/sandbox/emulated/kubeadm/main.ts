@@ -302,7 +302,8 @@ async function cmdCerts(args: string[]): Promise<void> {
 }
 
 async function cmdUploadCerts(args: string[]): Promise<void> {
-  const { flags } = parseFlags(args, INIT_FLAGS)
+  const { flags, set } = parseFlags(args, INIT_FLAGS)
+  rejectMixing(set)
   if (!isSet(flags, 'upload-certs')) return log('[upload-certs] Skipping phase. Please see --upload-certs')
   const v = emulatedVersion()
   const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, v.minor) : initConfigFromFlags({}, v)
