@@ -65,8 +65,9 @@ describe('emulated kubeadm refuses what real kubeadm refuses', () => {
       writeFileSync(at('good.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nfeatureGates:\n  ControlPlaneKubeletLocalMode: true\n')
       const written: string[] = []
       const [out, err] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)]
-      process.stdout.write = ((t: string) => written.push(t)) as typeof process.stdout.write
-      process.stderr.write = ((t: string) => written.push(t)) as typeof process.stderr.write
+      const capture = ((t: string) => written.push(t) > 0) as typeof process.stdout.write
+      process.stdout.write = capture
+      process.stderr.write = capture
       let codes: number[]
       try {
         codes = [await kubeadmMain(['config', 'validate', '--config', '/bad.yaml']), await kubeadmMain(['config', 'validate', '--config', '/good.yaml'])]
