@@ -200,6 +200,9 @@ export class Runner {
     layers.push({ source: `facts of ${host}`, vars: factVars(s.facts), literal: true })
     layers.push({ source: play.where.file ?? 'play vars', vars: play.vars, lines: play.varsLines })
     for (const r of play.roles) layers.push({ source: r.varsFile ?? `role ${r.name} vars`, vars: r.vars, lines: r.varsLines })
+    // Extra vars win everywhere, also for what is read through the play scope alone (connection
+    // settings, the offline artifacts, hostvars); task scopes put them on top again.
+    if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
     const inv = this.o.inventory
     const groups = inv.hosts.get(host)?.groups.filter((g) => g !== 'all' && g !== 'ungrouped') ?? []
     const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.playScope(h, ctx))
@@ -225,6 +228,10 @@ export class Runner {
     return s.playScope
   }
 
+  private extraLayer(): ScopeLayer {
+    return { source: 'extra vars (-e)', vars: this.o.extraVars }
+  }
+
   private taskScope(host: string, t: TaskDef, ctx: PlayCtx, item?: { name: string; value: unknown; index: number }): Scope {
     const s = this.state(host)
     let scope = this.playScope(host, ctx)
@@ -238,7 +245,7 @@ export class Runner {
         literal: true,
       })
     }
-    if (Object.keys(this.o.extraVars).length) scope = scope.child({ source: 'extra vars (-e)', vars: this.o.extraVars })
+    if (Object.keys(this.o.extraVars).length) scope = scope.child(this.extraLayer())
     return scope
   }
 
