@@ -35,8 +35,11 @@ export interface RunSettings {
 
 export interface RunOptions extends RunSettings {
   inventory: Inventory
-  /** Hosts matching a pattern, in Ansible's order; throws InventoryError for unknown names. */
-  selectHosts(pattern: string): string[]
+  /**
+   * Hosts matching a pattern, in Ansible's order. A name the inventory lacks is an InventoryError, or,
+   * given `unmatched`, reported there and ignored (as Ansible does for a play's hosts).
+   */
+  selectHosts(pattern: string, unmatched?: (part: string) => void): string[]
   taskType(name: string): TaskType | undefined
   parseParams(type: TaskType, raw: unknown, where: Where): Record<string, unknown>
   makeScope: ScopeFactory
@@ -141,7 +144,8 @@ export class Runner {
 
   /** Returns false when the play was aborted (any_errors_fatal, max_fail_percentage, no hosts left). */
   private async runPlay(play: PlayDef, file: string): Promise<boolean> {
-    let hosts = this.o.selectHosts(play.hosts)
+    let hosts = this.o.selectHosts(play.hosts, (part) =>
+      this.o.sink.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${part}` }))
     if (this.limitHosts) hosts = hosts.filter((h) => this.limitHosts!.has(h))
     this.o.sink.emit({ type: 'play', name: play.name, hosts, file })
     for (const h of hosts) this.played.add(h)

@@ -138,7 +138,9 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   } else {
     playbook = o.playbook
   }
-  for (const play of playbook.plays) selectHosts(inv, play.hosts)
+  // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
+  // when their play starts.
+  for (const play of playbook.plays) selectHosts(inv, play.hosts, () => {})
   if (o.limit) selectHosts(inv, o.limit)
 
   const pool = new ConnectionPool({
@@ -174,7 +176,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   const artifactsCache = new Map<string, unknown>()
   const runner = new Runner({
     inventory: inv,
-    selectHosts: (p) => selectHosts(inv, p),
+    selectHosts: (p, unmatched) => selectHosts(inv, p, unmatched),
     taskType: (n) => o.registry.taskType(n),
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
     makeScope: (layers, opts) => new VarScope(layers, opts) as unknown as Scope,
