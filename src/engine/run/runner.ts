@@ -69,6 +69,8 @@ interface HostState {
   recap: HostRecap
   conn?: Connection
   playScope?: Scope
+  /** What `hostvars[host]` shows: the host's variables without any play's (no role defaults, play or role vars). */
+  hostScope?: Scope
 }
 
 const HIDDEN = 'the output has been hidden due to no_log: true'
@@ -156,7 +158,7 @@ export class Runner {
     const items = filterTags(play.items, this.o.tags, this.o.skipTags)
     const playHosts = hosts
     // Scopes are per play (its vars and roles): hosts read through hostvars get theirs anew too.
-    for (const s of this.states.values()) s.playScope = undefined
+    for (const s of this.states.values()) { s.playScope = undefined; s.hostScope = undefined }
     for (const batch of serialBatches(hosts, play.serial)) {
       const active = batch.filter((h) => { const s = this.state(h); return !s.failed && !s.unreachable })
       for (const h of active) {
@@ -164,6 +166,7 @@ export class Runner {
         s.ended = false
         s.notified.clear()
         s.playScope = undefined
+        s.hostScope = undefined
       }
       if (play.gatherFacts) await this.gatherFacts(active, play)
       const alive = () => active.filter((h) => { const s = this.state(h); return !s.failed && !s.unreachable && !s.ended })
@@ -189,29 +192,58 @@ export class Runner {
     return out
   }
 
-  /** The scope of a host for a play: role defaults < inventory < facts < play vars < role vars. */
+  private loadCachedFacts(host: string): void {
+    const s = this.state(host)
+    if (!s.factsGathered && this.o.factsCache && !Object.keys(s.facts).length) {
+      const cached = this.o.factsCache.load(host)
+      if (cached) s.facts = cached
+    }
+  }
+
+  /** The scope of a host for a play: role defaults < inventory < facts < play vars < role vars < extra vars. */
   private playScope(host: string, ctx: PlayCtx): Scope {
     const s = this.state(host)
     if (s.playScope) return s.playScope
     const play = ctx.play
-    if (!s.factsGathered && this.o.factsCache) {
-      const cached = this.o.factsCache.load(host)
-      if (cached) s.facts = cached
-    }
+    this.loadCachedFacts(host)
     const layers: ScopeLayer[] = []
-    for (const r of play.roles) layers.push({ source: r.defaultsFile ?? `role ${r.name} defaults`, vars: r.defaults, lines: r.defaultsLines })
+    for (const r of play.roles) for (const f of r.defaultsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     layers.push(...this.o.inventory.hostLayers(host))
     layers.push({ source: `facts of ${host}`, vars: factVars(s.facts), literal: true })
     layers.push({ source: play.where.file ?? 'play vars', vars: play.vars, lines: play.varsLines })
-    for (const r of play.roles) layers.push({ source: r.varsFile ?? `role ${r.name} vars`, vars: r.vars, lines: r.varsLines })
+    for (const r of play.roles) for (const f of r.varsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     // Extra vars win everywhere, also for what is read through the play scope alone (connection
-    // settings, the offline artifacts, hostvars); task scopes put them on top again.
+    // settings, the offline artifacts); task scopes put them on top again.
     if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
+    s.playScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => s.playScope!) })
+    return s.playScope
+  }
+
+  /**
+   * `hostvars[host]` as Ansible builds it: the host's inventory variables, facts and extra vars, without
+   * the play's role defaults and vars. So a role default that reads itself through hostvars (kubespray's
+   * etcd_member_name) sees the inventory's value or nothing, and its default() applies.
+   */
+  private hostScope(host: string, ctx: PlayCtx): Scope {
+    const s = this.state(host)
+    if (s.hostScope) return s.hostScope
+    this.loadCachedFacts(host)
+    const layers: ScopeLayer[] = [
+      ...this.o.inventory.hostLayers(host),
+      { source: `facts of ${host}`, vars: factVars(s.facts), literal: true },
+    ]
+    if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
+    s.hostScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => this.playScope(host, ctx)) })
+    return s.hostScope
+  }
+
+  private magic(host: string, ctx: PlayCtx, playScope: () => Scope): Record<string, () => unknown> {
+    const play = ctx.play
     const inv = this.o.inventory
     const groups = inv.hosts.get(host)?.groups.filter((g) => g !== 'all' && g !== 'ungrouped') ?? []
-    const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.playScope(h, ctx))
+    const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.hostScope(h, ctx))
     let groupsCache: Record<string, string[]> | undefined
-    const magic: Record<string, () => unknown> = {
+    return {
       inventory_hostname: () => host,
       inventory_hostname_short: () => host.split('.')[0],
       group_names: () => groups,
@@ -226,10 +258,8 @@ export class Runner {
       playbook_dir: () => play.baseDir,
       inventory_dir: () => (this.o.inventoryFile ? this.o.inventoryFile.replace(/\/[^/]*$/, '') : play.baseDir),
       inventory_file: () => this.o.inventoryFile ?? '',
-      ...(this.o.extraMagic?.(host, () => s.playScope!) ?? {}),
+      ...(this.o.extraMagic?.(host, playScope) ?? {}),
     }
-    s.playScope = this.o.makeScope(layers, { host, magic })
-    return s.playScope
   }
 
   private extraLayer(): ScopeLayer {
@@ -285,6 +315,7 @@ export class Runner {
         s.facts = parseFacts(r.stdout.toString())
         s.factsGathered = true
         s.playScope = undefined
+        s.hostScope = undefined
         this.o.factsCache?.save(h, s.facts)
         s.recap.ok++
         this.o.sink.emit({ type: 'result', task: 'Gathering Facts', taskId: 0, host: h, status: 'ok' })
