@@ -15,6 +15,13 @@ export interface Env {
   lookup(name: string): unknown
   /** Environment variables for `lookup('env', NAME)`. */
   getenv?(name: string): string | undefined
+  /**
+   * A variable's value as written, before templating ({ value }), or undefined when it has none: a
+   * template that is just `{{ name }}` keeps a number, bool or None only when the raw value is one.
+   */
+  raw?(name: string): { value: unknown } | undefined
+  /** True when the variable's value is text Ansible never converts (it came from to_json, string, ...). */
+  isNativeText?(name: string): boolean
 }
 
 export function evaluate(e: Expr, env: Env): unknown {

@@ -21,7 +21,7 @@ function lookup(args: unknown[], kwargs: Record<string, unknown>, env: Env, asLi
   let values: unknown[]
   switch (plugin) {
     case 'env': {
-      const get = env.getenv ?? ((n: string) => process.env[n])
+      const get = (n: string) => (env.getenv ? env.getenv(n) : process.env[n])
       values = terms.map((t) => get(String(t)) ?? (kwargs.default !== undefined ? kwargs.default : ''))
       break
     }

@@ -70,7 +70,7 @@ function tokenize(src: string): Tok[] {
   let i = 0
   while (i < src.length) {
     const c = src[i]!
-    if (c === ' ' || c === '\t' || c === '\f') {
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\n' || c === '\r') {
       i++
       continue
     }
@@ -127,7 +127,10 @@ function tokenize(src: string): Tok[] {
 
 class Parser {
   private pos = 0
-  constructor(private readonly toks: Tok[]) {}
+  constructor(
+    private readonly toks: Tok[],
+    private readonly jsonNames = false,
+  ) {}
 
   private peek(): Tok | undefined {
     return this.toks[this.pos]
@@ -188,6 +191,10 @@ class Parser {
       if (t.v === 'True') return true
       if (t.v === 'False') return false
       if (t.v === 'None') return null
+      // Ansible reads JSON's names too when it converts rendered text (its Json2Python step)
+      if (this.jsonNames && t.v === 'true') return true
+      if (this.jsonNames && t.v === 'false') return false
+      if (this.jsonNames && t.v === 'null') return null
       throw new NotLiteral()
     }
     if (t.v === '+' || t.v === '-') {
@@ -250,9 +257,9 @@ function keyString(key: unknown): string {
   return String(key)
 }
 
-export function literalEval(text: string): LiteralResult {
+export function literalEval(text: string, opts: { jsonNames?: boolean } = {}): LiteralResult {
   try {
-    return { ok: true, value: new Parser(tokenize(text.replace(/^[ \t]+/, ''))).parseTop() }
+    return { ok: true, value: new Parser(tokenize(text.replace(/^[ \t]+/, '')), opts.jsonNames).parseTop() }
   } catch (e) {
     if (e instanceof NotLiteral) return { ok: false }
     throw e

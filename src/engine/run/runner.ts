@@ -613,6 +613,7 @@ export class Runner {
       vars: (n) => scope.get(n),
       hasVar: (n) => scope.has(n),
       evaluate: (expr) => scope.evaluate(expr, where),
+      render: (template) => scope.render(template, where),
       renderTemplate: (name, extra) => {
         const src = this.o.readTemplate(name, t.role?.dir, this.playbookDir)
         const sc = extra ? scope.child({ source: 'template vars', vars: extra }) : scope
@@ -670,6 +671,7 @@ export class Runner {
       stderr: hidden ? undefined : (res.data.stderr as string | undefined),
       rc: res.data.rc as number | null | undefined,
       ignored: res.ignored,
+      display: res.display,
       delegatedTo,
       urls: typeof res.data.url === 'string' ? [res.data.url] : undefined,
     }, t.id)

@@ -2,7 +2,7 @@
 // lazily on first use and cached. An unused bad value never fails; a used one fails naming the
 // variable, its file and line, the host and the expression.
 import { ExprError, KubeseedError, TemplateError, type Where } from '../errors.js'
-import { evaluate, isDict, messageWithoutHint, isTemplated, isUndefined, isUndefinedError, parseExpr, renderString, truthy as pyTruthy, Undefined, withExpr, type Env } from '../expr/index.js'
+import { evaluate, isDict, messageWithoutHint, isTemplated, isUndefined, isUndefinedError, parseExpr, renderString, renderStringTyped, truthy as pyTruthy, Undefined, withExpr, type Env } from '../expr/index.js'
 import { markUndefined } from '../expr/undefined.js'
 import type { ScopeLayer } from './layer.js'
 
@@ -16,6 +16,8 @@ export interface ScopeOptions {
 
 interface Entry {
   value?: unknown
+  /** The value is text from to_json, string, ... that a template naming it alone keeps as text. */
+  nativeText?: boolean
   error?: Error
   /** Every name read while rendering, transitively: decides whether a child may reuse this entry. */
   deps: Set<string>
@@ -42,6 +44,8 @@ export class VarScope {
     this.env = {
       lookup: (name) => this.lookupForEval(name),
       getenv: (name) => (this.opts.getenv ? this.opts.getenv(name) : process.env[name]),
+      raw: (name) => this.raw(name),
+      isNativeText: (name) => !!this.entry(name)?.nativeText,
     }
   }
 
@@ -120,6 +124,10 @@ export class VarScope {
     this.resolving.push(name)
     this.collectors.push(deps)
     try {
+      if (typeof def.value === 'string' && isTemplated(def.value)) {
+        const r = renderStringTyped(def.value, this.env)
+        return { value: r.value, nativeText: r.nativeText, deps }
+      }
       return { value: this.renderValue(def.value), deps }
     } catch (e) {
       return { error: this.varError(name, def, e), deps }
