@@ -44,8 +44,9 @@ export function runKubeseed(args: string[]): { printed: Printed; code: number; f
   const failures: string[] = []
   for (const line of r.stdout.split('\n').filter(Boolean)) {
     const e = JSON.parse(line) as { type: string; status?: string; host?: string; item?: string; msg?: string }
-    if (e.type !== 'result' || e.item === undefined) continue
-    if (e.status !== 'ok') { failures.push(`${e.host} ${e.item}: ${e.msg}`); continue }
+    if (e.type !== 'result') continue
+    if (e.status !== 'ok') { failures.push(`${e.host} ${e.item ?? ''}: ${e.msg}`); continue }
+    if (e.item === undefined) continue
     const result = parseTypedJson(`{${e.msg}}`)
     if (result.t !== 'dict' || !result.v[e.item]) throw new Error(`no value for ${e.item} in: ${String(e.msg).slice(0, 300)}`)
     put(out, e.host!, e.item, result.v[e.item]!)

@@ -31,6 +31,11 @@ class Frame implements Env {
     return this.parent.raw?.(name)
   }
 
+  password(term: string): string {
+    if (!this.parent.password) throw new ExprError("lookup('password') is not available here")
+    return this.parent.password(term)
+  }
+
   isNativeText(name: string): boolean {
     return !this.locals.has(name) && !!this.parent.isNativeText?.(name)
   }

@@ -5,6 +5,7 @@ import { ExprError, KubeseedError, TemplateError, type Where } from '../errors.j
 import { evaluate, isDict, messageWithoutHint, isTemplated, isUndefined, isUndefinedError, parseExpr, renderString, renderStringTyped, truthy as pyTruthy, Undefined, withExpr, type Env } from '../expr/index.js'
 import { markUndefined } from '../expr/undefined.js'
 import type { ScopeLayer } from './layer.js'
+import { passwordLookup } from './password-lookup.js'
 
 export interface ScopeOptions {
   host: string
@@ -12,6 +13,8 @@ export interface ScopeOptions {
   magic?: Record<string, () => unknown>
   /** Environment for lookup('env', ...); defaults to the controller's process environment. */
   getenv?: (name: string) => string | undefined
+  /** lookup('password', ...); defaults to the password file on the controller (see password-lookup.ts). */
+  password?: (term: string) => string
 }
 
 interface Entry {
@@ -45,6 +48,7 @@ export class VarScope {
       lookup: (name) => this.lookupForEval(name),
       getenv: (name) => (this.opts.getenv ? this.opts.getenv(name) : process.env[name]),
       raw: (name) => this.raw(name),
+      password: (term) => (this.opts.password ?? passwordLookup)(term),
       isNativeText: (name) => !!this.entry(name)?.nativeText,
     }
   }

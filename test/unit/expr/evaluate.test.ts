@@ -366,7 +366,7 @@ const ERRORS: Array<[string, RegExp]> = [
   ['1 in 2', /'in' needs a string, list or dict/],
   ['n.split()', /method 'split' of int is not supported/],
   ["frob('x')", /function 'frob' is not supported by kubeseed/],
-  ["lookup('password', '/tmp/x')", /lookup plugin 'password' is not supported by kubeseed/],
+  ["lookup('file', '/tmp/x')", /lookup plugin 'file' is not supported by kubeseed/],
   ["lookup('vars', 'nope')", /no variable named 'nope'/],
   ['[] | first', /empty list/],
   ["'x' | from_json", /not valid JSON/],
