@@ -17,7 +17,6 @@ const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!'
 export const debug: LocalTaskType<DebugParams> = {
   kind: 'local',
   name: 'debug',
-  aliases: ['ansible.builtin.debug'],
   supportsCheck: true,
   params: {
     msg: { type: 'raw' },
