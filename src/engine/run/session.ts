@@ -22,6 +22,7 @@ import { knownHostsFromSshArgs } from '../transport/address-from-vars.js'
 import type { Connection } from '../transport/types.js'
 import { deriveKubesprayVars } from '../vars/kubespray-derived.js'
 import { VarScope } from '../vars/scope.js'
+import { loadYaml } from '../yaml.js'
 import { artifactsFor } from '../../offline/manifest.js'
 import { Runner, type RunSettings } from './runner.js'
 
@@ -44,17 +45,25 @@ export interface SessionOptions extends RunSettings {
 }
 
 /** Inventory with kubespray-derived values layered on top of each host's inventory layers. */
+/** kubeseed's kubespray_defaults role defaults: every bundled play has them under the inventory. */
+function roleDefaultsLayer(): VarLayer {
+  const file = join(ROLES_DIR, 'kubespray_defaults', 'defaults', 'main.yaml')
+  return { source: file, vars: (loadYaml(readFileSync(file, 'utf8'), file) ?? {}) as Record<string, unknown> }
+}
+
 export function prepareInventory(paths: string[], warn: (m: string) => void): Inventory {
   const inv = loadInventory(paths.map((p) => resolve(p)))
   for (const w of inv.warnings) warn(w)
   const seen = new Set<string>()
+  let defaults: VarLayer | undefined
   const own = inv.hostLayers.bind(inv)
   const derived = new Map<string, VarLayer>()
   inv.hostLayers = (host: string) => {
     const layers = own(host)
     let d = derived.get(host)
     if (!d) {
-      const r = deriveKubesprayVars(new VarScope(layers, { host }), seen)
+      defaults ??= roleDefaultsLayer()
+      const r = deriveKubesprayVars(new VarScope(layers, { host }), seen, new VarScope([defaults, ...layers], { host }))
       for (const w of r.warnings) warn(w)
       d = r.layer
       derived.set(host, d)
