@@ -79,6 +79,13 @@ export function showTyped(x: Typed): string {
   }
 }
 
+/** showTyped with dict keys sorted: equal texts mean equal values and types; a readable diff otherwise. */
+export function canonicalTyped(x: Typed): string {
+  if (x.t === 'list') return `[${x.v.map(canonicalTyped).join(', ')}]`
+  if (x.t === 'dict') return `{${Object.keys(x.v).sort().map((k) => `${JSON.stringify(k)}: ${canonicalTyped(x.v[k]!)}`).join(', ')}}`
+  return showTyped(x)
+}
+
 /** Same value and same types all the way down; dict key order does not count. */
 export function sameTyped(a: Typed, b: Typed): boolean {
   if (a.t !== b.t) return false

@@ -1,6 +1,7 @@
 // Renders parsed string templates with Ansible's rules (jinja2_native off): the result is a string, except
 // that a template that is just `{{ name }}` keeps a number, bool or None written as such, and a result
 // that reads as a list, dict, True or False literal becomes that value. None prints as ''.
+import { PyFloat } from '../py-float.js'
 import { ExprError, KubeseedError } from '../errors.js'
 import type { Expr, Node } from './ast.js'
 import { ev, type Env } from './evaluate.js'
@@ -187,7 +188,7 @@ function renderInner(s: string, env: Env): unknown {
   const single = SINGLE_VAR.exec(s)
   if (single && env.raw) {
     const raw = env.raw(single[1]!)
-    if (raw && (typeof raw.value === 'number' || typeof raw.value === 'boolean')) return raw.value
+    if (raw && (typeof raw.value === 'number' || typeof raw.value === 'boolean' || raw.value instanceof PyFloat)) return raw.value
     if (raw && raw.value === null) return null
   }
   const tpl = parseTemplate(s)
@@ -200,6 +201,6 @@ function renderInner(s: string, env: Env): unknown {
   }
   if (out.length === 1 && out[0] instanceof NativeText) return out[0]
   // A list or dict alone would print as Python's repr and read back as the same value.
-  if (out.length === 1 && typeof out[0] === 'object' && out[0] !== null) return out[0]
+  if (out.length === 1 && typeof out[0] === 'object' && out[0] !== null && !(out[0] instanceof PyFloat)) return out[0]
   return literalValue(out.map(text).join(''))
 }

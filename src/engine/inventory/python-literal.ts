@@ -2,12 +2,14 @@
 // value through it and keeps the raw text when it is not a literal, so `1` is an int, `True` a bool,
 // `[1, 'a']` a list, `"1"` a string, and `foo bar` stays the string "foo bar".
 
+import { PyFloat, pyFloat } from '../py-float.js'
+
 export type LiteralResult = { ok: true; value: unknown } | { ok: false }
 
 class NotLiteral extends Error {}
 
 type Tok =
-  | { t: 'num'; v: number }
+  | { t: 'num'; v: number | PyFloat }
   | { t: 'str'; v: string }
   | { t: 'name'; v: string }
   | { t: 'punct'; v: string }
@@ -26,12 +28,13 @@ const NUMBER_RE = new RegExp(
     ')',
 )
 
-function parseNumber(text: string): number {
+function parseNumber(text: string): number | PyFloat {
   const s = text.replace(/_/g, '')
   if (/^0[xX]/.test(s)) return parseInt(s.slice(2), 16)
   if (/^0[oO]/.test(s)) return parseInt(s.slice(2), 8)
   if (/^0[bB]/.test(s)) return parseInt(s.slice(2), 2)
-  return Number(s)
+  // `3.0` and `1e3` are Python floats, which stay floats
+  return /[.eE]/.test(s) ? pyFloat(Number(s)) : Number(s)
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -201,7 +204,8 @@ class Parser {
       const n = this.peek()
       if (!n || n.t !== 'num') throw new NotLiteral()
       this.pos++
-      return t.v === '-' ? -n.v : n.v
+      if (t.v === '+') return n.v
+      return n.v instanceof PyFloat ? new PyFloat(-n.v.value) : -n.v
     }
     if (t.v === '[') return this.parseSequence(']')
     if (t.v === '(') {

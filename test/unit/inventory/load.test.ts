@@ -31,6 +31,17 @@ describe('inventory: loading', () => {
   }
 
   describe('errors name file and line', () => {
+    it('a YAML host name that is a number, as Ansible refuses it; quoted it is a name', () => {
+      const p = write('hosts.yml', 'all:\n  hosts:\n    ok1:\n    1234:\n      x: 1\n')
+      const e = errorOf(() => loadInventory(p))
+      expect(e.message).to.match(/hosts\.yml:4.*Host pattern 1234 must be a string/)
+      for (const key of ['"1234"', '1.5']) {
+        const q = write('q.yml', `all:\n  hosts:\n    ${key}:\n`)
+        if (key.startsWith('"')) expect([...loadInventory(q).hosts.keys()]).to.deep.equal(['1234'])
+        else expect(errorOf(() => loadInventory(q)).message).to.match(/Host pattern 1\.5 must be a string/)
+      }
+    })
+
     it('a host var without "="', () => {
       const p = write('hosts', '[web]\nweb1 ansible_host=1.2.3.4\nweb2 oops\n')
       const e = errorOf(() => loadInventory(p))
