@@ -1,14 +1,10 @@
 // `kubeseed demo` (npm run demo): an air-gapped sandbox on this machine, the cluster playbook run against it
 // through the local mirror, and the recap. The sandbox stays up for a look around; the mirror stops.
 
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Argv } from 'yargs'
-import { PLAYBOOKS_DIR } from '../engine/paths.js'
 import { makeReporter } from '../engine/report/reporter.js'
-import { runPlaybook } from '../engine/run/session.js'
 import { airgapSandbox } from '../sandbox/airgap.js'
-import * as registry from '../tasks/index.js'
+import { bundledPlaybook, runWith } from './play.js'
 
 export function demoCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
   return cli.command('demo', 'Bring up an air-gapped sandbox and run the cluster playbook against it', (y) => y
@@ -18,18 +14,8 @@ export function demoCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv
   async (a) => {
     const env = await airgapSandbox({ name: a.name, nodes: a.nodes, progress: process.stderr })
     try {
-      const playbook = join(PLAYBOOKS_DIR, 'cluster.yaml')
-      if (!existsSync(playbook)) throw new Error(`${playbook} is missing from this checkout`)
       const sink = makeReporter({ output: 'text', verbose: 0, diff: false, progress: a.progress })
-      let code: number
-      try {
-        code = await runPlaybook({
-          inventories: [env.inventory], playbook, registry, extraVars: {}, tags: [], skipTags: [], check: false, diff: false,
-          forks: 50, sink, acceptNewHostKeys: false, knownHostsFiles: [],
-        })
-      } finally {
-        await sink.close?.()
-      }
+      const { code } = await runWith({ inventories: [env.inventory], playbook: bundledPlaybook('cluster'), sink })
       process.stdout.write(`\nThe sandbox "${a.name}" is still up: kubeseed sandbox ssh node1 --name ${a.name}\n` +
         `Run it again (idempotent): kubeseed cluster -i ${env.inventory}  (with the mirror served: kubeseed offline serve ${env.bundle.dir} --listen ${env.sandbox.state.bastion})\n` +
         `Tear it down: kubeseed sandbox down --name ${a.name}\n`)
