@@ -77,7 +77,9 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const inv = prepareInventory(o.inventories, warn)
   inv.check()
   const playbook = readPlaybook(o)
-  for (const play of playbook.plays) selectHosts(inv, play.hosts)
+  // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
+  // when their play starts.
+  for (const play of playbook.plays) selectHosts(inv, play.hosts, () => {})
   if (o.limit) selectHosts(inv, o.limit)
 
   const connector = new HostConnector(inv, { ...o, inventories: o.inventories })
@@ -86,7 +88,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const files = new ControllerFiles()
   const runner = new Runner({
     inventory: inv,
-    selectHosts: (p) => selectHosts(inv, p),
+    selectHosts: (p, unmatched) => selectHosts(inv, p, unmatched),
     taskType: (n) => o.registry.taskType(n),
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
     makeScope: (layers, opts) => new VarScope(layers, opts),
