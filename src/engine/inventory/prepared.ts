@@ -8,7 +8,7 @@ import { loadYaml } from '../yaml.js'
 import { InventoryError } from '../errors.js'
 import type { VarLayer } from '../vars/layer.js'
 import { VarScope } from '../vars/scope.js'
-import { checkInventory } from './checks.js'
+import { checkInventory, type CheckOptions } from './checks.js'
 import { deriveKubesprayVars } from './kubespray-derived.js'
 import { loadInventory } from './load.js'
 import type { Inventory } from './model.js'
@@ -55,11 +55,17 @@ export class PreparedInventory implements Inventory {
   }
 
   /** Inventory checks (etcd count, duplicate addresses, CIDR overlap, group membership): errors stop the run. */
-  check(): void {
+  check(opts: Pick<CheckOptions, 'kubeVersionProblem'> = {}): void {
+    // Findings name where a value is set (file:line) when the inventory knows it.
+    const origin = (host: string, name: string) => {
+      const r = this.scope(host).raw(name)
+      if (!r?.source.includes('/')) return undefined
+      return r.line ? `${r.source}:${r.line}` : r.source
+    }
     const findings = checkInventory(this, (host, name) => {
       const s = this.scope(host)
       return s.has(name) ? s.get(name) : undefined
-    })
+    }, { ...opts, origin })
     for (const f of findings.filter((x) => x.level === 'warning')) this.warn(f.message)
     const errors = findings.filter((x) => x.level === 'error')
     if (errors.length) throw new InventoryError(errors.map((e) => e.message).join('; '))

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PlaybookError, type Where } from '../errors.js'
 import { keyLineOf, keyLinesOf, lineOf, loadYaml } from '../yaml.js'
+import { checkPlayStatically } from './static-checks.js'
 import type { BlockDef, Item, PlayDef, Playbook, RoleRef, RoleVarsFile, TaskDef } from './model.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, suggest } from './keywords.js'
 
@@ -105,7 +106,7 @@ export class PlaybookLoader {
   load(file: string): Playbook {
     const abs = resolve(file)
     const doc = readYamlFile(abs)
-    if (!Array.isArray(doc)) throw new PlaybookError('a playbook is a list of plays', { file: abs, line: 1 })
+    if (!Array.isArray(doc)) throw new PlaybookError('a playbook is a list of plays', { file: abs, line: 1 }, "start each play with '- hosts: PATTERN'")
     const plays: PlayDef[] = []
     for (const entry of doc) {
       const where = { file: abs, line: lineOf(entry) }
@@ -169,6 +170,7 @@ export class PlaybookLoader {
     items.push(...this.loadItems(p.tasks, file, inherited, baseDir))
     items.push(...this.loadItems(p.post_tasks, file, inherited, baseDir))
     for (const h of this.loadItems(p.handlers, file, inherited, baseDir)) handlers.push(...flattenHandlers(h))
+    checkPlayStatically(items, handlers)
     const serial = asList<number | string>(p.serial)
     for (const s of serial) {
       if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {

@@ -15,6 +15,8 @@ export interface HostState {
   unreachable: boolean
   ended: boolean
   failure?: string
+  /** The failure was a mistake in the input (template, variable, expression, controller file), not the host's. */
+  inputError?: boolean
   notified: Set<string>
   recap: HostRecap
   conn?: Connection

@@ -5,6 +5,7 @@ import type { TaskDef } from '../playbook/model.js'
 import type { Status } from '../report/events.js'
 import type { StepOutput } from '../step/types.js'
 import type { LocalResult } from '../task.js'
+import { failureSummary } from '../step/failure-lines.js'
 import type { Scope } from '../vars/scope.js'
 
 export interface TaskResult {
@@ -33,7 +34,7 @@ export function resultOf(out: StepOutput): TaskResult {
   }
   if (out.skipped) data.skipped = true
   const msg = failed
-    ? (out.stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${out.rc}`)
+    ? failureSummary(out.stderr, out.stdout, out.rc)
     : out.skipped ?? (out.changes.length ? out.changes.join('; ') : undefined)
   data.msg = msg ?? ''
   return {

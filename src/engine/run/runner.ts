@@ -109,6 +109,11 @@ export class Runner {
     return recap
   }
 
+  /** Some host failed on a mistake in the input rather than on the host: the run's answer is "bad input". */
+  anyInputError(): boolean {
+    return this.states.all().some((s) => s.inputError && this.played.has(s.name))
+  }
+
   /** Returns false when the play was aborted (any_errors_fatal, max_fail_percentage, no hosts left). */
   private async runPlay(play: PlayDef, file: string): Promise<boolean> {
     let hosts = this.o.selectHosts(play.hosts, (part) =>
