@@ -1,12 +1,12 @@
 // Load a playbook file into plays with roles, blocks and imports resolved. All structural mistakes are
 // found here, with file:line, before any host is touched.
 
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PlaybookError, type Where } from '../errors.js'
 import { keyLineOf, keyLinesOf, lineOf, loadYaml } from '../yaml.js'
 import { checkPlayStatically } from './static-checks.js'
-import type { BlockDef, Item, PlayDef, Playbook, RoleRef, TaskDef } from './model.js'
+import type { BlockDef, Item, PlayDef, Playbook, RoleRef, RoleVarsFile, TaskDef } from './model.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, suggest } from './keywords.js'
 
 export interface ModuleInfo {
@@ -86,6 +86,15 @@ function readYamlFile(file: string, where?: Where): unknown {
 function findMain(dir: string): string | undefined {
   for (const n of ['main.yaml', 'main.yml']) if (existsSync(join(dir, n))) return join(dir, n)
   return undefined
+}
+
+/** `main.yaml`/`main.yml`, or as Ansible also takes it, every YAML file of a `main/` directory in name order. */
+function mainFiles(dir: string): string[] {
+  const one = findMain(dir)
+  if (one) return [one]
+  const sub = join(dir, 'main')
+  if (!existsSync(sub) || !statSync(sub).isDirectory()) return []
+  return readdirSync(sub).filter((n) => /\.(ya?ml|json)$/.test(n)).sort().map((n) => join(sub, n))
 }
 
 export class PlaybookLoader {
@@ -205,19 +214,18 @@ export class PlaybookLoader {
     const dir = this.findRoleDir(name, baseDir, where)
     const cached = this.roles.get(dir)
     if (cached) return cached
-    const read = (sub: string) => {
-      const f = findMain(join(dir, sub))
-      if (!f) return { data: {}, file: undefined, lines: undefined }
-      const data = readYamlFile(f)
-      if (data !== null && !isDict(data)) throw new PlaybookError(`role ${sub} must be a mapping`, { file: f })
-      return { data: (data ?? {}) as Dict, file: f, lines: keyLinesOf(data) }
+    const read = (sub: string): RoleVarsFile[] => {
+      const files = mainFiles(join(dir, sub))
+      return files.map((f) => {
+        const data = readYamlFile(f)
+        if (data !== null && !isDict(data)) throw new PlaybookError(`role ${sub} must be a mapping`, { file: f })
+        return { file: f, data: (data ?? {}) as Dict, lines: keyLinesOf(data) }
+      })
     }
+    const merged = (files: RoleVarsFile[]) => Object.assign({}, ...files.map((f) => f.data)) as Dict
     const d = read('defaults')
     const v = read('vars')
-    const ref: RoleRef = {
-      name, dir, defaults: d.data, defaultsFile: d.file, defaultsLines: d.lines,
-      vars: v.data, varsFile: v.file, varsLines: v.lines,
-    }
+    const ref: RoleRef = { name, dir, defaults: merged(d), defaultsFiles: d, vars: merged(v), varsFiles: v }
     this.roles.set(dir, ref)
     return ref
   }

@@ -210,6 +210,7 @@ export class HostSegment {
       vars: (n) => scope.get(n),
       hasVar: (n) => scope.has(n),
       evaluate: (expr) => scope.evaluate(expr, where),
+      render: (template) => scope.render(template, where),
       renderTemplate: (name, extra) => {
         const src = this.d.o.readTemplate(name, t.role?.dir, this.d.playbookDir)
         const sc = extra ? scope.child({ source: 'template vars', vars: extra }) : scope

@@ -21,6 +21,8 @@ export interface HostState {
   recap: HostRecap
   conn?: Connection
   playScope?: Scope
+  /** What `hostvars[host]` shows: the host's variables without any play's (no role defaults, play or role vars). */
+  hostScope?: Scope
 }
 
 function emptyRecap(): HostRecap {

@@ -15,6 +15,8 @@ export interface TaskResult {
   changes?: string[]
   diff?: string
   ignored?: boolean
+  /** Show msg even without -v. */
+  display?: boolean
 }
 
 export function resultOf(out: StepOutput): TaskResult {
@@ -62,5 +64,5 @@ export function applyConditions(t: TaskDef, scope: Scope, res: TaskResult): Task
 
 export function fromLocal(r: LocalResult): TaskResult {
   const status: Status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-  return { status, data: { changed: !!r.changed, failed: !!r.failed, msg: r.msg ?? '', ...(r.data ?? {}) }, msg: r.msg }
+  return { status, data: { changed: !!r.changed, failed: !!r.failed, msg: r.msg ?? '', ...(r.data ?? {}) }, msg: r.msg, display: r.display }
 }

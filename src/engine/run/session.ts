@@ -91,7 +91,9 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const inv = prepareInventory(o.inventories, warn)
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const playbook = readPlaybook(o)
-  const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts)))
+  // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
+  // when their play starts.
+  const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
   let limited: Set<string> | undefined
   try {
     limited = o.limit ? new Set(selectHosts(inv, o.limit)) : undefined
@@ -107,7 +109,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const files = new ControllerFiles()
   const runner = new Runner({
     inventory: inv,
-    selectHosts: (p) => selectHosts(inv, p),
+    selectHosts: (p, unmatched) => selectHosts(inv, p, unmatched),
     taskType: (n) => o.registry.taskType(n),
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
     makeScope: (layers, opts) => new VarScope(layers, opts),

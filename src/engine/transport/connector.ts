@@ -42,6 +42,17 @@ function inventoryKnownHosts(inv: HostsView): string[] {
   return [...files]
 }
 
+/** A host's connection variables, the command line's values filling what the inventory leaves unset. */
+export function connectionVars(vars: (name: string) => unknown, cli: Pick<ConnectorOptions, 'remoteUser' | 'privateKeyFile' | 'sshPassword'>): Record<string, unknown> {
+  const hv: Record<string, unknown> = {}
+  for (const n of CONNECTION_VARS) { const v = vars(n); if (v !== undefined) hv[n] = v }
+  // Under each setting's last alias: any name the inventory sets wins.
+  hv.ansible_remote_user ??= cli.remoteUser
+  hv.ansible_private_key_file ??= cli.privateKeyFile
+  hv.ansible_ssh_password ??= cli.sshPassword
+  return hv
+}
+
 export class HostConnector {
   private readonly pool: ConnectionPool
 
@@ -54,12 +65,7 @@ export class HostConnector {
 
   /** `vars` reads the host's variables as the play sees them. */
   async connect(host: string, vars: (name: string) => unknown): Promise<Connection> {
-    const hv: Record<string, unknown> = {}
-    for (const n of CONNECTION_VARS) { const v = vars(n); if (v !== undefined) hv[n] = v }
-    // The command line's values sit under each variable's last alias: any name the inventory sets wins.
-    hv.ansible_remote_user ??= this.o.remoteUser
-    hv.ansible_private_key_file ??= this.o.privateKeyFile
-    hv.ansible_ssh_password ??= this.o.sshPassword
+    const hv = connectionVars(vars, this.o)
     const bastions = this.inv.groups.has('bastion') ? this.inv.groupHosts('bastion').filter((b) => b !== host) : []
     const bastion = bastions.length ? { name: bastions[0]!, vars: this.inv.hostVars(bastions[0]!) } : undefined
     return this.pool.get(addressFromVars(host, hv, bastion))
