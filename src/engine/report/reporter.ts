@@ -17,10 +17,11 @@ export interface ReporterOptions {
 
 export function makeReporter(o: ReporterOptions): EventSink {
   const write = o.write ?? ((l: string) => { process.stdout.write(`${l}\n`) })
-  return redacting(pick(o, write))
+  return redacting(pickReporter(o, write))
 }
 
-function pick(o: ReporterOptions, write: (line: string) => void): EventSink {
+/** The reporter for the options, without the redacting guard makeReporter puts in front of it. */
+export function pickReporter(o: ReporterOptions, write: (line: string) => void): EventSink {
   if (o.output === 'json') return new JsonReporter(write)
   if (o.progress && (o.isTTY ?? process.stdout.isTTY)) return new ProgressReporter(write, o.verbose, o.diff)
   return new TextReporter(write, o.verbose, o.diff)

@@ -3,7 +3,7 @@ import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
 import { JsonReporter } from '../../../src/engine/report/json.js'
 import { ProgressReporter } from '../../../src/engine/report/progress.js'
 import { recapLines } from '../../../src/engine/report/recap.js'
-import { makeReporter } from '../../../src/engine/report/reporter.js'
+import { makeReporter, pickReporter } from '../../../src/engine/report/reporter.js'
 import { TextReporter } from '../../../src/engine/report/text.js'
 
 const recap = (over: Partial<HostRecap> = {}): HostRecap =>
@@ -101,11 +101,22 @@ describe('report: reporters', () => {
     ])
   })
 
-  it('makeReporter: json for --output json, plain lines off a terminal, progress on one', () => {
+  it('pickReporter: json for --output json, plain lines off a terminal, progress on one', () => {
     const write = () => undefined
-    expect(makeReporter({ output: 'json', verbose: 0, diff: false, progress: true, write, isTTY: true })).to.be.instanceOf(JsonReporter)
-    expect(makeReporter({ output: 'text', verbose: 0, diff: false, progress: true, write, isTTY: false })).to.be.instanceOf(TextReporter)
-    expect(makeReporter({ output: 'text', verbose: 0, diff: false, progress: false, write, isTTY: true })).to.be.instanceOf(TextReporter)
-    expect(makeReporter({ output: 'text', verbose: 0, diff: false, progress: true, write, isTTY: true })).to.be.instanceOf(ProgressReporter)
+    expect(pickReporter({ output: 'json', verbose: 0, diff: false, progress: true, isTTY: true }, write)).to.be.instanceOf(JsonReporter)
+    expect(pickReporter({ output: 'text', verbose: 0, diff: false, progress: true, isTTY: false }, write)).to.be.instanceOf(TextReporter)
+    expect(pickReporter({ output: 'text', verbose: 0, diff: false, progress: false, isTTY: true }, write)).to.be.instanceOf(TextReporter)
+    expect(pickReporter({ output: 'text', verbose: 0, diff: false, progress: true, isTTY: true }, write)).to.be.instanceOf(ProgressReporter)
+  })
+
+  it('makeReporter redacts the password of every URL in every event, whatever the reporter', () => {
+    for (const output of ['json', 'text'] as const) {
+      const lines: string[] = []
+      const sink = makeReporter({ output, verbose: 2, diff: true, progress: false, write: (l) => { lines.push(l) }, isTTY: false })
+      sink.emit({ type: 'result', task: 't', taskId: 1, host: 'n1', status: 'failed', msg: 'curl: (22) https://u:hunter2@mirror/x 401', stderr: 'GET https://u:hunter2@mirror/x' })
+      const text = lines.join('\n')
+      expect(text).to.include('https://u:***@mirror/x')
+      expect(text).not.to.include('hunter2')
+    }
   })
 })
