@@ -4,16 +4,16 @@
 // decodes strictly; a second run and --check change nothing. Wall times and SSH round trips are printed.
 
 import { expect } from 'chai'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
-import type { MirrorHandle } from '../../../src/offline/serve.js'
 import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
 import { decodeConfigText } from '../../../src/sandbox/emulated/decode/documents.js'
 import { initModel, joinModel } from '../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
 import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { writeAirgapInventory } from '../../harness/airgap-inventory.js'
 import { kubeseedAsync } from '../../harness/cli.js'
 
 // Its own sandbox and subnet, so it runs beside the other sandbox suites.
@@ -27,7 +27,6 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
   this.timeout(15 * 60_000)
   let work: string
   let up: SandboxUpResult
-  let mirror: MirrorHandle
   let env: AirgapSandbox | undefined
   let inventory: string
   let kubeVersion: string
@@ -59,22 +58,11 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     this.timeout(15 * 60_000)
     work = mkdtempSync('/var/tmp/kubeseed-cluster-')
     env = await airgapSandbox({ name: NAME, nodes: 5, controlPlanes: 3, etcd: 3, subnet: SUBNET, httpPort: 0 })
-    ;({ sandbox: up, mirror } = env)
+    up = env.sandbox
     kubeVersion = env.bundle.kubeVersion
 
-    inventory = join(work, 'inventory')
-    mkdirSync(join(inventory, 'group_vars', 'all'), { recursive: true })
-    cpSync(up.inventory, join(inventory, 'hosts.yaml'))
-    cpSync(join(up.state.stateDir, 'inventory', 'group_vars', 'all.yaml'), join(inventory, 'group_vars', 'all', 'sandbox.yaml'))
-    writeFileSync(join(inventory, 'group_vars', 'all', 'offline.yml'), mirror.yaml)
-    writeFileSync(join(inventory, 'group_vars', 'all', 'cluster.yml'), [
-      `kube_version: ${kubeVersion}`,
-      `kubeseed_manifest_files: [${JSON.stringify(env.bundle.manifestFile)}]`,
-      // Until the local API load balancer role is in cluster.yaml, workers talk to the first control plane.
-      'loadbalancer_apiserver_localhost: false',
-      'node_labels: { tier: e2e }',
-      '',
-    ].join('\n'))
+    // Until the local API load balancer role is in cluster.yaml, workers talk to the first control plane.
+    inventory = writeAirgapInventory(env, work, ['loadbalancer_apiserver_localhost: false', 'node_labels: { tier: e2e }'])
   })
 
   after(async function () {
