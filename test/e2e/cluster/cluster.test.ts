@@ -4,7 +4,7 @@
 // decodes strictly; a second run and --check change nothing. Wall times and SSH round trips are printed.
 
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
@@ -12,8 +12,8 @@ import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.j
 import { decodeConfigText } from '../../../src/sandbox/emulated/decode/documents.js'
 import { initModel, joinModel } from '../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
-import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
-import { writeAirgapInventory } from '../../harness/airgap-inventory.js'
+import { sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
 import { kubeseedAsync } from '../../harness/cli.js'
 
 // Its own sandbox and subnet, so it runs beside the other sandbox suites.
@@ -67,9 +67,7 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
 
   after(async function () {
     this.timeout(2 * 60_000)
-    await env?.stop()
-    await sandboxDown({ name: NAME })
-    if (work) rmSync(work, { recursive: true, force: true })
+    await teardownAirgap(env, NAME, work)
   })
 
   let first: PlayResult

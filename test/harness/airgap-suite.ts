@@ -1,9 +1,10 @@
-// The inventory an air-gapped sandbox e2e runs with: the sandbox's hosts and group_vars, the variables
-// `offline serve` printed for the mirror, and the suite's own cluster variables.
+// What every air-gapped sandbox e2e does around its tests: the inventory it runs with (the sandbox's hosts and
+// group_vars, the variables `offline serve` printed, the suite's own cluster variables), and the teardown.
 
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AirgapSandbox } from '../../src/sandbox/airgap.js'
+import { sandboxDown } from '../../src/sandbox/index.js'
 
 /** Writes WORK/inventory and returns its path; `clusterVars` are YAML lines for group_vars/all/cluster.yml. */
 export function writeAirgapInventory(env: AirgapSandbox, work: string, clusterVars: string[] = []): string {
@@ -19,4 +20,11 @@ export function writeAirgapInventory(env: AirgapSandbox, work: string, clusterVa
     '',
   ].join('\n'))
   return inventory
+}
+
+/** Stops the mirror, removes the sandbox and the suite's work directory. */
+export async function teardownAirgap(env: AirgapSandbox | undefined, name: string, work: string | undefined): Promise<void> {
+  await env?.stop()
+  await sandboxDown({ name })
+  if (work) rmSync(work, { recursive: true, force: true })
 }
