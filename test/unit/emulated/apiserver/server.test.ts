@@ -151,4 +151,11 @@ describe('emulated API server', () => {
     expect(badTaint.message).to.contain('spec.taints[0].value: Invalid value: "db only"')
     await admin.call('PATCH', '/api/v1/nodes/n1', { metadata: { labels: { 'node-role.kubernetes.io/worker': '' } }, spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } }, 'application/merge-patch+json')
   })
+
+  it('refuses Secret data that is not base64, as decoding []byte does', async () => {
+    const secret = (value: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'etcd-client' }, type: 'Opaque', data: { 'client.crt': value } })
+    const bad = await errorOf(admin.call('POST', '/api/v1/namespaces/kube-system/secrets', secret('not base64!')))
+    expect([bad.code, bad.message]).to.deep.equal([400, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3'])
+    await admin.call('POST', '/api/v1/namespaces/kube-system/secrets', secret(Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64')))
+  })
 })

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { mixedFlags } from '../../../../src/sandbox/emulated/kubeadm/main.js'
+import { kubeadmMain, mixedFlags } from '../../../../src/sandbox/emulated/kubeadm/main.js'
 import { featureGateErrors, parseFeatureGatesFlag, supportedFeatureGates } from '../../../../src/sandbox/emulated/kubeadm/feature-gates.js'
 import { clusterModel } from '../../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { decodeConfigText } from '../../../../src/sandbox/emulated/decode/documents.js'
@@ -57,10 +57,30 @@ describe('emulated kubeadm refuses what real kubeadm refuses', () => {
       'manual conversion to "kubeproxy.config.k8s.io/v1alpha1"')
   })
 
-  describe('reset --dry-run', () => {
+  describe('commands run on a node', () => {
   const at = useEmulationRoot('reset', [])
 
-    it('says what it would delete and deletes nothing', () => {
+    it('config validate runs the semantic checks too, not only decoding', async () => {
+      writeFileSync(at('bad.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nfeatureGates:\n  NoSuchGate: true\n')
+      writeFileSync(at('good.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nfeatureGates:\n  ControlPlaneKubeletLocalMode: true\n')
+      const written: string[] = []
+      const [out, err] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)]
+      const capture = ((t: string) => written.push(t) > 0) as typeof process.stdout.write
+      process.stdout.write = capture
+      process.stderr.write = capture
+      let codes: number[]
+      try {
+        codes = [await kubeadmMain(['config', 'validate', '--config', '/bad.yaml']), await kubeadmMain(['config', 'validate', '--config', '/good.yaml'])]
+      } finally {
+        process.stdout.write = out
+        process.stderr.write = err
+      }
+      expect(codes).to.deep.equal([1, 0])
+      expect(written.join('')).to.contain('NoSuchGate is not a valid feature name.')
+      expect(written).to.include('ok\n')
+    })
+
+    it('reset --dry-run says what it would delete and deletes nothing', () => {
       mkdirSync(at('etc/kubernetes/pki'), { recursive: true })
       writeFileSync(at('etc/kubernetes/kubelet.conf'), 'x')
       const lines: string[] = []
