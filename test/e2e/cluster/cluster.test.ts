@@ -1,7 +1,8 @@
 // The cluster playbook on the sandbox, air-gapped through the mirror: 3 control planes with etcd on them and
 // 2 workers. etcd forms a 3-member cluster over TLS, kubeadm inits the first control plane, the others join it
 // as control planes and the workers as nodes; every node registers; every kubeadm document a node received
-// decodes strictly; a second run and --check change nothing. Wall times and SSH round trips are printed.
+// decodes strictly; a second run and --check change nothing; a changed configuration reaches the running control
+// planes through kubeadm's phases. Wall times and SSH round trips are printed.
 
 import { expect } from 'chai'
 import { mkdtempSync } from 'node:fs'
@@ -155,5 +156,22 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     const r = await play('--check')
     expect(r.code, failures(r)).to.equal(0)
     for (const h of nodes()) expect(r.recap[h]!.changed, `${h}: ${changedTasks(r, h)}`).to.equal(0)
+  })
+
+  it('a changed configuration reaches the running control planes through kubeadm phases, never a second init', async () => {
+    const cps = up.state.controlPlanes
+    const ca = async () => Promise.all(cps.map((n) => sh(n, 'sha256sum /etc/kubernetes/ssl/ca.crt')))
+    const caBefore = await ca()
+    const change = ['-e', JSON.stringify({ supplementary_addresses_in_ssl_keys: ['api.e2e.example'], kube_kubeadm_apiserver_extra_args: { 'audit-log-maxage': '7' } })]
+    const r = await play(...change)
+    expect(r.code, failures(r)).to.equal(0)
+    expect(results(r).some((e) => e.task === 'Control plane | kubeadm init on the first control plane' && e.status !== 'skipped')).to.equal(false)
+    for (const node of cps) {
+      expect(await sh(node, 'openssl x509 -in /etc/kubernetes/ssl/apiserver.crt -noout -ext subjectAltName'), node).to.contain('DNS:api.e2e.example')
+      expect(await sh(node, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), node).to.contain('--audit-log-maxage=7')
+    }
+    expect(await ca()).to.deep.equal(caBefore)
+    const again = await play(...change)
+    for (const h of nodes()) expect(again.recap[h]!.changed, `${h}: ${changedTasks(again, h)}`).to.equal(0)
   })
 })
