@@ -5,6 +5,7 @@
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { ExitCode, KubeseedError } from './engine/errors.js'
+import { configCommands } from './commands/config.js'
 import { demoCommand } from './commands/demo.js'
 import { factsCommand } from './commands/facts.js'
 import { inventoryCommand } from './commands/inventory.js'
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   cli = offlineCommands(cli, setCode)
   cli = sandboxCommands(cli, setCode)
   cli = demoCommand(cli, setCode)
+  cli = configCommands(cli, setCode)
   await cli
     .demandCommand(1, 'name a command (see --help)')
     .strict()
