@@ -14,7 +14,7 @@ export function demoCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv
   async (a) => {
     const env = await airgapSandbox({ name: a.name, nodes: a.nodes, progress: process.stderr })
     try {
-      const sink = makeReporter({ output: 'text', verbose: 0, diff: false, progress: a.progress })
+      const sink = await makeReporter({ output: 'text', verbose: 0, diff: false, progress: a.progress })
       const { code } = await runWith({ inventories: [env.inventory], playbook: bundledPlaybook('cluster'), sink })
       process.stdout.write(`\nThe sandbox "${a.name}" is still up: kubeseed sandbox ssh node1 --name ${a.name}\n` +
         `Run it again (idempotent): kubeseed cluster -i ${env.inventory}  (with the mirror served: kubeseed offline serve ${env.bundle.dir} --listen ${env.sandbox.state.bastion})\n` +

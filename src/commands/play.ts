@@ -81,7 +81,7 @@ function playOptions<T>(y: Argv<T>) {
 async function play(playbook: string, a: PlayArgs): Promise<number> {
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
-  const sink = makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
+  const sink = await makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
   const outcome = await runWith({
     inventories: a.inventory, playbook, sink,
     extraVars: parseExtraVars(a.extraVars), limit: a.limit, tags: list(a.tags), skipTags: list(a.skipTags),

@@ -1,6 +1,7 @@
 // One host through one segment: plan each task's step (skips, loops, controller tasks decided here), send
 // the steps to the host as one batch script, then read the results back in task order.
 
+import { performance } from 'node:perf_hooks'
 import { ConnectError, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
 import type { TaskDef } from '../playbook/model.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
@@ -60,15 +61,21 @@ export class HostSegment {
   }
 
   async run(): Promise<void> {
+    // Controller time: planning before the batch goes out and reading its results, not the wait between.
+    let t0 = performance.now()
+    const lap = () => { this.s.recap.controllerMs += performance.now() - t0 }
     try {
       for (const t of this.seg) {
         if (this.s.failed || this.s.ended) break
         if (!(await this.plan(t))) break
       }
-      if (!this.pending.length) { this.flushLoops(); return }
+      if (!this.pending.length) { this.flushLoops(); lap(); return }
+      lap()
       const { outs, execHost, attempts } = await this.send()
+      t0 = performance.now()
       await this.read(outs, execHost, attempts)
       this.flushLoops()
+      lap()
     } catch (e) {
       this.failed(e)
     }
