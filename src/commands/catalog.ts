@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<Register>> = {
   offline: async () => (await import('./offline.js')).offlineCommands as Register,
   sandbox: async () => (await import('./sandbox.js')).sandboxCommands as Register,
   demo: async () => (await import('./demo.js')).demoCommand as Register,
+  config: async () => (await import('./config.js')).configCommands as Register,
 }
 
 /** The command word of `argv`: its first argument that is not an option; undefined when there is none. */

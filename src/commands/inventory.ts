@@ -2,7 +2,7 @@
 
 import type { Argv } from 'yargs'
 import { UsageError } from '../engine/errors.js'
-import { toAnsibleGraph, toAnsibleHost, toAnsibleList } from '../engine/inventory/ansible-output.js'
+import { ansibleJson, toAnsibleGraph, toAnsibleHost, toAnsibleList } from '../engine/inventory/ansible-output.js'
 import { prepareInventory } from '../engine/inventory/prepared.js'
 
 export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
@@ -19,11 +19,11 @@ export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void):
       if (a.check) inv.check()
       if (a.host !== undefined) {
         if (!inv.hosts.has(a.host)) throw new UsageError(`host '${a.host}' is not in the inventory`)
-        process.stdout.write(`${JSON.stringify(toAnsibleHost(inv, a.host), null, 4)}\n`)
+        process.stdout.write(`${ansibleJson(toAnsibleHost(inv, a.host))}\n`)
       } else if (a.graph !== undefined) {
         process.stdout.write(`${toAnsibleGraph(inv, a.graph || 'all', a.vars as boolean)}\n`)
       } else if (a.list || a.check) {
-        if (a.list) process.stdout.write(`${JSON.stringify(toAnsibleList(inv), null, 4)}\n`)
+        if (a.list) process.stdout.write(`${ansibleJson(toAnsibleList(inv))}\n`)
       } else {
         throw new UsageError('say what to show', undefined, 'use --list, --graph [GROUP] or --host NAME')
       }

@@ -4,13 +4,14 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Argv } from 'yargs'
-import { KubeseedError } from '../engine/errors.js'
+import { KubeseedError, UsageError } from '../engine/errors.js'
 import { PLAYBOOKS_DIR } from '../engine/paths.js'
 import { makeReporter } from '../engine/report/reporter.js'
 import { parseExtraVars } from '../engine/run/extra-vars.js'
 import type { RunSettings } from '../engine/run/runner.js'
 import { runPlaybook, type RunOutcome, type SessionOptions } from '../engine/run/session.js'
 import { artifactsVariable } from '../offline/artifacts-variable.js'
+import { artifactsFor } from '../offline/manifest.js'
 import * as registry from '../tasks/index.js'
 import { askSecret } from './ask.js'
 
@@ -22,13 +23,24 @@ export const PLAYBOOK_COMMANDS: Record<string, string> = {
   'remove-node': 'Drain and remove nodes (kubespray remove-node.yml)',
 }
 
+/** Why kube_version cannot be installed from the offline manifest, or undefined when it can. */
+function kubeVersionProblem(version: string): string | undefined {
+  try {
+    artifactsFor({ kubeVersion: version, arch: 'amd64' })
+    return undefined
+  } catch (e) {
+    if (!(e instanceof KubeseedError)) throw e
+    return 'not a release of the offline manifest (the releases are in offline/kubernetes-*.yaml: pick one, or add it there)'
+  }
+}
+
 type Required = Pick<SessionOptions, 'inventories' | 'playbook' | 'sink'>
 
 /** A run's options: what the command sets, kubeseed's defaults (and task registry, offline artifacts) for the rest. */
 export function sessionOptions(o: Required & Partial<SessionOptions>): SessionOptions {
   return {
     registry, extraVars: {}, tags: [], skipTags: [], check: false, diff: false, forks: 50,
-    acceptNewHostKeys: false, knownHostsFiles: [], hostMagic: artifactsVariable(), ...o,
+    acceptNewHostKeys: false, knownHostsFiles: [], hostMagic: artifactsVariable(), kubeVersionProblem, ...o,
   }
 }
 
@@ -79,6 +91,7 @@ function playOptions<T>(y: Argv<T>) {
 }
 
 async function play(playbook: string, a: PlayArgs): Promise<number> {
+  if (!Number.isInteger(a.forks) || a.forks < 1) throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
   const sink = await makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })

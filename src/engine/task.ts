@@ -34,8 +34,10 @@ export interface PlanContext {
   /** A variable of the host (templated lazily); throws TemplateError when undefined. */
   vars(name: string): unknown
   hasVar(name: string): boolean
-  /** Evaluate a bare expression (assert's `that`, debug's `var`) in the host's scope. */
+  /** Evaluate a bare expression (assert's `that`) in the host's scope. */
   evaluate(expr: string): unknown
+  /** Render a string template in the host's scope with Ansible's rules for the result's type. */
+  render(template: string): unknown
   /** Render templates/<name> (handlebars) for this host, with optional extra variables. */
   renderTemplate(name: string, extra?: Record<string, unknown>): string
   /** Read a file on the controller (copy src=..., relative to the playbook/role dirs). */
@@ -47,6 +49,8 @@ export interface LocalResult {
   failed?: boolean
   skipped?: boolean
   msg?: string
+  /** Print msg even without -v (debug's output, as Ansible always shows it). */
+  display?: boolean
   /** Extra fields for `register`, and for set_fact: the facts to set. */
   data?: Record<string, unknown>
   facts?: Record<string, unknown>

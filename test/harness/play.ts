@@ -15,8 +15,9 @@ export interface PlayOutcome {
 }
 
 /** `hosts`: names of local hosts (all in group `all` and in group `g`), `playbook`: YAML text. */
-export async function playLocal(playbook: string, opts: { hosts?: string[]; extraVars?: Record<string, unknown>; check?: boolean; diff?: boolean; tags?: string[]; skipTags?: string[]; limit?: string; forks?: number; inventory?: string } = {}): Promise<PlayOutcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-play-'))
+export async function playLocal(playbook: string, opts: { hosts?: string[]; extraVars?: Record<string, unknown>; check?: boolean; diff?: boolean; tags?: string[]; skipTags?: string[]; limit?: string; forks?: number; inventory?: string; dir?: string } = {}): Promise<PlayOutcome> {
+  // `dir`: run again in the same project (same inventory path), as a user's second run is.
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ks-play-'))
   const hosts = opts.hosts ?? ['h1', 'h2', 'h3']
   writeFileSync(join(dir, 'hosts.ini'), opts.inventory ?? `[g]\n${hosts.map((h) => `${h} ansible_connection=local`).join('\n')}\n`)
   writeFileSync(join(dir, 'site.yaml'), playbook)

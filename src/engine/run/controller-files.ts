@@ -25,7 +25,7 @@ export class ControllerFiles {
 
   private first(candidates: string[], missing: string): Buffer {
     const f = candidates.find((c) => this.read.has(c) || existsSync(c))
-    if (!f) throw new PlaybookError(missing, undefined, `looked in ${candidates.join(', ')}`)
+    if (!f) throw new PlaybookError(missing, undefined, `looked in ${[...new Set(candidates)].join(', ')}`)
     let data = this.read.get(f)
     if (!data) { data = readFileSync(f); this.read.set(f, data) }
     return data

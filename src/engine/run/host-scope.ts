@@ -36,23 +36,53 @@ export class HostScopes {
 
   constructor(private readonly o: ScopeSources, private readonly states: HostStates) {}
 
-  /** The scope of a host for a play: role defaults < inventory < facts < play vars < role vars. */
+  private loadCachedFacts(host: string): void {
+    const s = this.states.get(host)
+    if (!s.factsGathered && this.o.factsCache && !Object.keys(s.facts).length) {
+      const cached = this.o.factsCache.load(host)
+      if (cached) s.facts = cached
+    }
+  }
+
+  /** The scope of a host for a play: role defaults < inventory < facts < play vars < role vars < extra vars. */
   play(host: string, ctx: PlayCtx): Scope {
     const s = this.states.get(host)
     if (s.playScope) return s.playScope
     const play = ctx.play
-    if (!s.factsGathered && this.o.factsCache) {
-      const cached = this.o.factsCache.load(host)
-      if (cached) s.facts = cached
-    }
+    this.loadCachedFacts(host)
     const layers: ScopeLayer[] = []
-    for (const r of play.roles) layers.push({ source: r.defaultsFile ?? `role ${r.name} defaults`, vars: r.defaults, lines: r.defaultsLines })
+    for (const r of play.roles) for (const f of r.defaultsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     layers.push(...this.o.inventory.hostLayers(host))
     layers.push({ source: `facts of ${host}`, vars: factVars(s.facts), literal: true })
     layers.push({ source: play.where.file ?? 'play vars', vars: play.vars, lines: play.varsLines })
-    for (const r of play.roles) layers.push({ source: r.varsFile ?? `role ${r.name} vars`, vars: r.vars, lines: r.varsLines })
+    for (const r of play.roles) for (const f of r.varsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
+    // Extra vars win everywhere, also for what is read through the play scope alone (connection
+    // settings, the offline artifacts); task scopes put them on top again.
+    if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
     s.playScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => s.playScope!) })
     return s.playScope
+  }
+
+  /**
+   * `hostvars[host]` as Ansible builds it: the host's inventory variables, facts and extra vars, without
+   * the play's role defaults and vars. So a role default that reads itself through hostvars (kubespray's
+   * etcd_member_name) sees the inventory's value or nothing, and its default() applies.
+   */
+  private hostvarsScope(host: string, ctx: PlayCtx): Scope {
+    const s = this.states.get(host)
+    if (s.hostScope) return s.hostScope
+    this.loadCachedFacts(host)
+    const layers: ScopeLayer[] = [
+      ...this.o.inventory.hostLayers(host),
+      { source: `facts of ${host}`, vars: factVars(s.facts), literal: true },
+    ]
+    if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
+    s.hostScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => this.play(host, ctx)) })
+    return s.hostScope
+  }
+
+  private extraLayer(): ScopeLayer {
+    return { source: 'extra vars (-e)', vars: this.o.extraVars }
   }
 
   /** A task's scope: the play scope, then task vars, role path, registered values, loop item, extra vars. */
@@ -69,7 +99,7 @@ export class HostScopes {
         literal: true,
       })
     }
-    if (Object.keys(this.o.extraVars).length) scope = scope.child({ source: 'extra vars (-e)', vars: this.o.extraVars })
+    if (Object.keys(this.o.extraVars).length) scope = scope.child(this.extraLayer())
     return scope
   }
 
@@ -85,7 +115,7 @@ export class HostScopes {
     const play = ctx.play
     const inv = this.o.inventory
     const groupNames = inv.hosts.get(host)?.groups.filter((g) => g !== 'all' && g !== 'ungrouped') ?? []
-    const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.play(h, ctx))
+    const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.hostvarsScope(h, ctx))
     const inventoryDir = this.o.inventoryFile ? this.o.inventoryFile.replace(/\/[^/]*$/, '') : play.baseDir
     return {
       inventory_hostname: () => host,

@@ -2,7 +2,7 @@
 // the steps to the host as one batch script, then read the results back in task order.
 
 import { performance } from 'node:perf_hooks'
-import { ConnectError, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
+import { ConnectError, formatWhere, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
 import type { TaskDef } from '../playbook/model.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
 import type { Step, StepOutput } from '../step/types.js'
@@ -192,8 +192,11 @@ export class HostSegment {
 
   private failed(e: unknown): void {
     if (e instanceof ConnectError) { this.d.told.unreachable(this.host, e); return }
-    const msg = e instanceof KubeseedError ? e.message : e instanceof Error ? `${e.message}` : String(e)
     const t = this.pending[0]?.t ?? this.seg[0]!
+    // An error raised without a location (a controller file or template not found) gets the task's.
+    const located = e instanceof KubeseedError && !e.where ? `${formatWhere({ ...t.where, host: this.host })}: ${e.message}` : undefined
+    const msg = located ?? (e instanceof KubeseedError ? e.message : e instanceof Error ? `${e.message}` : String(e))
+    if (e instanceof KubeseedError && !(e instanceof StepError)) this.s.inputError = true
     this.d.told.fail(this.host, t.name, t.id, msg)
     if (!(e instanceof KubeseedError)) this.d.told.tell({ type: 'warning', message: `internal error on ${this.host}: ${(e as Error)?.stack ?? e}` }, -1)
   }
@@ -214,6 +217,7 @@ export class HostSegment {
       vars: (n) => scope.get(n),
       hasVar: (n) => scope.has(n),
       evaluate: (expr) => scope.evaluate(expr, where),
+      render: (template) => scope.render(template, where),
       renderTemplate: (name, extra) => {
         const src = this.d.o.readTemplate(name, t.role?.dir, this.d.playbookDir)
         const sc = extra ? scope.child({ source: 'template vars', vars: extra }) : scope

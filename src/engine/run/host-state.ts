@@ -15,10 +15,14 @@ export interface HostState {
   unreachable: boolean
   ended: boolean
   failure?: string
+  /** The failure was a mistake in the input (template, variable, expression, controller file), not the host's. */
+  inputError?: boolean
   notified: Set<string>
   recap: HostRecap
   conn?: Connection
   playScope?: Scope
+  /** What `hostvars[host]` shows: the host's variables without any play's (no role defaults, play or role vars). */
+  hostScope?: Scope
 }
 
 function emptyRecap(): HostRecap {

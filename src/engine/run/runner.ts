@@ -39,8 +39,11 @@ export interface RunSettings {
 
 export interface RunOptions extends RunSettings {
   inventory: Inventory
-  /** Hosts matching a pattern, in Ansible's order; throws InventoryError for unknown names. */
-  selectHosts(pattern: string): string[]
+  /**
+   * Hosts matching a pattern, in Ansible's order. A name the inventory lacks is an InventoryError, or,
+   * given `unmatched`, reported there and ignored (as Ansible does for a play's hosts).
+   */
+  selectHosts(pattern: string, unmatched?: (part: string) => void): string[]
   taskType(name: string): TaskType | undefined
   parseParams(type: TaskType, raw: unknown, where: Where): Record<string, unknown>
   makeScope: ScopeFactory
@@ -111,9 +114,15 @@ export class Runner {
     return recap
   }
 
+  /** Some host failed on a mistake in the input rather than on the host: the run's answer is "bad input". */
+  anyInputError(): boolean {
+    return this.states.all().some((s) => s.inputError && this.played.has(s.name))
+  }
+
   /** Returns false when the play was aborted (any_errors_fatal, max_fail_percentage, no hosts left). */
   private async runPlay(play: PlayDef, file: string): Promise<boolean> {
-    let hosts = this.o.selectHosts(play.hosts)
+    let hosts = this.o.selectHosts(play.hosts, (part) =>
+      this.o.sink.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${part}` }))
     if (this.limitHosts) hosts = hosts.filter((h) => this.limitHosts!.has(h))
     this.o.sink.emit({ type: 'play', name: play.name, hosts, file })
     for (const h of hosts) this.played.add(h)
@@ -123,7 +132,7 @@ export class Runner {
     }
     const items = filterTags(play.items, this.o.tags, this.o.skipTags)
     // Scopes are per play (its vars and roles): hosts read through hostvars get theirs anew too.
-    for (const s of this.states.all()) s.playScope = undefined
+    for (const s of this.states.all()) { s.playScope = undefined; s.hostScope = undefined }
     const playEnd = { ended: false }
     for (const batch of serialBatches(hosts, play.serial)) {
       if (playEnd.ended) break
@@ -133,6 +142,7 @@ export class Runner {
         s.ended = false
         s.notified.clear()
         s.playScope = undefined
+        s.hostScope = undefined
       }
       const ctx: PlayCtx = { play, playHosts: hosts, batch: active, alive: () => active.filter((h) => this.states.live(h)), aborted: false, playEnd }
       if (!(await this.runBatch(items, ctx))) return false
@@ -173,6 +183,7 @@ export class Runner {
         s.facts = parseFacts(r.stdout.toString())
         s.factsGathered = true
         s.playScope = undefined
+        s.hostScope = undefined
         this.o.factsCache?.save(h, s.facts)
         s.recap.ok++
         this.o.sink.emit({ type: 'result', task: 'Gathering Facts', taskId: 0, host: h, status: 'ok' })

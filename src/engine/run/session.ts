@@ -4,11 +4,11 @@
 
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ExitCode, PlaybookError, type Where } from '../errors.js'
+import { ExitCode, InventoryError, KubeseedError, PlaybookError, type Where } from '../errors.js'
 import { valueFreeVars, templateFreeVars, freeVars } from '../expr/index.js'
 import { fileFactsCache } from '../facts/cache.js'
 import { renderTemplate } from '../handlebars/render.js'
-import { prepareInventory } from '../inventory/prepared.js'
+import { prepareInventory, type PreparedInventory } from '../inventory/prepared.js'
 import { selectHosts } from '../inventory/pattern.js'
 import { combineArgs, parseParams } from '../params.js'
 import { ROLES_DIR } from '../paths.js'
@@ -34,6 +34,8 @@ export interface SessionOptions extends RunSettings, Omit<ConnectorOptions, 'inv
   becomePassword?: string
   /** Computed variables the command layer adds for each host (the offline manifest entry). */
   hostMagic?: HostMagic
+  /** Why a well-formed kube_version cannot be installed (not in the offline manifest), if it cannot. */
+  kubeVersionProblem?: (version: string) => string | undefined
 }
 
 export interface RunOutcome {
@@ -56,6 +58,18 @@ function reads(value: unknown, bare: boolean): string[] {
   }
 }
 
+/** Every private key file a host of the run would use exists: a missing one is an input mistake, not an unreachable host. */
+function assertKeyFiles(hosts: string[], inv: PreparedInventory, option?: string): void {
+  if (option && !existsSync(option)) throw new InventoryError(`--private-key ${option}: file not found`, undefined, 'give the path of an SSH private key')
+  for (const h of hosts) {
+    const scope = inv.scope(h)
+    const r = scope.raw('ansible_ssh_private_key_file') ?? scope.raw('ansible_private_key_file')
+    if (!r || typeof r.value !== 'string' || r.value.includes('{{') || existsSync(r.value)) continue
+    throw new InventoryError(`host ${h}: ansible_ssh_private_key_file ${r.value}: file not found`, { file: r.source.includes('/') ? r.source : undefined, line: r.line },
+      'point it at an existing SSH private key (relative paths start at the current directory)')
+  }
+}
+
 function readPlaybook(o: SessionOptions): Playbook {
   if (typeof o.playbook !== 'string') return o.playbook
   const file = resolve(o.playbook)
@@ -75,10 +89,19 @@ function readPlaybook(o: SessionOptions): Playbook {
 export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const warn = (message: string) => o.sink.emit({ type: 'warning', message })
   const inv = prepareInventory(o.inventories, warn)
-  inv.check()
+  inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const playbook = readPlaybook(o)
-  for (const play of playbook.plays) selectHosts(inv, play.hosts)
-  if (o.limit) selectHosts(inv, o.limit)
+  // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
+  // when their play starts.
+  const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
+  let limited: Set<string> | undefined
+  try {
+    limited = o.limit ? new Set(selectHosts(inv, o.limit)) : undefined
+  } catch (e) {
+    if (e instanceof KubeseedError) throw new InventoryError(`--limit ${o.limit}: ${e.message}`)
+    throw e
+  }
+  assertKeyFiles([...playHosts].filter((h) => !limited || limited.has(h)), inv, o.privateKeyFile)
 
   const connector = new HostConnector(inv, { ...o, inventories: o.inventories })
   const extra = { ...o.extraVars }
@@ -86,7 +109,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const files = new ControllerFiles()
   const runner = new Runner({
     inventory: inv,
-    selectHosts: (p) => selectHosts(inv, p),
+    selectHosts: (p, unmatched) => selectHosts(inv, p, unmatched),
     taskType: (n) => o.registry.taskType(n),
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
     makeScope: (layers, opts) => new VarScope(layers, opts),
@@ -105,7 +128,13 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     forks: o.forks,
     sink: o.sink,
     inventoryFile: resolve(o.inventories[0]!),
-    factsCache: fileFactsCache(),
+    factsCache: fileFactsCache({
+      inventory: o.inventories.map((p) => resolve(p)).join('\n'),
+      address: (h) => {
+        const v = (n: string) => { const s = inv.scope(h); return s.has(n) ? String(s.get(n)) : undefined }
+        return `${v('ansible_host') ?? h}:${v('ansible_port') ?? 22}`
+      },
+    }),
   })
   let recap
   try {
@@ -115,6 +144,6 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   }
   const facts: Record<string, Facts> = {}
   for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
-  const code = recap.ok ? ExitCode.ok : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
+  const code = recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
   return { code, hosts: recap.hosts, failures: recap.failures, facts }
 }

@@ -68,6 +68,7 @@ export class ToldResults {
       stderr: hidden ? undefined : (res.data.stderr as string | undefined),
       rc: res.data.rc as number | null | undefined,
       ignored: res.ignored,
+      display: res.display,
       delegatedTo,
       urls: typeof res.data.url === 'string' ? [res.data.url] : undefined,
     }, t.id)

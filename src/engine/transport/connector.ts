@@ -1,9 +1,12 @@
 // How a run reaches each host: its Ansible connection variables (with the command line's defaults),
 // kubespray's bastion group as jump host, and the known_hosts files the user and the inventory name.
 // One pool of connections for the whole run.
+//
+// Trusted host keys come from --known-hosts, the files the inventory names (ansible_ssh_common_args
+// UserKnownHostsFile=...) and ~/.ssh/known_hosts, in that order; a key accepted with --accept-new-host-keys
+// goes to the first of them that is writable. A known_hosts file merely lying beside the inventory is never
+// read: anyone who can write that directory (/tmp) could plant keys there.
 
-import { existsSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
 import { addressFromVars, CONNECTION_VARS, knownHostsFromSshArgs } from './address-from-vars.js'
 import { ConnectionPool } from './pool.js'
 import type { Connection } from './types.js'
@@ -17,7 +20,6 @@ export interface HostsView {
 }
 
 export interface ConnectorOptions {
-  /** Inventory paths: a known_hosts file inside or beside one is used. */
   inventories: string[]
   acceptNewHostKeys: boolean
   knownHostsFiles: string[]
@@ -25,17 +27,6 @@ export interface ConnectorOptions {
   remoteUser?: string
   privateKeyFile?: string
   sshPassword?: string
-}
-
-/** A known_hosts file inside an inventory directory, else beside the inventory (file or directory). */
-export function localKnownHosts(inventories: string[]): string[] {
-  return inventories
-    .map((p) => resolve(p))
-    .map((p) => {
-      const inside = join(p, 'known_hosts')
-      return existsSync(p) && statSync(p).isDirectory() && existsSync(inside) ? inside : join(dirname(p), 'known_hosts')
-    })
-    .filter((f) => existsSync(f))
 }
 
 /** known_hosts files the inventory names in ansible_ssh_common_args (-o UserKnownHostsFile=...). */
@@ -51,24 +42,30 @@ function inventoryKnownHosts(inv: HostsView): string[] {
   return [...files]
 }
 
+/** A host's connection variables, the command line's values filling what the inventory leaves unset. */
+export function connectionVars(vars: (name: string) => unknown, cli: Pick<ConnectorOptions, 'remoteUser' | 'privateKeyFile' | 'sshPassword'>): Record<string, unknown> {
+  const hv: Record<string, unknown> = {}
+  for (const n of CONNECTION_VARS) { const v = vars(n); if (v !== undefined) hv[n] = v }
+  // Under each setting's last alias: any name the inventory sets wins.
+  hv.ansible_remote_user ??= cli.remoteUser
+  hv.ansible_private_key_file ??= cli.privateKeyFile
+  hv.ansible_ssh_password ??= cli.sshPassword
+  return hv
+}
+
 export class HostConnector {
   private readonly pool: ConnectionPool
 
   constructor(private readonly inv: HostsView, private readonly o: ConnectorOptions) {
     this.pool = new ConnectionPool({
       acceptNewHostKeys: o.acceptNewHostKeys,
-      knownHostsFiles: [...new Set([...o.knownHostsFiles, ...localKnownHosts(o.inventories), ...inventoryKnownHosts(inv)])],
+      knownHostsFiles: [...new Set([...o.knownHostsFiles, ...inventoryKnownHosts(inv)])],
     })
   }
 
   /** `vars` reads the host's variables as the play sees them. */
   async connect(host: string, vars: (name: string) => unknown): Promise<Connection> {
-    const hv: Record<string, unknown> = {}
-    for (const n of CONNECTION_VARS) { const v = vars(n); if (v !== undefined) hv[n] = v }
-    // The command line's values sit under each variable's last alias: any name the inventory sets wins.
-    hv.ansible_remote_user ??= this.o.remoteUser
-    hv.ansible_private_key_file ??= this.o.privateKeyFile
-    hv.ansible_ssh_password ??= this.o.sshPassword
+    const hv = connectionVars(vars, this.o)
     const bastions = this.inv.groups.has('bastion') ? this.inv.groupHosts('bastion').filter((b) => b !== host) : []
     const bastion = bastions.length ? { name: bastions[0]!, vars: this.inv.hostVars(bastions[0]!) } : undefined
     return this.pool.get(addressFromVars(host, hv, bastion))

@@ -3,7 +3,7 @@ import { commandsFor } from '../../../src/commands/catalog.js'
 
 // Compared by name: under the test loader a lazily imported module may be a second copy of the function.
 const names = async (argv: string[]) => (await commandsFor(argv)).map((f) => f.name)
-const ALL = ['playCommands', 'inventoryCommand', 'factsCommand', 'offlineCommands', 'sandboxCommands', 'demoCommand']
+const ALL = ['playCommands', 'inventoryCommand', 'factsCommand', 'offlineCommands', 'sandboxCommands', 'demoCommand', 'configCommands']
 
 describe('commands: catalog (which command module a command line loads)', () => {
   it('a command word loads its one module; play and the bundled playbooks share one', async () => {

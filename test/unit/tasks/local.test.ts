@@ -18,6 +18,9 @@ describe('local task types', () => {
   it('debug prints msg, or a variable by name', async () => {
     expect(await runLocal(debug, { msg: 'hi' })).to.include({ msg: 'hi', changed: false })
     expect((await runLocal(debug, { var: 'nodes' })).data).to.deep.equal({ nodes: 3 })
+    // Printed as Ansible prints it, always, and a missing name is reported rather than failed.
+    expect(await runLocal(debug, { var: 'kube_version' })).to.include({ msg: '"kube_version": "v1.31.2"', display: true })
+    expect((await runLocal(debug, { var: 'missing' })).msg).to.equal('"missing": "VARIABLE IS NOT DEFINED!"')
     expect((await runLocal(debug, {})).msg).to.equal('Hello world!')
     expect(() => parseParams(debug, { msg: 'a', var: 'b' }, where, { templated: true })).to.throw(/exclude/)
   })

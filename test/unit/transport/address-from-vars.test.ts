@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { addressFromVars, CONNECTION_VARS, jumpFromSshArgs, knownHostsFromSshArgs } from '../../../src/engine/transport/address-from-vars.js'
 import { InventoryError } from '../../../src/engine/errors.js'
+import { connectionVars } from '../../../src/engine/transport/connector.js'
 
 describe('transport: address from inventory variables', () => {
   it('reads ansible_host, port, user, key and passwords, and the old ansible_ssh_* names', () => {
@@ -64,5 +65,20 @@ describe('transport: address from inventory variables', () => {
     const spy = new Proxy({} as Record<string, unknown>, { get: (t, k) => { if (typeof k === 'string') read.add(k); return t[k as string] } })
     addressFromVars('n', spy)
     expect([...read].sort()).to.deep.equal([...CONNECTION_VARS].sort())
+  })
+})
+
+describe('transport: connection variables with command-line defaults', () => {
+  const cli = { remoteUser: 'cli-user', privateKeyFile: '/cli-key', sshPassword: 'cli-pw' }
+  const of = (vars: Record<string, unknown>) => addressFromVars('n', connectionVars((k) => vars[k], cli))
+
+  it('-u, --private-key and -k fill what the inventory leaves unset', () => {
+    expect(of({})).to.include({ user: 'cli-user', privateKeyFile: '/cli-key', password: 'cli-pw' })
+  })
+
+  it('any name the inventory sets wins over the command line, old ansible_ssh_* names too', () => {
+    expect(of({ ansible_user: 'inv' })).to.include({ user: 'inv' })
+    expect(of({ ansible_ssh_user: 'old', ansible_ssh_private_key_file: '/inv-key', ansible_ssh_pass: 'inv-pw' }))
+      .to.include({ user: 'old', privateKeyFile: '/inv-key', password: 'inv-pw' })
   })
 })
