@@ -5,13 +5,7 @@
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { ExitCode, KubeseedError } from './engine/errors.js'
-import { configCommands } from './commands/config.js'
-import { demoCommand } from './commands/demo.js'
-import { factsCommand } from './commands/facts.js'
-import { inventoryCommand } from './commands/inventory.js'
-import { offlineCommands } from './commands/offline.js'
-import { playCommands } from './commands/play.js'
-import { sandboxCommands } from './commands/sandbox.js'
+import { commandsFor } from './commands/catalog.js'
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok
@@ -19,13 +13,8 @@ export async function main(argv: string[]): Promise<number> {
   let cli = yargs(argv)
     .scriptName('kubeseed')
     .usage('$0 <command> [options]\n\nAgentless provisioner for kubeadm Kubernetes clusters.')
-  cli = playCommands(cli, setCode)
-  cli = inventoryCommand(cli, setCode)
-  cli = factsCommand(cli, setCode)
-  cli = offlineCommands(cli, setCode)
-  cli = sandboxCommands(cli, setCode)
-  cli = demoCommand(cli, setCode)
-  cli = configCommands(cli, setCode)
+  for (const register of await commandsFor(argv)) cli = register(cli, setCode)
+  skipHelpPrerender(cli)
   await cli
     .demandCommand(1, 'name a command (see --help)')
     .strict()
@@ -37,6 +26,16 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .parseAsync()
   return code
+}
+
+/**
+ * yargs renders the whole help text of a command before running its handler, in case the handler shows help
+ * later. Ours never do (a usage error is one line), and that render costs more than loading the command.
+ */
+function skipHelpPrerender(cli: unknown): void {
+  const internal = (cli as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods
+  const usage = internal?.call(cli).getUsageInstance()
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {}
 }
 
 function report(e: unknown): number {

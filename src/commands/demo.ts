@@ -16,7 +16,7 @@ export function demoCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv
   async (a) => {
     const env = await airgapSandbox({ name: a.name, nodes: a.nodes, progress: process.stderr })
     try {
-      const sink = makeReporter({ output: 'text', verbose: 0, diff: false, progress: a.progress })
+      const sink = await makeReporter({ output: 'text', verbose: 0, diff: false, progress: a.progress })
       const t0 = Date.now()
       const { code } = await runWith({ inventories: [env.inventory], playbook: bundledPlaybook('cluster'), sink })
       const seconds = ((Date.now() - t0) / 1000).toFixed(1)

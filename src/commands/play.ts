@@ -94,7 +94,7 @@ async function play(playbook: string, a: PlayArgs): Promise<number> {
   if (!Number.isInteger(a.forks) || a.forks < 1) throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
-  const sink = makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
+  const sink = await makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
   const outcome = await runWith({
     inventories: a.inventory, playbook, sink,
     extraVars: parseExtraVars(a.extraVars), limit: a.limit, tags: list(a.tags), skipTags: list(a.skipTags),

@@ -1,23 +1,33 @@
 // Renders handlebars template files (templates/**/*.hbs) in strict mode: an undefined variable
 // is an error naming the variable, the template and line, and the host, never an empty string.
-import Handlebars from 'handlebars'
+import type Handlebars from 'handlebars'
 import { KubeseedError, TemplateError } from '../errors.js'
+import { onFirstUse } from '../load-on-use.js'
 import { messageWithoutHint } from '../expr/index.js'
 import { lazyVars } from '../vars/lazy-object.js'
 import type { Scope } from '../vars/scope.js'
 import { HelperError, makeHelpers } from './helpers.js'
 
-const hbs = Handlebars.create()
-const builtins = hbs.helpers as unknown as Record<string, (...a: unknown[]) => unknown>
-hbs.registerHelper(makeHelpers({ ...builtins }) as unknown as Handlebars.HelperDeclareSpec)
+const handlebarsPackage = onFirstUse<typeof Handlebars>('handlebars')
+let engine: typeof Handlebars | undefined
+
+function handlebars(): typeof Handlebars {
+  if (!engine) {
+    engine = handlebarsPackage().create()
+    const builtins = engine.helpers as unknown as Record<string, (...a: unknown[]) => unknown>
+    engine.registerHelper(makeHelpers({ ...builtins }) as unknown as Handlebars.HelperDeclareSpec)
+  }
+  return engine
+}
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>()
 // trackIds gives helpers the names of their arguments, so errors can name an undefined variable.
-const COMPILE_OPTIONS = { strict: true, noEscape: true, trackIds: true } as Parameters<typeof hbs.compile>[1]
+const COMPILE_OPTIONS = { strict: true, noEscape: true, trackIds: true } as Parameters<typeof Handlebars.compile>[1]
 
 function compile(source: string, name: string): Handlebars.TemplateDelegate {
   let t = compiled.get(source)
   if (!t) {
+    const hbs = handlebars()
     try {
       // Compile eagerly so syntax errors surface here, with the template's name.
       hbs.parse(source)

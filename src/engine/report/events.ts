@@ -11,6 +11,18 @@ export interface HostRecap {
   rescued: number
   ignored: number
   roundTrips: number
+  /** Wall ms the controller waited on this host (connecting, running scripts). */
+  hostWaitMs: number
+  /** Wall ms the controller spent planning this host's tasks and reading their results. */
+  controllerMs: number
+}
+
+/** Where a run's time went, for `-v`. */
+export interface RunTiming {
+  /** From process start to the first SSH session up; undefined when no SSH host was reached. */
+  firstHandshakeMs?: number
+  /** The controller process's CPU (user + system) over the whole run, ms. */
+  controllerCpuMs: number
 }
 
 export type RunEvent =
@@ -38,7 +50,7 @@ export type RunEvent =
   | { type: 'warning'; message: string }
   | { type: 'handler'; name: string; hosts: string[] }
   | { type: 'batch'; host: string; steps: number; roundTrip: number; ms: number }
-  | { type: 'recap'; ok: boolean; hosts: Record<string, HostRecap>; failures: Record<string, string>; seconds: number }
+  | { type: 'recap'; ok: boolean; hosts: Record<string, HostRecap>; failures: Record<string, string>; seconds: number; timing: RunTiming }
 
 export interface EventSink {
   emit(e: RunEvent): void

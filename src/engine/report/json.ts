@@ -10,9 +10,10 @@ export class JsonReporter implements EventSink {
       const hosts: Record<string, unknown> = {}
       for (const [n, h] of Object.entries(e.hosts)) {
         hosts[n] = { ok: h.ok, changed: h.changed, failed: h.failed, skipped: h.skipped, unreachable: h.unreachable,
-          rescued: h.rescued, ignored: h.ignored, round_trips: h.roundTrips }
+          rescued: h.rescued, ignored: h.ignored, round_trips: h.roundTrips, host_wait_ms: h.hostWaitMs, controller_ms: h.controllerMs }
       }
-      this.write(JSON.stringify({ type: 'recap', ok: e.ok, hosts, failures: e.failures, seconds: e.seconds }))
+      const timing = { first_handshake_ms: e.timing.firstHandshakeMs ?? null, controller_cpu_ms: e.timing.controllerCpuMs }
+      this.write(JSON.stringify({ type: 'recap', ok: e.ok, hosts, failures: e.failures, seconds: e.seconds, timing }))
       return
     }
     this.write(JSON.stringify(e))

@@ -1,7 +1,8 @@
 // Live progress on a terminal with listr2: one line per task with each host's state beneath it while it
 // runs, then the same recap as the text output.
 
-import { Listr } from 'listr2'
+import type * as Listr2 from 'listr2'
+import { onFirstUse } from '../load-on-use.js'
 import type { EventSink, RunEvent, Status } from './events.js'
 import { TextReporter } from './text.js'
 
@@ -13,6 +14,8 @@ interface Current {
   update?: (text: string) => void
   setTitle?: (title: string) => void
 }
+
+const listr2 = onFirstUse<typeof Listr2>('listr2')
 
 const MARK: Record<Status | 'running', string> = {
   running: '…', ok: 'ok', changed: 'changed', failed: 'FAILED', skipped: 'skipped', unreachable: 'UNREACHABLE',
@@ -46,7 +49,7 @@ export class ProgressReporter implements EventSink {
     const finished = new Promise<void>((r) => { done = r })
     const c: Current = { title, hosts, states: new Map(hosts.map((h) => [h, 'running' as const])), done }
     this.current = c
-    const listr = new Listr([{
+    const listr = new (listr2().Listr)([{
       title,
       task: async (_ctx, task) => {
         c.update = (t) => { task.output = t }

@@ -1,14 +1,22 @@
 // The PLAY RECAP lines, like Ansible's.
 
-import type { HostRecap } from './events.js'
+import type { HostRecap, RunTiming } from './events.js'
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)}s`
 
 export function recapLines(hosts: Record<string, HostRecap>, verbose: boolean): string[] {
   const names = Object.keys(hosts)
   const width = Math.max(0, ...names.map((n) => n.length))
   return names.map((n) => {
     const h = hosts[n]
-    const trips = verbose ? `  round_trips=${h.roundTrips}` : ''
+    const trips = verbose ? `  round_trips=${h.roundTrips}  host_wait=${secs(h.hostWaitMs)}  controller=${secs(h.controllerMs)}` : ''
     return `${n.padEnd(width)} : ok=${h.ok}  changed=${h.changed}  unreachable=${h.unreachable ? 1 : 0}  failed=${h.failed}  ` +
       `skipped=${h.skipped}  rescued=${h.rescued}  ignored=${h.ignored}${trips}`
   })
+}
+
+/** -v's last line: how long the start took and what the controller itself cost. */
+export function timingLine(t: RunTiming): string {
+  const start = t.firstHandshakeMs === undefined ? 'no SSH session' : `first SSH handshake ${t.firstHandshakeMs} ms after process start`
+  return `timing: ${start}; controller CPU ${secs(t.controllerCpuMs)}`
 }

@@ -1,9 +1,9 @@
 // Picks the reporter: NDJSON for --output json, listr2 progress on a terminal, plain lines otherwise.
+// listr2 is loaded only for a terminal, so a scripted or CI run does not pay for it at start.
 
 import { redactDeep } from '../redact.js'
 import type { EventSink } from './events.js'
 import { JsonReporter } from './json.js'
-import { ProgressReporter } from './progress.js'
 import { TextReporter } from './text.js'
 
 export interface ReporterOptions {
@@ -15,15 +15,18 @@ export interface ReporterOptions {
   isTTY?: boolean
 }
 
-export function makeReporter(o: ReporterOptions): EventSink {
+export async function makeReporter(o: ReporterOptions): Promise<EventSink> {
   const write = o.write ?? ((l: string) => { process.stdout.write(`${l}\n`) })
-  return redacting(pickReporter(o, write))
+  return redacting(await pickReporter(o, write))
 }
 
 /** The reporter for the options, without the redacting guard makeReporter puts in front of it. */
-export function pickReporter(o: ReporterOptions, write: (line: string) => void): EventSink {
+export async function pickReporter(o: ReporterOptions, write: (line: string) => void): Promise<EventSink> {
   if (o.output === 'json') return new JsonReporter(write)
-  if (o.progress && (o.isTTY ?? process.stdout.isTTY)) return new ProgressReporter(write, o.verbose, o.diff)
+  if (o.progress && (o.isTTY ?? process.stdout.isTTY)) {
+    const { ProgressReporter } = await import('./progress.js')
+    return new ProgressReporter(write, o.verbose, o.diff)
+  }
   return new TextReporter(write, o.verbose, o.diff)
 }
 

@@ -1,6 +1,7 @@
 // One host through one segment: plan each task's step (skips, loops, controller tasks decided here), send
 // the steps to the host as one batch script, then read the results back in task order.
 
+import { performance } from 'node:perf_hooks'
 import { ConnectError, formatWhere, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
 import type { TaskDef } from '../playbook/model.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
@@ -60,17 +61,44 @@ export class HostSegment {
   }
 
   async run(): Promise<void> {
+    this.tick()
     try {
       for (const t of this.seg) {
         if (this.s.failed || this.s.ended) break
-        if (!(await this.plan(t))) break
+        if (!(await this.waitFor(this.plan(t)))) break
       }
       if (!this.pending.length) { this.flushLoops(); return }
-      const { outs, execHost, attempts } = await this.send()
-      await this.read(outs, execHost, attempts)
+      const { outs, execHost, attempts } = await this.waitFor(this.send())
+      await this.waitFor(this.read(outs, execHost, attempts))
       this.flushLoops()
     } catch (e) {
       this.failed(e)
+    } finally {
+      this.tock()
+    }
+  }
+
+  /**
+   * Controller time (-v): only the synchronous stretches of this host's planning and reading. Every await goes
+   * through waitFor, so what other hosts do meanwhile, and the wait on this one, are not counted.
+   */
+  private since?: number
+
+  private tick(): void {
+    this.since = performance.now()
+  }
+
+  private tock(): void {
+    if (this.since !== undefined) this.s.recap.controllerMs += performance.now() - this.since
+    this.since = undefined
+  }
+
+  private async waitFor<T>(p: T | Promise<T>): Promise<T> {
+    this.tock()
+    try {
+      return await p
+    } finally {
+      this.tick()
     }
   }
 
@@ -99,7 +127,7 @@ export class HostSegment {
       const checkSkip = (t.checkMode ?? this.d.o.check) && type.supportsCheck === false
       if (type.kind === 'local') {
         if (checkSkip) { this.finish(t, scope, CHECK_SKIP, label); continue }
-        const r = await type.run(p, pctx)
+        const r = await this.waitFor(type.run(p, pctx))
         if (r.facts) Object.assign(this.s.registered, r.facts)
         this.finish(t, scope, fromLocal(r), label)
         if (this.s.failed) return false
@@ -148,10 +176,10 @@ export class HostSegment {
     const attempts = t.until !== undefined ? (t.retries ?? 3) + 1 : 1
     let outs: StepOutput[] = []
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const conn = await this.d.connection(execHost, this.ctx)
+      const conn = await this.waitFor(this.d.connection(execHost, this.ctx))
       const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff })
       const t0 = Date.now()
-      const r = await conn.exec({ script: batch.script, become })
+      const r = await this.waitFor(conn.exec({ script: batch.script, become }))
       this.d.told.tell({ type: 'batch', host: execHost, steps: this.pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
       outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
       if (r.code !== 0 && outs.every((o) => o.rc === null)) {
@@ -160,7 +188,7 @@ export class HostSegment {
         throw new StepError(sudoProblem ? 'privilege escalation failed' : 'the script could not run', { host: execHost, task: t.name }, r.code ?? -1, err)
       }
       if (attempt < attempts && untilHolds(t, first.scope, resultOf(outs[0]!))) break
-      if (attempt < attempts) await new Promise((r2) => setTimeout(r2, t.delay * 1000))
+      if (attempt < attempts) await this.waitFor(new Promise((r2) => setTimeout(r2, t.delay * 1000)))
     }
     return { outs, execHost, attempts }
   }
@@ -173,7 +201,7 @@ export class HostSegment {
       const x = this.pending[o]!
       const out = outs[o]!
       if (out.rc === null) break
-      let res = await finishRemote(x, out, resultOf(out))
+      let res = await this.waitFor(finishRemote(x, out, resultOf(out)))
       if (x.t.until !== undefined && !untilHolds(x.t, x.scope, res)) {
         res = { ...res, status: 'failed', msg: `still not true after ${attempts} attempts: ${x.t.until}` }
       }

@@ -26,7 +26,7 @@ export interface HostState {
 }
 
 function emptyRecap(): HostRecap {
-  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0, roundTrips: 0 }
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, rescued: 0, ignored: 0, roundTrips: 0, hostWaitMs: 0, controllerMs: 0 }
 }
 
 /** Recap counts for one told result: an ignored failure counts as ok and ignored; changed counts as ok too. */

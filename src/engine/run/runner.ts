@@ -100,11 +100,16 @@ export class Runner {
     for (const s of this.states.all()) {
       if (!this.played.has(s.name)) continue
       s.recap.roundTrips = s.conn?.roundTrips ?? 0
+      s.recap.hostWaitMs = Math.round(s.conn?.waitedMs ?? 0)
+      s.recap.controllerMs = Math.round(s.recap.controllerMs)
       hosts[s.name] = s.recap
       if (s.failure) failures[s.name] = s.failure
     }
     const ok = !aborted && Object.values(hosts).every((h) => h.failed === 0 && !h.unreachable)
-    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000 }
+    const readyAt = this.states.all().map((s) => s.conn?.readyAtMs).filter((t): t is number => t !== undefined)
+    const cpu = process.cpuUsage()
+    const timing = { firstHandshakeMs: readyAt.length ? Math.round(Math.min(...readyAt)) : undefined, controllerCpuMs: Math.round((cpu.user + cpu.system) / 1000) }
+    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000, timing }
     this.o.sink.emit({ type: 'recap', ...recap })
     return recap
   }

@@ -3,10 +3,12 @@
 import { spawn } from 'node:child_process'
 import type { Connection, ExecRequest, ExecResult } from './types.js'
 import { becomeInvocation } from './become.js'
+import { WaitClock } from './wait-clock.js'
 
 export class LocalConnection implements Connection {
   readonly host: string
   private trips = 0
+  private readonly wait = new WaitClock()
 
   constructor(host: string) {
     this.host = host
@@ -16,8 +18,16 @@ export class LocalConnection implements Connection {
     return this.trips
   }
 
+  get waitedMs(): number {
+    return this.wait.ms
+  }
+
   exec(req: ExecRequest): Promise<ExecResult> {
     this.trips++
+    return this.wait.time(() => this.run(req))
+  }
+
+  private run(req: ExecRequest): Promise<ExecResult> {
     const isRoot = process.getuid?.() === 0
     const become = req.become && !(isRoot && req.become.user === 'root') ? req.become : null
     const inv = becomeInvocation(become)

@@ -4,10 +4,13 @@
 import { readFileSync, existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
+import type * as Ssh2 from 'ssh2'
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKey } from 'ssh2'
 import { ConnectError } from '../errors.js'
+import { onFirstUse } from '../load-on-use.js'
 import type { HostAddress } from './types.js'
+
+const ssh2 = onFirstUse<typeof Ssh2>('ssh2')
 
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 
@@ -31,7 +34,7 @@ function loadKey(file: string, host: string, required: boolean): ParsedKey | und
     throw new ConnectError(`cannot read private key file ${file} (${code ?? 'error'})`, { host }, false,
       'check ansible_ssh_private_key_file')
   }
-  const parsed = ssh2.utils.parseKey(data)
+  const parsed = ssh2().utils.parseKey(data)
   if (parsed instanceof Error) {
     if (!required) return undefined
     const encrypted = /encrypted|passphrase/i.test(parsed.message)

@@ -1,17 +1,20 @@
 // One ssh2 connection per host for the whole run. Each exec is one channel running `/bin/sh -s` (or sudo
 // around it) with the script on stdin. Channels per connection stay under sshd's MaxSessions (10).
 
-import ssh2 from 'ssh2'
+import type * as Ssh2 from 'ssh2'
 import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2'
+import { performance } from 'node:perf_hooks'
 import type { Duplex } from 'node:stream'
 import pLimit from 'p-limit'
 import { ConnectError, formatWhere, type KubeseedError } from '../errors.js'
+import { onFirstUse } from '../load-on-use.js'
 import { becomeInvocation } from './become.js'
 import { authHandler, authPlan } from './ssh-auth.js'
 import { KnownHosts, defaultKnownHostsFile } from './known-hosts.js'
 import type { Become, Connection, ExecRequest, ExecResult, HostAddress } from './types.js'
+import { WaitClock } from './wait-clock.js'
 
-const { Client } = ssh2
+const ssh2 = onFirstUse<typeof Ssh2>('ssh2')
 
 export interface SshOptions {
   /** Extra known_hosts files (e.g. one beside the inventory), checked before the user's own. */
@@ -89,6 +92,8 @@ export class SshConnection implements Connection {
   private trips = 0
   private closed = false
   private opened = 0
+  private readonly wait = new WaitClock()
+  private firstReady?: number
 
   constructor(addr: HostAddress, opts: SshOptions = {}) {
     this.host = addr.name
@@ -101,6 +106,14 @@ export class SshConnection implements Connection {
 
   get roundTrips(): number {
     return this.trips
+  }
+
+  get waitedMs(): number {
+    return this.wait.ms
+  }
+
+  get readyAtMs(): number | undefined {
+    return this.firstReady
   }
 
   /** How many times an SSH session to the host was established (1 unless it dropped and was re-opened). */
@@ -125,7 +138,7 @@ export class SshConnection implements Connection {
   private ready(): Promise<ClientType> {
     if (this.closed) return Promise.reject(new ConnectError('connection already closed', { host: this.host }, false))
     if (isOpen(this.client)) return Promise.resolve(this.client)
-    this.connecting ??= this.connectWithRetries().finally(() => { this.connecting = undefined })
+    this.connecting ??= this.wait.time(() => this.connectWithRetries()).finally(() => { this.connecting = undefined })
     return this.connecting
   }
 
@@ -141,6 +154,7 @@ export class SshConnection implements Connection {
         }
         this.client = client
         this.opened++
+        this.firstReady ??= performance.now()
         return client
       } catch (e) {
         const err = e instanceof ConnectError ? e : this.classify(e as Error)
@@ -201,7 +215,7 @@ export class SshConnection implements Connection {
       const addr = this.address
       const plan = authPlan(addr, this.opts.agentSocket === null ? undefined : (this.opts.agentSocket ?? process.env.SSH_AUTH_SOCK))
       const sock = await this.socketViaJump()
-      const client = new Client()
+      const client = new (ssh2().Client)()
       let hostKeyError: ConnectError | undefined
       const interval = this.opts.keepaliveIntervalMs ?? 15_000
       const config: ConnectConfig = {
@@ -285,6 +299,10 @@ export class SshConnection implements Connection {
 
   exec(req: ExecRequest): Promise<ExecResult> {
     this.trips++
+    return this.wait.time(() => this.execOnce(req))
+  }
+
+  private execOnce(req: ExecRequest): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       // The channel slot stays taken until the channel closes, even when a timeout answered the caller early.
       this.channels(async () => {

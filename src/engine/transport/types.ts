@@ -26,6 +26,10 @@ export interface Connection {
   close(): Promise<void>
   /** Scripts run on this host so far: each is one round trip. */
   readonly roundTrips: number
+  /** Wall milliseconds the controller spent waiting on this host (connecting, running scripts). */
+  readonly waitedMs: number
+  /** Milliseconds from process start until the session to this host was first up (SSH handshake done). */
+  readonly readyAtMs?: number
 }
 
 /** How to reach one host, from its inventory variables. */

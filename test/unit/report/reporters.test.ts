@@ -2,12 +2,12 @@ import { expect } from 'chai'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
 import { JsonReporter } from '../../../src/engine/report/json.js'
 import { ProgressReporter } from '../../../src/engine/report/progress.js'
-import { recapLines } from '../../../src/engine/report/recap.js'
+import { recapLines, timingLine } from '../../../src/engine/report/recap.js'
 import { makeReporter, pickReporter } from '../../../src/engine/report/reporter.js'
 import { TextReporter } from '../../../src/engine/report/text.js'
 
 const recap = (over: Partial<HostRecap> = {}): HostRecap =>
-  ({ ok: 3, changed: 1, failed: 0, skipped: 2, unreachable: false, rescued: 0, ignored: 0, roundTrips: 4, ...over })
+  ({ ok: 3, changed: 1, failed: 0, skipped: 2, unreachable: false, rescued: 0, ignored: 0, roundTrips: 4, hostWaitMs: 1250, controllerMs: 40, ...over })
 
 const RUN: RunEvent[] = [
   { type: 'play', name: 'site', hosts: ['node1', 'n2'], file: '/p/site.yaml' },
@@ -19,7 +19,8 @@ const RUN: RunEvent[] = [
   { type: 'result', task: 'connect', taskId: 0, host: 'n3', status: 'unreachable', msg: 'timed out' },
   { type: 'warning', message: 'kube_version is old' },
   { type: 'handler', name: 'restart kubelet', hosts: ['node1'] },
-  { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, seconds: 2.04 },
+  { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, seconds: 2.04,
+    timing: { firstHandshakeMs: 61, controllerCpuMs: 410 } },
 ]
 
 /** How RUN's recap reads as text. */
@@ -43,7 +44,7 @@ describe('report: reporters', () => {
       'node1 : ok=3  changed=1  unreachable=0  failed=0  skipped=2  rescued=0  ignored=0',
       'n2    : ok=3  changed=1  unreachable=1  failed=0  skipped=2  rescued=0  ignored=0',
     ])
-    expect(recapLines({ h: recap() }, true)[0]).to.match(/ignored=0  round_trips=4$/)
+    expect(recapLines({ h: recap() }, true)[0]).to.match(/ignored=0  round_trips=4  host_wait=1\.25s  controller=0\.04s$/)
   })
 
   it('text: one line per result, failures and unreachable hosts named, the recap with each failure', () => {
@@ -64,6 +65,8 @@ describe('report: reporters', () => {
     const lines = textOf(2, true)
     expect(lines).to.include('\nTASK [write config] /p/site.yaml:7')
     expect(lines).to.include('  <node1> round trip 2: 3 steps in 41 ms')
+    expect(lines.at(-1)).to.equal('timing: first SSH handshake 61 ms after process start; controller CPU 0.41s')
+    expect(timingLine({ controllerCpuMs: 5 })).to.equal('timing: no SSH session; controller CPU 0.01s')
     expect(lines).to.include('  url: http://m/f')
     expect(lines).to.include('  | line')
     expect(lines).to.include('--- before\n+++ after')
@@ -79,9 +82,10 @@ describe('report: reporters', () => {
     expect(events.at(-1)).to.deep.equal({
       type: 'recap', ok: false, failures: { n2: 'task "x": exit 1' }, seconds: 2.04,
       hosts: {
-        node1: { ok: 3, changed: 1, failed: 0, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4 },
-        n2: { ok: 3, changed: 1, failed: 1, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4 },
+        node1: { ok: 3, changed: 1, failed: 0, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4, host_wait_ms: 1250, controller_ms: 40 },
+        n2: { ok: 3, changed: 1, failed: 1, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4, host_wait_ms: 1250, controller_ms: 40 },
       },
+      timing: { first_handshake_ms: 61, controller_cpu_ms: 410 },
     })
   })
 
@@ -101,18 +105,19 @@ describe('report: reporters', () => {
     ])
   })
 
-  it('pickReporter: json for --output json, plain lines off a terminal, progress on one', () => {
+  it('pickReporter: json for --output json, plain lines off a terminal, progress on one', async () => {
     const write = () => undefined
-    expect(pickReporter({ output: 'json', verbose: 0, diff: false, progress: true, isTTY: true }, write)).to.be.instanceOf(JsonReporter)
-    expect(pickReporter({ output: 'text', verbose: 0, diff: false, progress: true, isTTY: false }, write)).to.be.instanceOf(TextReporter)
-    expect(pickReporter({ output: 'text', verbose: 0, diff: false, progress: false, isTTY: true }, write)).to.be.instanceOf(TextReporter)
-    expect(pickReporter({ output: 'text', verbose: 0, diff: false, progress: true, isTTY: true }, write)).to.be.instanceOf(ProgressReporter)
+    expect(await pickReporter({ output: 'json', verbose: 0, diff: false, progress: true, isTTY: true }, write)).to.be.instanceOf(JsonReporter)
+    expect(await pickReporter({ output: 'text', verbose: 0, diff: false, progress: true, isTTY: false }, write)).to.be.instanceOf(TextReporter)
+    expect(await pickReporter({ output: 'text', verbose: 0, diff: false, progress: false, isTTY: true }, write)).to.be.instanceOf(TextReporter)
+    // progress.js is imported lazily; under the test loader that may be a second copy of the class, so compare by name.
+    expect((await pickReporter({ output: 'text', verbose: 0, diff: false, progress: true, isTTY: true }, write)).constructor.name).to.equal(ProgressReporter.name)
   })
 
-  it('makeReporter redacts the password of every URL in every event, whatever the reporter', () => {
+  it('makeReporter redacts the password of every URL in every event, whatever the reporter', async () => {
     for (const output of ['json', 'text'] as const) {
       const lines: string[] = []
-      const sink = makeReporter({ output, verbose: 2, diff: true, progress: false, write: (l) => { lines.push(l) }, isTTY: false })
+      const sink = await makeReporter({ output, verbose: 2, diff: true, progress: false, write: (l) => { lines.push(l) }, isTTY: false })
       sink.emit({ type: 'result', task: 't', taskId: 1, host: 'n1', status: 'failed', msg: 'curl: (22) https://u:hunter2@mirror/x 401', stderr: 'GET https://u:hunter2@mirror/x' })
       const text = lines.join('\n')
       expect(text).to.include('https://u:***@mirror/x')
