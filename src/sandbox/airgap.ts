@@ -15,7 +15,7 @@ import { sandboxUp, type SandboxUpResult } from './up.js'
 import { statePaths } from './state.js'
 
 /** The Kubernetes release the sandbox emulates (a release of offline/). */
-export const SANDBOX_KUBE_VERSION = '1.32.13'
+export const SANDBOX_KUBE_VERSION = '1.36.4'
 
 export interface AirgapOptions {
   name?: string

@@ -188,7 +188,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     reads,
     connect,
     extraMagic: (_host, scope) => ({
-      // The offline manifest's entry for this host's kube_version and architecture: URLs, sha256, images, packages.
+      // The offline manifest's entry for this host's kube_version and architecture: URLs, sha256, images, packages, package sets.
       kubeseed_artifacts: () => {
         const sc = scope()
         const kubeVersion = String(sc.get('kube_version'))
@@ -199,7 +199,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
           const a = artifactsFor({ kubeVersion, arch, manifestFiles: extraFiles })
           artifactsCache.set(key, {
             kube_version: a.kubeVersion, arch, versions: a.versions,
-            files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages,
+            files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages, package_sets: a.packageSets,
           })
         }
         return artifactsCache.get(key)

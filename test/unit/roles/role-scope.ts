@@ -16,7 +16,7 @@ export function roleDefaults(role: string): Record<string, unknown> {
 
 export function artifactsVar(kubeVersion = '1.32.13', arch = 'amd64'): Record<string, unknown> {
   const a = artifactsFor({ kubeVersion, arch })
-  return { versions: a.versions, files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages }
+  return { versions: a.versions, files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages, package_sets: a.packageSets }
 }
 
 export interface Cluster {
