@@ -17,6 +17,7 @@ import { factsCommand } from './commands/facts.js'
 import { offlineCommands } from './commands/offline.js'
 import { sandboxCommands } from './commands/sandbox.js'
 import { demoCommand } from './commands/demo.js'
+import { configCommands } from './commands/config.js'
 import { askSecret } from './commands/ask.js'
 import * as registry from './tasks/index.js'
 
@@ -116,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
   cli = offlineCommands(cli, setCode)
   cli = sandboxCommands(cli, setCode)
   cli = demoCommand(cli, setCode)
+  cli = configCommands(cli, setCode)
   await cli
     .demandCommand(1, 'name a command (see --help)')
     .strict()

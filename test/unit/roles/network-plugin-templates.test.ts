@@ -130,3 +130,20 @@ describe('nodelocaldns manifests (enable_nodelocaldns)', () => {
     expect(c.livenessProbe.httpGet.host).to.equal('169.254.20.10')
   })
 })
+
+describe('network plugin and DNS cache images in the offline manifest', () => {
+  it('every release carries the images the calico, flannel and nodelocaldns manifests name', async () => {
+    const { loadManifest, supportedReleases } = await import('../../../src/offline/manifest.js')
+    const { artifactsVar } = await import('./role-scope.js')
+    const releases = supportedReleases(loadManifest())
+    expect(releases.length).to.be.greaterThan(2)
+    for (const r of releases) {
+      const artifacts = artifactsVar(r.kubeVersion) as { images: { repo: string; tag: string }[] }
+      const scope = clusterScopes(['network_plugin/calico', 'network_plugin/flannel', 'kubernetes-apps/ansible'], { kube_version: r.kubeVersion, kubeseed_artifacts: artifacts })('w1')
+      const carried = artifacts.images.map((i) => `${i.repo}:${i.tag}`)
+      for (const name of ['calico_node', 'calico_cni', 'calico_policy', 'flannel', 'flannel_init', 'nodelocaldns']) {
+        expect(carried, `${r.kubeVersion} ${name}`).to.include(`${scope.get(`${name}_image_repo`)}:${scope.get(`${name}_image_tag`)}`)
+      }
+    }
+  })
+})
