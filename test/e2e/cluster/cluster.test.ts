@@ -4,7 +4,7 @@
 // decodes strictly; a second run and --check change nothing. Wall times and SSH round trips are printed.
 
 import { expect } from 'chai'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
@@ -15,6 +15,8 @@ import { initModel, joinModel } from '../../../src/sandbox/emulated/kubeadm/conf
 import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
 import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
 import { kubeseedAsync } from '../../harness/cli.js'
+import { CACHE_DIR } from '../../../src/sandbox/rootfs.js'
+import { runCommand } from '../../../src/offline/run-command.js'
 
 // Its own sandbox and subnet, so it runs beside the other sandbox suites.
 const NAME = 'cl'
@@ -70,9 +72,8 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     writeFileSync(join(inventory, 'group_vars', 'all', 'cluster.yml'), [
       `kube_version: ${kubeVersion}`,
       `kubeseed_manifest_files: [${JSON.stringify(env.bundle.manifestFile)}]`,
-      // Until the local API load balancer role is in cluster.yaml, workers talk to the first control plane.
-      'loadbalancer_apiserver_localhost: false',
       'node_labels: { tier: e2e }',
+      'kubeconfig_localhost: true',
       '',
     ].join('\n'))
   })
@@ -163,6 +164,61 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
         else joinModel(cfg)
       }
     }
+  })
+
+  it('every node is Ready with its network plugin\'s CNI file; calico-node and nodelocaldns run as DaemonSets', async () => {
+    const cp1 = up.state.controlPlanes[0]!
+    const list = JSON.parse(await sh(cp1, 'kubectl get nodes -o json')) as { items: Array<{ metadata: { name: string }; status: { conditions?: Array<{ type: string; status: string }> } }> }
+    for (const n of list.items) expect(n.status.conditions?.find((c) => c.type === 'Ready')?.status, n.metadata.name).to.equal('True')
+    for (const node of nodes()) {
+      const conf = JSON.parse(await sh(node, 'cat /etc/cni/net.d/10-calico.conflist')) as { plugins: Array<{ type: string; nodename?: string }> }
+      expect(conf.plugins[0], node).to.include({ type: 'calico', nodename: node })
+    }
+    const ds = (await sh(cp1, 'kubectl get daemonsets -n kube-system -o name')).split('\n')
+    expect(ds).to.include.members(['daemonset.apps/calico-node', 'daemonset.apps/nodelocaldns'])
+    const calico = JSON.parse(await sh(cp1, 'kubectl get daemonset calico-node -n kube-system -o json')) as { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } } }
+    expect(calico.spec.template.spec.containers[0]!.env).to.deep.include({ name: 'CALICO_IPV4POOL_CIDR', value: '10.233.64.0/18' })
+  })
+
+  it('each worker\'s kubelet reaches the API through its local nginx, which balances over every control plane', async () => {
+    const cpAddresses = up.state.nodes.filter((n) => up.state.controlPlanes.includes(n.name)).map((n) => n.address)
+    for (const node of up.state.workers) {
+      expect(await sh(node, 'systemctl is-active nginx-proxy; systemctl is-enabled nginx-proxy')).to.equal('active\nenabled\n')
+      const upstreams = [...(await sh(node, 'cat /etc/nginx/nginx.conf')).matchAll(/^\s+server (\S+):6443;$/gm)].map((m) => m[1])
+      expect(upstreams, node).to.deep.equal(cpAddresses)
+      expect(await sh(node, 'grep "server:" /etc/kubernetes/kubelet.conf'), node).to.match(/server: https:\/\/localhost:6443$/m)
+      const pid = (await sh(node, 'systemctl show --property=MainPID --value kubelet')).trim()
+      const conns = await sh(node, 'ss -Htnp state established "( dport = :6443 )"')
+      expect(conns.split('\n').some((l) => l.includes('127.0.0.1:6443') && l.includes(`pid=${pid},`)), `${node}: ${conns}`).to.equal(true)
+      expect(await sh(node, 'curl -fsS http://127.0.0.1:8081/healthz; echo; curl -ksS https://localhost:6443/healthz')).to.equal('\nok')
+    }
+    for (const node of up.state.controlPlanes) {
+      expect((await sandboxSsh({ name: NAME, node, command: 'systemctl is-active nginx-proxy', stdio: 'pipe' })).stdout.trim(), node).not.to.equal('active')
+    }
+  })
+
+  it('with the first control plane\'s API server stopped, a worker still reaches an API server through its load balancer', async () => {
+    const cp1 = up.state.controlPlanes[0]!
+    await sh(cp1, 'systemctl stop kube-apiserver-emulator')
+    try {
+      for (const node of up.state.workers) {
+        // Several connections, so least_conn would pick the stopped one for some of them; nginx moves on to the next.
+        const out = await sh(node, 'for i in 1 2 3 4 5 6; do curl -ksS --max-time 5 https://localhost:6443/version | grep -o \'"gitVersion":"[^"]*"\'; done')
+        expect(out.trim().split('\n'), node).to.have.length(6)
+      }
+    } finally {
+      await sh(cp1, 'systemctl start kube-apiserver-emulator; for i in $(seq 1 30); do curl -ksf https://127.0.0.1:6443/healthz >/dev/null && exit 0; sleep 1; done; exit 1')
+    }
+  })
+
+  it('kubeconfig_localhost: artifacts/admin.conf (0600) on the bastion reaches the API from outside the cluster', async () => {
+    const file = join(inventory, 'artifacts', 'admin.conf')
+    expect((statSync(file).mode & 0o777).toString(8)).to.equal('600')
+    const cp1Address = up.state.nodes.find((n) => n.name === up.state.controlPlanes[0])!.address
+    expect(readFileSync(file, 'utf8')).to.match(new RegExp(`^\\s+server: https://${cp1Address.replace(/\./g, '\\.')}:6443$`, 'm'))
+    const kubectl = join(CACHE_DIR, 'emulated', kubeVersion, 'kubectl')
+    const r = await runCommand('node', [kubectl, '--kubeconfig', file, 'get', 'nodes', '-o', 'name'])
+    expect(r.stdout.trim().split('\n').sort()).to.deep.equal(nodes().map((n) => `node/${n}`).sort())
   })
 
   it('--check on the converged cluster reports no change', async () => {
