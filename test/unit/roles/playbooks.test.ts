@@ -38,3 +38,12 @@ describe('cluster playbook', () => {
     expect(pb.plays[2]!.handlers.map((h) => h.name)).to.include('Restart etcd')
   })
 })
+
+describe('scale playbook', () => {
+  it('a new worker gets its local API load balancer before it joins, then labels and the network plugin', () => {
+    const roles = load('scale.yaml').plays.at(-1)!.roles.map((r) => r.name)
+    expect(roles.indexOf('kubernetes/loadbalancer')).to.be.greaterThan(roles.indexOf('kubernetes/node'))
+    expect(roles.indexOf('kubernetes/loadbalancer')).to.be.lessThan(roles.indexOf('kubernetes/kubeadm'))
+    expect(roles.slice(roles.indexOf('kubernetes/kubeadm') + 1)).to.deep.equal(['kubernetes/node-label', 'network_plugin/calico', 'network_plugin/flannel', 'network_plugin/cni'])
+  })
+})
