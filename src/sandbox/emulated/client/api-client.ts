@@ -14,6 +14,10 @@ export interface ClientOptions {
   timeoutMs?: number
 }
 
+// Every address of the server's name is tried, as Go's dialer does: "localhost" is ::1 first on most nodes, while
+// the local API load balancer listens on 127.0.0.1 only. (http.request's option since Node 18.13; not in its types.)
+const DIAL_EVERY_ADDRESS = { autoSelectFamily: true } as Record<string, unknown>
+
 export class ApiError extends Error {
   constructor(readonly code: number, readonly reason: string, message: string) {
     super(message)
@@ -42,6 +46,7 @@ export class ApiClient {
         // One connection per call: Node's default agent keeps sockets alive, and a socket the server
         // closed while this process was busy (generating keys) fails the next call with "socket hang up".
         agent: false,
+        ...DIAL_EVERY_ADDRESS,
         method,
         ca: this.opts.ca || undefined,
         cert: this.opts.cert,
