@@ -49,6 +49,7 @@ export interface RunOptions extends RunSettings {
   /** Facts of hosts outside --limit that templates may read: load/save here. */
   factsCache?: { load(host: string): Facts | undefined; save(host: string, facts: Facts): void }
   inventoryFile?: string
+  inventoryDir?: string
   /** More computed variables per host (e.g. the offline manifest entry); `scope` is the host's play scope. */
   extraMagic?(host: string, scope: () => Scope): Record<string, () => unknown>
 }
@@ -217,7 +218,7 @@ export class Runner {
       ansible_check_mode: () => this.o.check,
       ansible_diff_mode: () => this.o.diff,
       playbook_dir: () => play.baseDir,
-      inventory_dir: () => (this.o.inventoryFile ? this.o.inventoryFile.replace(/\/[^/]*$/, '') : play.baseDir),
+      inventory_dir: () => this.o.inventoryDir ?? play.baseDir,
       inventory_file: () => this.o.inventoryFile ?? '',
       ...(this.o.extraMagic?.(host, () => s.playScope!) ?? {}),
     }

@@ -213,6 +213,8 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     forks: o.forks,
     sink: o.sink,
     inventoryFile: resolve(o.inventories[0]),
+    // Ansible's inventory_dir: the inventory directory given with -i, or the directory of the inventory file.
+    inventoryDir: existsSync(resolve(o.inventories[0])) && statSync(resolve(o.inventories[0])).isDirectory() ? resolve(o.inventories[0]) : dirname(resolve(o.inventories[0])),
     factsCache: {
       load: (host) => {
         const f = join(cacheDir, `${host}.json`)
