@@ -36,7 +36,8 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
 
   async function play(...args: string[]): Promise<PlayResult> {
     const t0 = Date.now()
-    const r = await kubeseedAsync(['play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'), '-i', inventory, '--output', 'json',
+    // The inventory file, as kubespray users pass it: kubeconfig_localhost's artifacts/ beside it is no inventory.
+    const r = await kubeseedAsync(['play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'), '-i', join(inventory, 'hosts.yaml'), '--output', 'json',
       '--known-hosts', up.knownHosts, ...args])
     const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent)
     const recap = events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')
