@@ -1,13 +1,13 @@
 // fetch: copy a file from the host to the controller, into dest/<host>/<src path> like Ansible, or to
 // dest itself with flat: yes. The host sends it base64-encoded; the controller writes it when it differs.
-// The copy gets the remote file's permission bits, so a secret (an admin kubeconfig, 0600) stays private.
 
 import { createHash } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
+import { writeFileAtomic } from '../engine/write-file-atomic.js'
 import { baseName } from './shared/shell-args.js'
 
 export interface FetchParams {
@@ -32,29 +32,20 @@ export const fetch: RemoteTaskType<FetchParams> = {
   plan(p) {
     const src = quote(p.src)
     const missing = p.fail_on_missing ? `ks_fail ${quote(`file not found: ${p.src}`)}` : `echo ${MISSING}; exit 0`
-    return { script: `[ -f ${src} ] || { ${missing}; }\nstat -c %a ${src}\nbase64 -w 0 ${src}` }
+    return { script: `[ -f ${src} ] || { ${missing}; }\nbase64 -w 0 ${src}` }
   },
   finish(p, out, ctx) {
     if (out.stdout.trim() === MISSING) return { changed: false, msg: `the remote file does not exist: ${p.src}`, file: p.src }
-    const newline = out.stdout.indexOf('\n')
-    const mode = parseInt(out.stdout.slice(0, newline), 8) & 0o777
-    const data = Buffer.from(out.stdout.slice(newline + 1).replace(/\s+/g, ''), 'base64')
+    const data = Buffer.from(out.stdout.replace(/\s+/g, ''), 'base64')
     const target = localPath(p, ctx.host)
     const sum = (b: Buffer) => createHash('sha256').update(b).digest('hex')
     const checksum = sum(data)
-    const same = existsSync(target) && sum(readFileSync(target)) === checksum
-    if (same && (statSync(target).mode & 0o777) === mode) return { changed: false, dest: target, checksum }
+    if (existsSync(target) && sum(readFileSync(target)) === checksum) return { changed: false, dest: target, checksum }
     if (ctx.check) return { changed: true, dest: target, checksum }
     try {
       mkdirSync(dirname(target), { recursive: true })
-      if (same) {
-        chmodSync(target, mode)
-        return { changed: true, dest: target, checksum }
-      }
-      const tmp = `${target}.kubeseed-${process.pid}`
-      writeFileSync(tmp, data, { mode })
-      chmodSync(tmp, mode)
-      renameSync(tmp, target)
+      // Fetched files are often credentials (kubeconfigs, keys): readable by the controller's user only.
+      writeFileAtomic(target, data, 0o600)
     } catch (e) {
       throw new PlaybookError(`fetch: cannot write ${target}: ${(e as Error).message}`, ctx.where, 'check that dest is writable on the controller')
     }

@@ -92,7 +92,9 @@ function recursiveAttrs(p: FileParams): string {
 function link(p: FileParams): string {
   const path = quote(p.path)
   const src = quote(p.src!)
-  const tmp = quote(`${parentDir(p.path)}/.${p.path.split('/').pop()}.kubeseed-link`)
+  // A random name (mktemp -u): ln makes the link itself and fails rather than follow anything already there.
+  const mkTmp = `_kl=$(mktemp -u ${quote(`${parentDir(p.path)}/.${p.path.split('/').pop()}.kubeseed-XXXXXXXX`)}) || exit 1`
+  const tmp = '"$_kl"'
   const refuse = `ks_fail ${quote(`${p.path} exists and is not a link (set force: yes to replace it)`)}`
   if (p.state === 'hard') {
     return [
@@ -101,7 +103,8 @@ function link(p: FileParams): string {
       p.force ? '' : `if [ -e ${path} ]; then ${refuse}; fi`,
       `ks_changed ${quote(`hard link ${p.path} -> ${p.src}`)}`,
       'ks_check && exit 0',
-      `ln -f ${src} ${tmp} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
+      mkTmp,
+      `ln ${src} ${tmp} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
       `ks_attrs ${path} ${attrArgs(p)}`,
     ].filter(Boolean).join('\n')
   }
@@ -115,7 +118,8 @@ function link(p: FileParams): string {
     `ks_changed ${quote(`link ${p.path} -> ${p.src}`)}`,
     'ks_check && exit 0',
     // A symlink is replaced atomically: made beside it, then renamed over it.
-    `rm -f ${tmp}; ln -s ${src} ${tmp} && mv -fT ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
+    mkTmp,
+    `ln -s ${src} ${tmp} && mv -fT ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
     ownerOfLink(p),
   ].filter(Boolean).join('\n')
 }

@@ -1,19 +1,20 @@
 // The cluster playbook on the sandbox, air-gapped through the mirror: 3 control planes with etcd on them and
 // 2 workers. etcd forms a 3-member cluster over TLS, kubeadm inits the first control plane, the others join it
 // as control planes and the workers as nodes; every node registers; every kubeadm document a node received
-// decodes strictly; a second run and --check change nothing. Wall times and SSH round trips are printed.
+// decodes strictly; a second run and --check change nothing; a changed configuration reaches the running control
+// planes through kubeadm's phases. Wall times and SSH round trips are printed.
 
 import { expect } from 'chai'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
-import type { MirrorHandle } from '../../../src/offline/serve.js'
 import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
 import { decodeConfigText } from '../../../src/sandbox/emulated/decode/documents.js'
 import { initModel, joinModel } from '../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
-import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
 import { kubeseedAsync } from '../../harness/cli.js'
 import { CACHE_DIR } from '../../../src/sandbox/rootfs.js'
 import { runCommand } from '../../../src/offline/run-command.js'
@@ -29,7 +30,6 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
   this.timeout(15 * 60_000)
   let work: string
   let up: SandboxUpResult
-  let mirror: MirrorHandle
   let env: AirgapSandbox | undefined
   let inventory: string
   let kubeVersion: string
@@ -73,28 +73,15 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     this.timeout(15 * 60_000)
     work = mkdtempSync('/var/tmp/kubeseed-cluster-')
     env = await airgapSandbox({ name: NAME, nodes: 5, controlPlanes: 3, etcd: 3, subnet: SUBNET, httpPort: 0 })
-    ;({ sandbox: up, mirror } = env)
+    up = env.sandbox
     kubeVersion = env.bundle.kubeVersion
 
-    inventory = join(work, 'inventory')
-    mkdirSync(join(inventory, 'group_vars', 'all'), { recursive: true })
-    cpSync(up.inventory, join(inventory, 'hosts.yaml'))
-    cpSync(join(up.state.stateDir, 'inventory', 'group_vars', 'all.yaml'), join(inventory, 'group_vars', 'all', 'sandbox.yaml'))
-    writeFileSync(join(inventory, 'group_vars', 'all', 'offline.yml'), mirror.yaml)
-    writeFileSync(join(inventory, 'group_vars', 'all', 'cluster.yml'), [
-      `kube_version: ${kubeVersion}`,
-      `kubeseed_manifest_files: [${JSON.stringify(env.bundle.manifestFile)}]`,
-      'node_labels: { tier: e2e }',
-      'kubeconfig_localhost: true',
-      '',
-    ].join('\n'))
+    inventory = writeAirgapInventory(env, work, ['node_labels: { tier: e2e }', 'kubeconfig_localhost: true'])
   })
 
   after(async function () {
     this.timeout(2 * 60_000)
-    await env?.stop()
-    await sandboxDown({ name: NAME })
-    if (work) rmSync(work, { recursive: true, force: true })
+    await teardownAirgap(env, NAME, work)
   })
 
   let first: PlayResult
@@ -259,5 +246,22 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     const r = await play('--check')
     expect(r.code, failures(r)).to.equal(0)
     for (const h of nodes()) expect(r.recap[h]!.changed, `${h}: ${changedTasks(r, h)}`).to.equal(0)
+  })
+
+  it('a changed configuration reaches the running control planes through kubeadm phases, never a second init', async () => {
+    const cps = up.state.controlPlanes
+    const ca = async () => Promise.all(cps.map((n) => sh(n, 'sha256sum /etc/kubernetes/ssl/ca.crt')))
+    const caBefore = await ca()
+    const change = ['-e', JSON.stringify({ supplementary_addresses_in_ssl_keys: ['api.e2e.example'], kube_kubeadm_apiserver_extra_args: { 'audit-log-maxage': '7' } })]
+    const r = await play(...change)
+    expect(r.code, failures(r)).to.equal(0)
+    expect(results(r).some((e) => e.task === 'Control plane | kubeadm init on the first control plane' && e.status !== 'skipped')).to.equal(false)
+    for (const node of cps) {
+      expect(await sh(node, 'openssl x509 -in /etc/kubernetes/ssl/apiserver.crt -noout -ext subjectAltName'), node).to.contain('DNS:api.e2e.example')
+      expect(await sh(node, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), node).to.contain('--audit-log-maxage=7')
+    }
+    expect(await ca()).to.deep.equal(caBefore)
+    const again = await play(...change)
+    for (const h of nodes()) expect(again.recap[h]!.changed, `${h}: ${changedTasks(again, h)}`).to.equal(0)
   })
 })

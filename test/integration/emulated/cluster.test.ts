@@ -460,6 +460,10 @@ spec:
     expect(ds.stdout).to.match(/^kube-system\s+kube-proxy\s+[1-9]\s+0\s+0\s+0\s+0\s+kubernetes.io\/os=linux\s+\S+$/m)
     const pods = await run('cp1', 'kubectl', [...kc, 'get', 'pods', '-A'])
     expect(pods.stderr).to.equal('No resources found\n')
+    writeFileSync(join(rootOf('cp1'), 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: created-once\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'create', '-f', '/ns.yaml'])).stdout).to.equal('namespace/created-once created\n')
+    const twice = await run('cp1', 'kubectl', [...kc, 'create', '-f', '/ns.yaml'])
+    expect([twice.code, twice.stderr]).to.deep.equal([1, 'Error from server (AlreadyExists): error when creating "/ns.yaml": namespaces "created-once" already exists\n'])
   })
 
   it('answers kubectl without a kubeconfig as kubectl does', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { load, loadAll } from 'js-yaml'
 import { KubeseedError } from '../../../src/engine/errors.js'
 import type { Inventory } from '../../../src/engine/inventory/model.js'
-import { prepareInventory } from '../../../src/engine/run/session.js'
+import { prepareInventory } from '../../../src/engine/inventory/prepared.js'
 import { printDefault } from '../../../src/kubeadm-config/print-default.js'
 import { renderHostConfig } from '../../../src/kubeadm-config/render.js'
 import { loadManifest, supportedReleases } from '../../../src/offline/manifest.js'
@@ -140,8 +140,8 @@ describe('kubeadm documents (config render)', () => {
     expect(v4.featureGates).to.deep.equal({ ControlPlaneKubeletLocalMode: false })
     const full = render('cp1', { ...vars, kube_version: '1.31.14' }).text
     decodeAndCheck(full, '1.31.14', 'init')
-    // ControlPlaneKubeletLocalMode arrived with kubeadm 1.31: kubeadm 1.30 refuses it.
-    decodeAndCheck(render('cp1', { ...vars, kube_version: '1.30.14', kubeadm_feature_gates: [] }).text, '1.30.14', 'init')
+    // kubeadm 1.30 does not know ControlPlaneKubeletLocalMode (1.31): its own gates differ by release.
+    decodeAndCheck(render('cp1', { ...vars, kubeadm_feature_gates: ['RootlessControlPlane=false'], kube_version: '1.30.14' }).text, '1.30.14', 'init')
     expect(byKind(full, 'KubeletConfiguration').featureGates).to.deep.equal({ InPlacePodVerticalScaling: true })
     expect(byKind(full, 'KubeProxyConfiguration').featureGates).to.deep.equal({ InPlacePodVerticalScaling: true })
     const v3 = byKind(render('cp1', { ...vars, kube_version: '1.30.14' }).text, 'ClusterConfiguration')

@@ -17,6 +17,7 @@ import { decodeStrict } from '../decode/strict.js'
 import { parseKubeVersion } from '../versions.js'
 import { crdVersion, validateCustomResource } from './custom-resources.js'
 import { withDaemonSetStatus, withNodeLifecycle } from './derived-status.js'
+import { labelAndTaintErrors } from './label-validation.js'
 
 export interface ApiServerOptions {
   pkiDir: string
@@ -124,6 +125,16 @@ function matchesSelectors(o: KubeObject, url: URL): boolean {
   return true
 }
 
+/** Where Go's base64.StdEncoding gives up on `s` ([]byte fields are base64 in JSON), or undefined when it decodes. */
+function base64ErrorAt(s: string): number | undefined {
+  const bad = s.search(/[^A-Za-z0-9+/=]/)
+  if (bad >= 0) return bad
+  const pad = s.indexOf('=')
+  if (pad >= 0 && (!/^=+$/.test(s.slice(pad)) || s.length - pad > 2)) return pad
+  if (s.length % 4 !== 0) return s.length - (s.length % 4)
+  return undefined
+}
+
 export class ApiServer {
   readonly store: ObjectStore
   private server?: Server
@@ -163,10 +174,16 @@ export class ApiServer {
     const invalid = (problems: string[]) => new StoreError(422, 'Invalid', `${r.group ? `${kind}.${r.group}` : kind} "${name}" is invalid: ${problems.join(', ')}`)
     const p = decodeStrict(served.kindSchema ?? metadataOnly, served.kindSchema ? obj : { metadata: obj.metadata }, this.minor())
     if (p.typeErrors.length) throw new StoreError(400, 'BadRequest', cannot + p.typeErrors[0])
+    const bytes = kind === 'Secret' ? obj.data : kind === 'ConfigMap' ? obj.binaryData : undefined
+    for (const v of Object.values((bytes ?? {}) as Record<string, unknown>)) {
+      const at = typeof v === 'string' ? base64ErrorAt(v) : undefined
+      if (at !== undefined) throw new StoreError(400, 'BadRequest', `${cannot}illegal base64 data at input byte ${at}`)
+    }
     const cr = served.crSchema ? validateCustomResource(served.crSchema, obj) : { unknown: [], invalid: [] }
     const unknown = [...p.unknownFields, ...cr.unknown]
     if (unknown.length) throw new StoreError(400, 'BadRequest', `${cannot}strict decoding error: ${unknown.join(', ')}`)
-    if (p.invalidValues.length || cr.invalid.length) throw invalid([...p.invalidValues, ...cr.invalid])
+    const labels = labelAndTaintErrors(obj, r.group === '' && r.resource === 'nodes')
+    if (p.invalidValues.length || cr.invalid.length || labels.length) throw invalid([...p.invalidValues, ...cr.invalid, ...labels])
     if (name && !PATH_SEGMENT_NAMED.has(kind) && !DNS1123_SUBDOMAIN.test(name)) {
       throw invalid([`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`])
     }

@@ -290,7 +290,11 @@ async function cmdConfig(args: string[]): Promise<void> {
   if (args[0] === 'validate') {
     const { flags } = parseFlags(args.slice(1), [...common, { name: 'config', kind: 'string' }, { name: 'allow-experimental-api', kind: 'bool' }])
     if (!str(flags, 'config')) throw new EmulatedFailure('the --config flag is mandatory')
-    readConfig(str(flags, 'config')!, v.minor)
+    const cfg = readConfig(str(flags, 'config')!, v.minor)
+    // Validated as init or join would take it: decoding, then the semantic checks (feature gates, tokens, hashes...).
+    const kinds = new Set(cfg.documents.map((d) => d.kind))
+    if (kinds.has('JoinConfiguration')) joinModel(cfg)
+    if (kinds.has('InitConfiguration') || kinds.has('ClusterConfiguration')) initModel(cfg, v)
     return log('ok')
   }
   throw new EmulatedFailure(`unknown command "${args.join(' ')}" for "kubeadm config"`)
@@ -302,7 +306,8 @@ async function cmdCerts(args: string[]): Promise<void> {
 }
 
 async function cmdUploadCerts(args: string[]): Promise<void> {
-  const { flags } = parseFlags(args, INIT_FLAGS)
+  const { flags, set } = parseFlags(args, INIT_FLAGS)
+  rejectMixing(set)
   if (!isSet(flags, 'upload-certs')) return log('[upload-certs] Skipping phase. Please see --upload-certs')
   const v = emulatedVersion()
   const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, v.minor) : initConfigFromFlags({}, v)

@@ -284,7 +284,8 @@ async function mapObjects(c: ApiClient, docs: ManifestObject[], f: Record<string
   return { mapped, errors }
 }
 
-async function cmdApply(c: ApiClient, f: Record<string, any>): Promise<void> {
+/** `apply` creates or updates; `create` only creates, and an existing object is its AlreadyExists error. */
+async function cmdApply(c: ApiClient, f: Record<string, any>, mode: 'apply' | 'create' = 'apply'): Promise<void> {
   const files = list(f, 'filename')
   if (!files.length) throw new EmulatedFailure('error: must specify one of -f and -k')
   // Like kubectl: map every object first, apply those that map, report every failure at the end.
@@ -298,12 +299,12 @@ async function cmdApply(c: ApiClient, f: Record<string, any>): Promise<void> {
     const ns = r.namespaced ? (o.metadata.namespace ?? str(f, 'namespace') ?? 'default') : undefined
     const manifest = { ...o, metadata: { ...o.metadata, ...(ns ? { namespace: ns } : {}) } }
     const lastApplied = JSON.stringify(manifest)
-    const body = { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied } } }
+    const body = mode === 'create' ? manifest : { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied } } }
     const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
     let verb = 'created'
     let live: Obj | undefined
     try {
-      live = await c.get<Obj>(apiPath(r, ns, name))
+      if (mode === 'apply') live = await c.get<Obj>(apiPath(r, ns, name))
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 404)) throw e
     }
@@ -392,7 +393,7 @@ export async function kubectlMain(argv: string[]): Promise<number> {
         case 'uncordon': await setUnschedulable(c, positional[0]!, false); break
         case 'drain': await cmdDrain(c, positional[0]!, flags); break
         case 'apply': await cmdApply(c, flags); break
-        case 'create': await cmdApply(c, flags); break
+        case 'create': await cmdApply(c, flags, 'create'); break
         case 'delete': await cmdDelete(c, positional, flags); break
         default: throw new EmulatedFailure(`error: unknown command "${cmd}" for "kubectl"`)
       }

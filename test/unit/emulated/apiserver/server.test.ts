@@ -140,4 +140,22 @@ describe('emulated API server', () => {
     const ds = await admin.get<{ status: Record<string, number> }>('/apis/apps/v1/namespaces/kube-system/daemonsets/node-agent')
     expect(ds.status).to.include({ desiredNumberScheduled: 1, currentNumberScheduled: 0, numberReady: 0, numberUnavailable: 1 })
   })
+
+  it('refuses label keys and values and node taints a real API server refuses', async () => {
+    const badLabel = await errorOf(admin.call('PATCH', '/api/v1/nodes/n1', { metadata: { labels: { 'node-role.kubernetes.io/worker': 'yes please' } } }, 'application/merge-patch+json'))
+    expect(badLabel.code).to.equal(422)
+    expect(badLabel.message).to.match(/^Node "n1" is invalid: metadata.labels: Invalid value: "yes please": a valid label must be an empty string or consist of alphanumeric characters/)
+    const badKey = await errorOf(admin.call('PATCH', '/api/v1/nodes/n1', { metadata: { labels: { 'Example.com/role': 'x' } } }, 'application/merge-patch+json'))
+    expect(badKey.message).to.contain('metadata.labels: Invalid value: "Example.com/role": prefix part a lowercase RFC 1123 subdomain')
+    const badTaint = await errorOf(admin.call('PATCH', '/api/v1/nodes/n1', { spec: { taints: [{ key: 'dedicated', value: 'db only', effect: 'NoSchedule' }] } }, 'application/merge-patch+json'))
+    expect(badTaint.message).to.contain('spec.taints[0].value: Invalid value: "db only"')
+    await admin.call('PATCH', '/api/v1/nodes/n1', { metadata: { labels: { 'node-role.kubernetes.io/worker': '' } }, spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } }, 'application/merge-patch+json')
+  })
+
+  it('refuses Secret data that is not base64, as decoding []byte does', async () => {
+    const secret = (value: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'etcd-client' }, type: 'Opaque', data: { 'client.crt': value } })
+    const bad = await errorOf(admin.call('POST', '/api/v1/namespaces/kube-system/secrets', secret('not base64!')))
+    expect([bad.code, bad.message]).to.deep.equal([400, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3'])
+    await admin.call('POST', '/api/v1/namespaces/kube-system/secrets', secret(Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64')))
+  })
 })

@@ -1,13 +1,12 @@
 import { expect } from 'chai'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { mixedFlags } from '../../../../src/sandbox/emulated/kubeadm/main.js'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { kubeadmMain, mixedFlags } from '../../../../src/sandbox/emulated/kubeadm/main.js'
 import { featureGateErrors, parseFeatureGatesFlag, supportedFeatureGates } from '../../../../src/sandbox/emulated/kubeadm/feature-gates.js'
 import { clusterModel } from '../../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { decodeConfigText } from '../../../../src/sandbox/emulated/decode/documents.js'
 import { runReset } from '../../../../src/sandbox/emulated/kubeadm/reset.js'
 import { parseKubeVersion } from '../../../../src/sandbox/emulated/versions.js'
+import { useEmulationRoot } from '../../../harness/emulation-root.js'
 
 describe('emulated kubeadm refuses what real kubeadm refuses', () => {
   it('mixes --config only with kubeadm\'s allowed flags and skip-*, listing the others sorted', () => {
@@ -58,28 +57,38 @@ describe('emulated kubeadm refuses what real kubeadm refuses', () => {
       'manual conversion to "kubeproxy.config.k8s.io/v1alpha1"')
   })
 
-  describe('reset --dry-run', () => {
-    let root: string
-    const saved = process.env.KUBESEED_EMULATION_ROOT
-    beforeEach(() => {
-      root = mkdtempSync(join(tmpdir(), 'kubeseed-reset-'))
-      process.env.KUBESEED_EMULATION_ROOT = root
-    })
-    afterEach(() => {
-      if (saved === undefined) delete process.env.KUBESEED_EMULATION_ROOT
-      else process.env.KUBESEED_EMULATION_ROOT = saved
-      rmSync(root, { recursive: true, force: true })
+  describe('commands run on a node', () => {
+  const at = useEmulationRoot('reset', [])
+
+    it('config validate runs the semantic checks too, not only decoding', async () => {
+      writeFileSync(at('bad.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nfeatureGates:\n  NoSuchGate: true\n')
+      writeFileSync(at('good.yaml'), 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nfeatureGates:\n  ControlPlaneKubeletLocalMode: true\n')
+      const written: string[] = []
+      const [out, err] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)]
+      const capture = ((t: string) => written.push(t) > 0) as typeof process.stdout.write
+      process.stdout.write = capture
+      process.stderr.write = capture
+      let codes: number[]
+      try {
+        codes = [await kubeadmMain(['config', 'validate', '--config', '/bad.yaml']), await kubeadmMain(['config', 'validate', '--config', '/good.yaml'])]
+      } finally {
+        process.stdout.write = out
+        process.stderr.write = err
+      }
+      expect(codes).to.deep.equal([1, 0])
+      expect(written.join('')).to.contain('NoSuchGate is not a valid feature name.')
+      expect(written).to.include('ok\n')
     })
 
-    it('says what it would delete and deletes nothing', () => {
-      mkdirSync(join(root, 'etc/kubernetes/pki'), { recursive: true })
-      writeFileSync(join(root, 'etc/kubernetes/kubelet.conf'), 'x')
+    it('reset --dry-run says what it would delete and deletes nothing', () => {
+      mkdirSync(at('etc/kubernetes/pki'), { recursive: true })
+      writeFileSync(at('etc/kubernetes/kubelet.conf'), 'x')
       const lines: string[] = []
       runReset(true, (s) => lines.push(s), true)
       expect(lines).to.include('[dryrun] Would stop the kubelet service')
       expect(lines.join('\n')).to.contain('[dryrun] Would delete files: [/etc/kubernetes/admin.conf')
-      expect(existsSync(join(root, 'etc/kubernetes/kubelet.conf'))).to.equal(true)
-      expect(existsSync(join(root, 'etc/kubernetes/pki'))).to.equal(true)
+      expect(existsSync(at('etc/kubernetes/kubelet.conf'))).to.equal(true)
+      expect(existsSync(at('etc/kubernetes/pki'))).to.equal(true)
     })
   })
 })
