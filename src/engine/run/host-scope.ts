@@ -21,6 +21,7 @@ export interface ScopeSources {
   check: boolean
   diff: boolean
   inventoryFile?: string
+  inventoryDir?: string
   factsCache?: FactsCache
   extraMagic?: HostMagic
 }
@@ -116,7 +117,7 @@ export class HostScopes {
     const inv = this.o.inventory
     const groupNames = inv.hosts.get(host)?.groups.filter((g) => g !== 'all' && g !== 'ungrouped') ?? []
     const hostvars = hostvarsProxy([...inv.hosts.keys()], (h) => this.hostvarsScope(h, ctx))
-    const inventoryDir = this.o.inventoryFile ? this.o.inventoryFile.replace(/\/[^/]*$/, '') : play.baseDir
+    const inventoryDir = this.o.inventoryDir ?? play.baseDir
     return {
       inventory_hostname: () => host,
       inventory_hostname_short: () => host.split('.')[0],

@@ -56,6 +56,7 @@ export interface RunOptions extends RunSettings {
   /** Facts of hosts outside --limit that templates may read: load/save here. */
   factsCache?: FactsCache
   inventoryFile?: string
+  inventoryDir?: string
   /** More computed variables per host (e.g. the offline manifest entry). */
   extraMagic?: HostMagic
 }

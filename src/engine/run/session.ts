@@ -2,8 +2,8 @@
 // surfaces here, before any host is touched), then hand them to the runner with the connections, the
 // controller files and the facts cache it uses.
 
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { ExitCode, InventoryError, KubeseedError, PlaybookError, type Where } from '../errors.js'
 import { valueFreeVars, templateFreeVars, freeVars } from '../expr/index.js'
 import { fileFactsCache } from '../facts/cache.js'
@@ -128,6 +128,8 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     forks: o.forks,
     sink: o.sink,
     inventoryFile: resolve(o.inventories[0]!),
+    // Ansible's inventory_dir: the inventory directory given with -i, or the directory of the inventory file.
+    inventoryDir: statSync(resolve(o.inventories[0]!), { throwIfNoEntry: false })?.isDirectory() ? resolve(o.inventories[0]!) : dirname(resolve(o.inventories[0]!)),
     factsCache: fileFactsCache({
       inventory: o.inventories.map((p) => resolve(p)).join('\n'),
       address: (h) => {

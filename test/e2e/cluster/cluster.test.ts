@@ -5,7 +5,7 @@
 // planes through kubeadm's phases. Wall times and SSH round trips are printed.
 
 import { expect } from 'chai'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
@@ -16,6 +16,8 @@ import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
 import { sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
 import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
 import { kubeseedAsync } from '../../harness/cli.js'
+import { CACHE_DIR } from '../../../src/sandbox/rootfs.js'
+import { runCommand } from '../../../src/offline/run-command.js'
 
 // Its own sandbox and subnet, so it runs beside the other sandbox suites.
 const NAME = 'cl'
@@ -34,7 +36,8 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
 
   async function play(...args: string[]): Promise<PlayResult> {
     const t0 = Date.now()
-    const r = await kubeseedAsync(['play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'), '-i', inventory, '--output', 'json',
+    // The inventory file, as kubespray users pass it: kubeconfig_localhost's artifacts/ beside it is no inventory.
+    const r = await kubeseedAsync(['play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'), '-i', join(inventory, 'hosts.yaml'), '--output', 'json',
       '--known-hosts', up.knownHosts, ...args])
     const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent)
     const recap = events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')
@@ -50,6 +53,17 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     return r.stdout
   }
   const nodes = () => up.state.nodes.map((n) => n.name)
+  /** Waits until the node's kubelet has posted its status (through its load balancer) after `since`. */
+  async function heartbeatAfter(node: string, since: number): Promise<void> {
+    const cp1 = up.state.controlPlanes[0]!
+    for (let i = 0; i < 40; i++) {
+      const n = JSON.parse(await sh(cp1, `kubectl get node ${node} -o json`)) as { status: { conditions?: Array<{ type: string; lastHeartbeatTime?: string }> } }
+      const beat = Date.parse(n.status.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime ?? '')
+      if (beat >= Math.floor(since / 1000) * 1000) return
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+    throw new Error(`${node}: no status from its kubelet since ${new Date(since).toISOString()}`)
+  }
   const report = (label: string, r: PlayResult) => {
     const trips = nodes().map((h) => `${h}=${r.recap[h]?.round_trips ?? '?'}`).join(' ')
     process.stdout.write(`      ${label}: ${r.seconds.toFixed(1)} s wall; SSH round trips per host: ${trips}\n`)
@@ -62,8 +76,7 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
     up = env.sandbox
     kubeVersion = env.bundle.kubeVersion
 
-    // Until the local API load balancer role is in cluster.yaml, workers talk to the first control plane.
-    inventory = writeAirgapInventory(env, work, ['loadbalancer_apiserver_localhost: false', 'node_labels: { tier: e2e }'])
+    inventory = writeAirgapInventory(env, work, ['node_labels: { tier: e2e }', 'kubeconfig_localhost: true'])
   })
 
   after(async function () {
@@ -150,6 +163,83 @@ describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, ai
         else joinModel(cfg)
       }
     }
+  })
+
+  it('every node is Ready with its network plugin\'s CNI file; calico-node and nodelocaldns run as DaemonSets', async () => {
+    const cp1 = up.state.controlPlanes[0]!
+    const list = JSON.parse(await sh(cp1, 'kubectl get nodes -o json')) as { items: Array<{ metadata: { name: string }; status: { conditions?: Array<{ type: string; status: string }> } }> }
+    for (const n of list.items) expect(n.status.conditions?.find((c) => c.type === 'Ready')?.status, n.metadata.name).to.equal('True')
+    for (const node of nodes()) {
+      const conf = JSON.parse(await sh(node, 'cat /etc/cni/net.d/10-calico.conflist')) as { plugins: Array<{ type: string; nodename?: string }> }
+      expect(conf.plugins[0], node).to.include({ type: 'calico', nodename: node })
+    }
+    const ds = (JSON.parse(await sh(cp1, 'kubectl get daemonsets -n kube-system -o json')) as { items: Array<{ metadata: { name: string } }> }).items.map((d) => d.metadata.name)
+    expect(ds).to.include.members(['calico-node', 'nodelocaldns'])
+    const calico = JSON.parse(await sh(cp1, 'kubectl get daemonset calico-node -n kube-system -o json')) as { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } } }
+    expect(calico.spec.template.spec.containers[0]!.env).to.deep.include({ name: 'CALICO_IPV4POOL_CIDR', value: '10.233.64.0/18' })
+  })
+
+  it('each worker\'s kubelet reaches the API through its local nginx, which balances over every control plane', async () => {
+    const cpAddresses = up.state.nodes.filter((n) => up.state.controlPlanes.includes(n.name)).map((n) => n.address)
+    for (const node of up.state.workers) {
+      expect(await sh(node, 'systemctl is-active nginx-proxy; systemctl is-enabled nginx-proxy')).to.equal('active\nenabled\n')
+      const upstreams = [...(await sh(node, 'cat /etc/nginx/nginx.conf')).matchAll(/^\s+server (\S+):6443;$/gm)].map((m) => m[1])
+      expect(upstreams, node).to.deep.equal(cpAddresses)
+      expect(await sh(node, 'grep "server:" /etc/kubernetes/kubelet.conf'), node).to.match(/server: https:\/\/localhost:6443$/m)
+      // The kubelet's only server is localhost:6443, where nginx is the listener; its Node keeps reporting.
+      expect(await sh(node, 'ss -Hltnp "( sport = :6443 )"'), node).to.match(/127\.0\.0\.1:6443 .*"nginx"/)
+      await heartbeatAfter(node, Date.now())
+      expect(await sh(node, 'curl -fsS -o /dev/null -w "%{http_code}\\n" http://127.0.0.1:8081/healthz; curl -ksS https://localhost:6443/healthz')).to.equal('200\nok')
+    }
+    for (const node of up.state.controlPlanes) {
+      expect((await sandboxSsh({ name: NAME, node, command: 'systemctl is-active nginx-proxy', stdio: 'pipe' })).stdout.trim(), node).not.to.equal('active')
+    }
+  })
+
+  it('with the first control plane\'s API server stopped, a worker still reaches an API server through its load balancer', async () => {
+    const cp1 = up.state.controlPlanes[0]!
+    await sh(cp1, 'systemctl stop kube-apiserver-emulator')
+    try {
+      for (const node of up.state.workers) {
+        // Several connections, so least_conn would pick the stopped one for some of them; nginx moves on to the next.
+        const out = await sh(node, 'for i in 1 2 3 4 5 6; do curl -ksS --max-time 5 https://localhost:6443/version | grep -o \'"gitVersion":"[^"]*"\'; done')
+        expect(out.trim().split('\n'), node).to.have.length(6)
+      }
+    } finally {
+      await sh(cp1, 'systemctl start kube-apiserver-emulator; for i in $(seq 1 30); do curl -ksf https://127.0.0.1:6443/healthz >/dev/null && exit 0; sleep 1; done; exit 1')
+    }
+  })
+
+  it('haproxy instead of nginx: the switch stops nginx-proxy, haproxy carries the kubelet\'s traffic, a rerun changes nothing', async () => {
+    const haproxy = await play('--tags', 'loadbalancer', '-e', 'loadbalancer_apiserver_type=haproxy')
+    expect(haproxy.code, failures(haproxy)).to.equal(0)
+    for (const node of up.state.workers) {
+      expect(haproxy.recap[node]!.changed, node).to.be.greaterThan(0)
+      expect(await sh(node, 'systemctl is-active haproxy; systemctl is-enabled haproxy')).to.equal('active\nenabled\n')
+      expect((await sandboxSsh({ name: NAME, node, command: 'systemctl is-active nginx-proxy', stdio: 'pipe' })).stdout.trim(), node).to.equal('inactive')
+      const servers = [...(await sh(node, 'cat /etc/haproxy/haproxy.cfg')).matchAll(/^\s+server (\S+) \S+:6443 check/gm)].map((m) => m[1])
+      expect(servers, node).to.deep.equal(up.state.controlPlanes)
+      expect(await sh(node, 'curl -fsS -o /dev/null -w "%{http_code}\\n" http://127.0.0.1:8081/healthz; curl -ksS https://localhost:6443/healthz')).to.equal('200\nok')
+      expect(await sh(node, 'ss -Hltnp "( sport = :6443 )"'), node).to.match(/127\.0\.0\.1:6443 .*"haproxy"/)
+      await heartbeatAfter(node, Date.now())
+    }
+    const again = await play('--tags', 'loadbalancer', '-e', 'loadbalancer_apiserver_type=haproxy')
+    for (const h of nodes()) expect(again.recap[h]!.changed, `${h}: ${changedTasks(again, h)}`).to.equal(0)
+    const back = await play('--tags', 'loadbalancer')
+    expect(back.code, failures(back)).to.equal(0)
+    for (const node of up.state.workers) {
+      expect(await sh(node, 'systemctl is-active nginx-proxy; systemctl is-active haproxy || true')).to.equal('active\ninactive\n')
+    }
+  })
+
+  it('kubeconfig_localhost: artifacts/admin.conf (0600) on the bastion reaches the API from outside the cluster', async () => {
+    const file = join(inventory, 'artifacts', 'admin.conf')
+    expect((statSync(file).mode & 0o777).toString(8)).to.equal('600')
+    const cp1Address = up.state.nodes.find((n) => n.name === up.state.controlPlanes[0])!.address
+    expect(readFileSync(file, 'utf8')).to.match(new RegExp(`^\\s+server: https://${cp1Address.replace(/\./g, '\\.')}:6443$`, 'm'))
+    const kubectl = join(CACHE_DIR, 'emulated', kubeVersion, 'kubectl')
+    const r = await runCommand('node', [kubectl, '--kubeconfig', file, 'get', 'nodes', '-o', 'name'])
+    expect(r.stdout.trim().split('\n').sort()).to.deep.equal(nodes().map((n) => `node/${n}`).sort())
   })
 
   it('--check on the converged cluster reports no change', async () => {

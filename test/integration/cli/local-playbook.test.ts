@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
@@ -139,4 +139,18 @@ describe('kubeseed exit codes and one-line errors', function () {
     expect(r.stderr.trim().split('\n')).to.have.length(1)
     expect(r.stderr).to.match(/argument/)
   })
+
+  it('inventory_dir is the directory given with -i, or the directory of the inventory file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-invdir-'))
+    const inv = join(dir, 'mycluster')
+    mkdirSync(inv)
+    writeFileSync(join(inv, 'hosts'), '[workers]\nlocal1 ansible_connection=local\n')
+    const play = join(dir, 'play.yaml')
+    writeFileSync(play, '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: "{{ inventory_dir }}"\n')
+    const msg = (i: string) => events(kubeseed(['play', play, '-i', i, '--output', 'json'])).events
+      .find((e) => e.type === 'result' && e.host === 'local1')?.msg
+    expect(msg(inv)).to.equal(inv)
+    expect(msg(join(inv, 'hosts'))).to.equal(inv)
+  })
 })
+

@@ -107,6 +107,15 @@ describe('get_url, stat, slurp, fetch, wait_for (real runs)', function () {
     expect(missing.stderr).to.include('file not found')
   })
 
+  it('a fetched admin kubeconfig is readable by the controller\'s user only, and fetched once', async () => {
+    const f = join(dir, 'admin.conf')
+    writeFileSync(f, 'secret\n', { mode: 0o600 })
+    const dest = join(dir, 'artifacts', 'admin.conf')
+    expect((await runTask(fetch, { src: f, dest, flat: true })).register).to.include({ changed: true, dest })
+    expect((statSync(dest).mode & 0o777).toString(8)).to.equal('600')
+    expect((await runTask(fetch, { src: f, dest, flat: true })).register).to.include({ changed: false })
+  })
+
   it('wait_for: a port opening, a port staying closed (timeout), a file with a regex', async () => {
     const tcp = createTcpServer((s) => s.end())
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r))

@@ -97,7 +97,7 @@ describe('kubeadm documents (config render)', () => {
     })
     expect(c.controlPlaneEndpoint).to.equal('10.0.0.11:6443')
     expect(c.networking).to.deep.equal({ dnsDomain: 'prod.local', serviceSubnet: '10.96.0.0/16', podSubnet: '10.200.0.0/16' })
-    expect(c.apiServer.certSANs).to.include.members(['api.example.com', '203.0.113.7', 'lb-apiserver.kubernetes.local', '10.96.0.1',
+    expect(c.apiServer.certSANs).to.include.members(['api.example.com', '203.0.113.7', 'localhost', '10.96.0.1',
       'kubernetes.default.svc.prod.local', '10.0.0.11', '10.0.0.12', '192.168.5.13', 'cp1', 'cp2', 'cp3'])
     expect(byKind(text, 'KubeletConfiguration').clusterDNS).to.deep.equal(['169.254.25.10'])
     expect(byKind(render('cp1', { enable_nodelocaldns: false, kube_service_addresses: '10.96.0.0/16' }).text, 'KubeletConfiguration').clusterDNS).to.deep.equal(['10.96.0.3'])
@@ -110,9 +110,10 @@ describe('kubeadm documents (config render)', () => {
   it('an external load balancer becomes controlPlaneEndpoint and a SAN; workers discover through it', () => {
     const lb = { loadbalancer_apiserver: { address: '10.0.0.100', port: 8443 } }
     const c = byKind(render('cp1', lb).text, 'ClusterConfiguration')
-    expect(c.controlPlaneEndpoint).to.equal('lb-apiserver.kubernetes.local:8443')
+    // kubespray master: apiserver_loadbalancer_domain_name is the external load balancer's address.
+    expect(c.controlPlaneEndpoint).to.equal('10.0.0.100:8443')
     expect(c.apiServer.certSANs).to.include('10.0.0.100')
-    expect(byKind(render('w1', lb).text, 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).to.equal('lb-apiserver.kubernetes.local:8443')
+    expect(byKind(render('w1', lb).text, 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).to.equal('10.0.0.100:8443')
   })
 
   it('workers with the local load balancer (kubespray default) discover through the first control plane; without it too', () => {
@@ -191,6 +192,10 @@ describe('kubeadm documents (config render)', () => {
     [{ kube_feature_gates: ['Foo=maybe'] }, 'kube_feature_gates: ["Foo=maybe"] is not supported; each entry is Name=true or Name=false'],
     [{ kube_version: '1.30.14', kube_asymmetric_encryption_algorithm: 'ECDSA-P256' }, 'kube_asymmetric_encryption_algorithm: ECDSA-P256 is not supported; kubeadm v1beta3 knows only RSA-2048'],
     [{ kube_version: '1.29.0' }, 'kube_version: 1.29.0 is not in the offline manifest'],
+    [{ kube_network_plugin: 'cilium' }, 'kube_network_plugin: cilium is not supported; use calico, flannel or cni (your own plugin)'],
+    [{ loadbalancer_apiserver_type: 'kube-vip' }, 'loadbalancer_apiserver_type: kube-vip is not supported; use nginx or haproxy'],
+    [{ calico_datastore: 'etcd' }, 'calico_datastore: etcd is not supported; use kdd'],
+    [{ kube_network_plugin: 'flannel', flannel_backend_type: 'udp' }, 'flannel_backend_type: udp is not supported; use vxlan, host-gw or wireguard'],
   ]
   for (const [vars, line] of refusals) {
     it(`refuses ${JSON.stringify(vars)} with one line naming it`, () => {

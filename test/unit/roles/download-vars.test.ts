@@ -39,7 +39,7 @@ describe('download role variables', () => {
     const all = (artifactsVar().images as Array<{ name: string }>).map((i) => i.name)
     const names = (host: string) => (hostScope(host, ['download']).get('download_images') as Array<{ name: string }>).map((i) => i.name)
     expect(names('node1')).to.deep.equal(all)
-    expect(names('node2')).to.deep.equal(['kube-proxy', 'pause', 'coredns', 'calico-node', 'calico-cni', 'calico-kube-controllers'])
+    expect(names('node2')).to.deep.equal(['kube-proxy', 'pause', 'coredns', 'calico-node', 'calico-cni', 'calico-kube-controllers', 'flannel', 'flannel-cni-plugin', 'nodelocaldns'])
     expect(names('node2').every((n) => all.includes(n))).to.equal(true)
   })
 
