@@ -10,6 +10,7 @@ import { buildSandboxBundle, upstreamVersion, type SandboxBundle } from '../../.
 import { artifactsFor } from '../../../src/offline/manifest.js'
 import { sha256File } from '../../../src/offline/checksum.js'
 import { verifyBundle } from '../../../src/offline/verify.js'
+import { SANDBOX_KUBE_VERSION } from '../../../src/sandbox/airgap.js'
 
 const run = promisify(execFile)
 
@@ -17,7 +18,7 @@ describe('sandbox bundle (integration)', function () {
   this.timeout(600000)
   let work: string
   let bundle: SandboxBundle
-  const kubeVersion = '1.32.13'
+  const kubeVersion = SANDBOX_KUBE_VERSION
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'kubeseed-sandbox-bundle-'))
@@ -69,9 +70,19 @@ describe('sandbox bundle (integration)', function () {
     expect(`${api.repo}:${api.tag}`).to.equal(`registry.k8s.io/kube-apiserver:v${kubeVersion}`)
     const inspect = await run('skopeo', ['inspect', `oci-archive:${join(bundle.dir, api.archive)}`])
     expect(JSON.parse(inspect.stdout).Labels).to.include({ 'io.kubeseed.sandbox': 'true' })
-    expect(bundle.index.images).to.have.length(artifactsFor({ kubeVersion, arch: bundle.arch }).images.length)
+    // A stand-in for every image of the release, the network plugins' and apps' included, under its upstream name
+    // (etcd's tag follows the bundle's etcd, made from Debian's).
+    const planned = artifactsFor({ kubeVersion, arch: bundle.arch, manifestFiles: [bundle.manifestFile] }).images
+    expect(planned.map((i) => i.name)).to.deep.equal(artifactsFor({ kubeVersion, arch: bundle.arch }).images.map((i) => i.name))
+    expect(bundle.index.images.map((i) => `${i.repo}:${i.tag}`)).to.deep.equal(planned.map((i) => `${i.repo}:${i.tag}`))
+    for (const name of ['calico-node', 'calico-typha', 'flannel', 'flannel-cni-plugin', 'nodelocaldns']) {
+      const img = bundle.index.images.find((i) => i.name === name)!
+      const labels = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${join(bundle.dir, img.archive)}`])).stdout).Labels
+      expect(labels, name).to.include({ 'io.kubeseed.sandbox': 'true', 'org.opencontainers.image.title': `${img.repo}:${img.tag}` })
+    }
     const debs = await readdir(join(bundle.dir, 'debian'))
-    for (const p of ['conntrack', 'socat', 'ipset', 'ipvsadm', 'ebtables', 'ethtool', 'libipset13', 'libnetfilter-conntrack3']) {
+    for (const p of ['conntrack', 'socat', 'ipset', 'ipvsadm', 'ebtables', 'ethtool', 'libipset13', 'libnetfilter-conntrack3',
+      'nginx', 'libnginx-mod-stream', 'haproxy']) {
       expect(debs.some((f) => f.startsWith(`${p}_`)), p).to.equal(true)
     }
     // Already in the node's root (minbase + systemd + openssh-server): not shipped again.

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { artifactsFor, defaultManifestDir, loadManifest, supportedReleases } from '../../../src/offline/manifest.js'
 import { formatArtifacts } from '../../../src/offline/list.js'
+import { debianPackages } from '../../../src/offline/build.js'
 import { UsageError } from '../../../src/engine/errors.js'
 import { ManifestError } from '../../../src/offline/manifest-error.js'
 import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
@@ -129,6 +130,12 @@ describe('offline manifest', () => {
       })
       expect(a.packages.debian).to.not.include.members(['nginx', 'haproxy'])
     }
+  })
+
+  it('a bundle\'s Debian repository wants the node packages and every package set, each once', () => {
+    const a = artifactsFor({ kubeVersion: '1.36', arch: 'amd64' })
+    const wanted = debianPackages({ ...a, packageSets: { ...a.packageSets, extra: { debian: ['socat', 'keepalived'], redhat: [] } } })
+    expect(wanted).to.deep.equal([...a.packages.debian, 'nginx', 'libnginx-mod-stream', 'haproxy', 'keepalived'])
   })
 
   it('the default kube_version (roles, sample inventory, sandbox) is the newest release of the manifest', () => {
