@@ -23,6 +23,19 @@ function roleDefaultsLayer(): VarLayer {
   return { source: file, vars: (loadYaml(readFileSync(file, 'utf8'), file) ?? {}) as Record<string, unknown> }
 }
 
+/**
+ * kubespray's network_facts role sets these for every host as cacheable facts, so other hosts read them
+ * through hostvars (and so does a run limited to some hosts). kubeseed lifts their definitions from the
+ * kubespray_defaults role defaults into each host's own variables, unless the inventory sets them.
+ */
+const NETWORK_FACTS = ['main_ip', 'main_access_ip']
+
+function networkFactsLayer(defaults: VarLayer, own: VarScope): VarLayer {
+  const vars: Record<string, unknown> = {}
+  for (const name of NETWORK_FACTS) if (name in defaults.vars && own.raw(name) === undefined) vars[name] = defaults.vars[name]
+  return { source: `${defaults.source} (as kubespray's network_facts sets them for every host)`, vars }
+}
+
 interface HostEntry {
   layers: VarLayer[]
   scope: VarScope
@@ -79,8 +92,8 @@ export class PreparedInventory implements Inventory {
       this.defaults ??= roleDefaultsLayer()
       const derived = deriveKubesprayVars(scope, this.warnedDerived, new VarScope([this.defaults, ...own], { host }))
       for (const w of derived.warnings) this.warn(w)
-      const any = Object.keys(derived.layer.vars).length > 0
-      e = { layers: any ? [...own, derived.layer] : own, scope: any ? scope.child(derived.layer) : scope }
+      const added = [networkFactsLayer(this.defaults, scope), derived.layer].filter((l) => Object.keys(l.vars).length > 0)
+      e = { layers: [...own, ...added], scope: added.reduce((sc, l) => sc.child(l), scope) }
       this.entries.set(host, e)
     }
     return e

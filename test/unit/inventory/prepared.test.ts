@@ -38,4 +38,13 @@ describe('inventory as a run uses it (prepared)', () => {
     even.check()
     expect(warnings.some((w) => /group 'etcd' has 2 hosts/.test(w))).to.equal(true)
   })
+
+  it("gives every host kubespray's network facts (main_ip, main_access_ip) as its own variables, so hostvars reads them; the inventory's own value wins", () => {
+    const inv = prepareInventory([inventoryDir(HOSTS.replace('node2 ip=10.0.0.2', 'node2 ip=10.0.0.2 access_ip=192.0.2.2 main_ip=10.0.0.9'), '')], () => {})
+    expect(inv.scope('node1').get('main_ip')).to.equal('10.0.0.1')
+    expect(inv.scope('node1').get('main_access_ip')).to.equal('10.0.0.1')
+    expect(inv.scope('node2').get('main_access_ip')).to.equal('192.0.2.2')
+    expect(inv.scope('node2').get('main_ip')).to.equal('10.0.0.9')
+    expect(inv.hostVars('node1')).to.not.have.property('main_ip')
+  })
 })
