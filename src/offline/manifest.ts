@@ -1,11 +1,11 @@
 // The offline manifest: which files, images and OS packages a Kubernetes version needs.
 // The facts live in offline/*.yaml (data); this module loads, validates and resolves them.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { load, YAML11_SCHEMA } from 'js-yaml'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { UsageError } from '../engine/errors.js'
+import { OFFLINE_DIR } from '../engine/paths.js'
+import { loadYaml, YamlError } from '../engine/yaml.js'
 import { ManifestError } from './manifest-error.js'
 
 export interface FileArtifact {
@@ -85,17 +85,9 @@ const OS_FAMILIES = ['debian', 'redhat'] as const
 const SET_NAME = /^[a-z][a-z0-9_-]*$/
 const TOP_LEVEL_KEYS = ['files', 'images', 'packages', 'package_sets', 'releases']
 
-/** The package's offline/ directory, found from this module's location (works from src/ and dist/src/). */
+/** The package's offline/ directory. */
 export function defaultManifestDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'offline', 'layout.yaml'))) {
-      return join(dir, 'offline')
-    }
-    const up = dirname(dir)
-    if (up === dir) throw new ManifestError('cannot find the offline/ manifest directory', undefined, 'pass manifestDir')
-    dir = up
-  }
+  return OFFLINE_DIR
 }
 
 export function loadManifest(opts: ManifestOptions = {}): Manifest {
@@ -217,11 +209,11 @@ function isObj(v: unknown): v is Obj {
 function mergeDocument(m: Manifest, file: string): void {
   let doc: unknown
   try {
-    doc = load(readFileSync(file, 'utf8'), { schema: YAML11_SCHEMA, filename: file })
+    doc = loadYaml(readFileSync(file, 'utf8'), file)
   } catch (e) {
-    const err = e as { code?: string; message: string; mark?: { line: number } }
-    if (err.code === 'ENOENT') throw new ManifestError('manifest file not found', { file }, 'check the path')
-    throw new ManifestError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, line: err.mark ? err.mark.line + 1 : undefined })
+    if ((e as { code?: string }).code === 'ENOENT') throw new ManifestError('manifest file not found', { file }, 'check the path')
+    if (e instanceof YamlError) throw new ManifestError(`not valid YAML: ${e.reason}`, e.where)
+    throw e
   }
   if (doc === null || doc === undefined) return
   const bad = (what: string, hint?: string) => new ManifestError(what, { file }, hint)

@@ -15,7 +15,7 @@ import { buildBundle } from '../../../src/offline/build.js'
 import { verifyBundle } from '../../../src/offline/verify.js'
 import { serveBundle } from '../../../src/offline/serve.js'
 import { startFileServer, type FileServer } from '../../../src/offline/file-server.js'
-import { busyboxLayer, writeOciArchive } from '../../../src/offline/oci-image.js'
+import { busyboxLayer, writeOciArchive } from '../../../src/sandbox/oci-image.js'
 import { bundlePaths } from '../../../src/offline/bundle-index.js'
 
 const run = promisify(execFile)

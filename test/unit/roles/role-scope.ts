@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { load, YAML11_SCHEMA } from 'js-yaml'
 import { artifactsFor } from '../../../src/offline/manifest.js'
-import { renderTemplate } from '../../../src/engine/template/render.js'
+import { renderTemplate } from '../../../src/engine/handlebars/render.js'
 import { TEMPLATES_DIR, ROLES_DIR } from '../../../src/engine/paths.js'
 import { VarScope } from '../../../src/engine/vars/scope.js'
 

@@ -292,7 +292,7 @@ async function cmdUploadCerts(args: string[]): Promise<void> {
   const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, v.minor) : initConfigFromFlags({}, v)
   const model = initModel(cfg, v)
   const key = str(flags, 'certificate-key') ?? model.certificateKey ?? generateCertificateKey()
-  await uploadCerts(clientFor(`${KUBECONFIG_DIR}/admin.conf`), model.cluster.certificatesDir, key, log)
+  await uploadCerts(clientFor(`${KUBECONFIG_DIR}/admin.conf`), model.cluster, key, log)
 }
 
 function help(): void {

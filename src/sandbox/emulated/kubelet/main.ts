@@ -170,11 +170,17 @@ export async function kubeletMain(argv: string[]): Promise<number> {
         },
       }
     }
-    try {
-      await client.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) }, status: await status() })
-      log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409)) throw e
+    // kubeadm starts the kubelet before the API server answers: like the real kubelet, keep trying to register.
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 7000)) {
+      try {
+        await client.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) }, status: await status() })
+        log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
+        break
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 409) break
+        log(`E0000 kubelet_node_status.go:95] "Unable to register node with API server" err="${(e as Error).message}" node="${nodeName}"`)
+        await new Promise((r) => setTimeout(r, delayMs))
+      }
     }
     const periodMs = (parseGoDuration(String(cfg.nodeStatusUpdateFrequency ?? '10s')) ?? 10e9) / 1e6
     const report = async () => {
