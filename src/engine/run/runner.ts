@@ -493,7 +493,13 @@ export class Runner {
       const become: Become | null = first.become
         ? { method: 'sudo', user: first.becomeUser ?? 'root', password: this.becomePassword(pending[0].scope) }
         : null
-      const attempts = first.until !== undefined ? (first.retries ?? 3) + 1 : 1
+      const whole = (v: number | string, what: string): number => {
+        const n = typeof v === 'number' ? v : Number(String(pending[0].scope.render(v, first.where)).trim())
+        if (!Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number, not ${JSON.stringify(v)}`, { ...first.where, host })
+        return n
+      }
+      const attempts = first.until !== undefined ? whole(first.retries ?? 3, 'retries') + 1 : 1
+      const delay = first.until !== undefined ? whole(first.delay, 'delay') : 0
       let outs: StepOutput[] = []
       for (let attempt = 1; attempt <= attempts; attempt++) {
         const conn = await this.connection(execHost, ctx)
@@ -511,7 +517,7 @@ export class Runner {
           const res = resultOf(outs[0])
           const sc = first.register ? pending[0].scope.child({ source: 'until', vars: { [first.register]: res.data }, literal: true }) : pending[0].scope
           if (sc.truthy(first.until!, first.where)) break
-          await new Promise((r2) => setTimeout(r2, first.delay * 1000))
+          await new Promise((r2) => setTimeout(r2, delay * 1000))
         }
       }
       for (const o of order) {

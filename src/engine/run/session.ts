@@ -10,6 +10,7 @@ import { checkInventory } from '../inventory/checks.js'
 import { loadInventory } from '../inventory/load.js'
 import type { Inventory, VarLayer } from '../inventory/model.js'
 import { selectHosts } from '../inventory/pattern.js'
+import { renderPlayHosts } from '../playbook/play-hosts.js'
 import { combineArgs, parseParams } from '../params.js'
 import { PACKAGE_ROOT, ROLES_DIR, TEMPLATES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
@@ -137,6 +138,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
   } else {
     playbook = o.playbook
   }
+  playbook = { ...playbook, plays: playbook.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars) })) }
   for (const play of playbook.plays) selectHosts(inv, play.hosts)
   if (o.limit) selectHosts(inv, o.limit)
 
