@@ -5,12 +5,8 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Where } from '../../../src/engine/errors.js'
-import { combineArgs, parseParams } from '../../../src/engine/params.js'
-import { ROLES_DIR } from '../../../src/engine/paths.js'
-import { loadPlaybook } from '../../../src/engine/playbook/load.js'
 import type { Item } from '../../../src/engine/playbook/model.js'
-import * as registry from '../../../src/tasks/index.js'
+import { loadPlaybookFile } from './load-playbook.js'
 
 const ROLES = ['kubernetes/loadbalancer', 'network_plugin/calico', 'network_plugin/flannel', 'network_plugin/cni',
   'kubernetes/node-label', 'kubernetes-apps/ansible', 'kubernetes/client-artifacts']
@@ -20,16 +16,7 @@ function loadRoles(roles: string[]) {
   try {
     const file = join(dir, 'play.yaml')
     writeFileSync(file, `- hosts: all\n  roles:\n${['kubespray_defaults', ...roles].map((r) => `    - ${r}\n`).join('')}`)
-    const module = (n: string) => {
-      const t = registry.taskType(n)
-      if (!t) return undefined
-      return {
-        name: t.name,
-        check: (args: unknown, where: Where) => { parseParams(t, args, where, { templated: false }) },
-        combine: (text: string, extra: Record<string, unknown>, where: Where) => combineArgs(t, text, extra, where),
-      }
-    }
-    return loadPlaybook(file, { module, moduleNames: () => registry.taskTypeNames(), rolesPath: [ROLES_DIR] })
+    return loadPlaybookFile(file)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

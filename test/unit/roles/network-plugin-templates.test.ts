@@ -5,6 +5,8 @@ import { expect } from 'chai'
 import { loadAll } from 'js-yaml'
 import { render } from './role-scope.js'
 import { clusterScopes } from './cluster-scope.js'
+import { decodeStrict } from '../../../src/sandbox/emulated/decode/strict.js'
+import { API_KIND_SCHEMAS } from '../../../src/sandbox/emulated/schema/api-kinds.js'
 
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any }
 const docs = (text: string) => (loadAll(text) as Doc[]).filter((d) => d !== null)
@@ -20,6 +22,12 @@ function manifests(role: string, dir: string, names: string[], vars: Record<stri
   const all = names.flatMap((n) => docs(render(`${dir}/${n}.hbs`, scope)))
   for (const d of all) {
     expect(KINDS[d.kind], `${d.kind} ${d.metadata.name}`).to.equal(d.apiVersion)
+    // Decoded strictly against the field tables the sandbox's API server validates with (kubectl apply's default).
+    const [group, version] = d.apiVersion.includes('/') ? d.apiVersion.split('/') : ['', d.apiVersion]
+    const schema = API_KIND_SCHEMAS.find((k) => k.kind === d.kind && k.group === group && k.version === version)
+    expect(schema, `${d.kind} is served`).not.to.equal(undefined)
+    const problems = decodeStrict(schema!, d, 32)
+    expect([...problems.typeErrors, ...problems.unknownFields, ...problems.invalidValues], `${d.kind} ${d.metadata.name}`).to.deep.equal([])
     expect(d.metadata.name).to.match(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
     if (!d.kind.startsWith('Cluster')) expect(d.metadata.namespace, d.metadata.name).to.equal('kube-system')
   }

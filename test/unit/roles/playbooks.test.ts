@@ -1,25 +1,10 @@
 import { expect } from 'chai'
 import { join } from 'node:path'
-import type { Where } from '../../../src/engine/errors.js'
-import { combineArgs, parseParams } from '../../../src/engine/params.js'
-import { PLAYBOOKS_DIR, ROLES_DIR } from '../../../src/engine/paths.js'
-import { loadPlaybook } from '../../../src/engine/playbook/load.js'
+import { PLAYBOOKS_DIR } from '../../../src/engine/paths.js'
 import type { Item, Playbook } from '../../../src/engine/playbook/model.js'
-import * as registry from '../../../src/tasks/index.js'
+import { loadPlaybookFile } from './load-playbook.js'
 
-// The playbooks load as `kubeseed play` loads them: every role found, every module known, every parameter valid.
-function load(name: string): Playbook {
-  const module = (n: string) => {
-    const t = registry.taskType(n)
-    if (!t) return undefined
-    return {
-      name: t.name,
-      check: (args: unknown, where: Where) => { parseParams(t, args, where, { templated: false }) },
-      combine: (text: string, extra: Record<string, unknown>, where: Where) => combineArgs(t, text, extra, where),
-    }
-  }
-  return loadPlaybook(join(PLAYBOOKS_DIR, name), { module, moduleNames: () => registry.taskTypeNames(), rolesPath: [ROLES_DIR] })
-}
+const load = (name: string): Playbook => loadPlaybookFile(join(PLAYBOOKS_DIR, name))
 
 function modules(items: Item[]): string[] {
   return items.flatMap((i) => (i.kind === 'block' ? [...modules(i.block), ...modules(i.rescue), ...modules(i.always)] : [i.module]))
@@ -51,5 +36,14 @@ describe('cluster playbook', () => {
     const pb = load('cluster.yaml')
     expect(pb.plays[1]!.handlers.map((h) => h.name)).to.include('Restart containerd')
     expect(pb.plays[2]!.handlers.map((h) => h.name)).to.include('Restart etcd')
+  })
+})
+
+describe('scale playbook', () => {
+  it('a new worker gets its local API load balancer before it joins, then labels and the network plugin', () => {
+    const roles = load('scale.yaml').plays.at(-1)!.roles.map((r) => r.name)
+    expect(roles.indexOf('kubernetes/loadbalancer')).to.be.greaterThan(roles.indexOf('kubernetes/node'))
+    expect(roles.indexOf('kubernetes/loadbalancer')).to.be.lessThan(roles.indexOf('kubernetes/kubeadm'))
+    expect(roles.slice(roles.indexOf('kubernetes/kubeadm') + 1)).to.deep.equal(['kubernetes/node-label', 'network_plugin/calico', 'network_plugin/flannel', 'network_plugin/cni'])
   })
 })

@@ -176,7 +176,7 @@ export function createCertificates(ctx: CertContext, log: (s: string) => void): 
     log('[certs] Using the existing "sa" key')
   } else {
     log('[certs] Generating "sa" key and public key')
-    const sa = generateKey(cluster.encryptionAlgorithm === 'ECDSA-P256' ? 'ECDSA-P256' : 'RSA-2048')
+    const sa = generateKey(cluster.encryptionAlgorithm.startsWith('ECDSA') ? cluster.encryptionAlgorithm : 'RSA-2048')
     writeHostFile(`${dir}/sa.key`, privateKeyPem(sa), 0o600)
     writeHostFile(`${dir}/sa.pub`, publicKeyPem(sa), 0o644)
   }

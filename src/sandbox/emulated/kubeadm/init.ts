@@ -271,7 +271,7 @@ async function installAddons(admin: ApiClient, o: InitOptions, skip: string[], l
     await createOrUpdate(admin, 'deployments', {
       apiVersion: 'apps/v1', kind: 'Deployment',
       metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      spec: { replicas: 2, selector: { matchLabels: { 'k8s-app': 'kube-dns' } }, template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', image }] } } },
+      spec: { replicas: 2, selector: { matchLabels: { 'k8s-app': 'kube-dns' } }, template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', image }], priorityClassName: 'system-cluster-critical', tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } } },
     })
     await createOrUpdate(admin, 'services', {
       apiVersion: 'v1', kind: 'Service',
@@ -290,7 +290,7 @@ async function installAddons(admin: ApiClient, o: InitOptions, skip: string[], l
     await createOrUpdate(admin, 'daemonsets', {
       apiVersion: 'apps/v1', kind: 'DaemonSet',
       metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' } },
-      spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image }] } } },
+      spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image }], hostNetwork: true, nodeSelector: { 'kubernetes.io/os': 'linux' }, priorityClassName: 'system-node-critical', tolerations: [{ operator: 'Exists' }] } } },
     })
     log('[addons] Applied essential addon: kube-proxy')
   }
