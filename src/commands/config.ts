@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs'
 import { UsageError } from '../engine/errors.js'
 import { parseExtraVars } from '../engine/run/extra-vars.js'
-import { prepareInventory } from '../engine/run/session.js'
+import { prepareInventory } from '../engine/inventory/prepared.js'
 import { KINDS, printDefault } from '../kubeadm-config/print-default.js'
 import { renderHostConfig } from '../kubeadm-config/render.js'
 

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs'
 import { UsageError } from '../engine/errors.js'
 import { toAnsibleGraph, toAnsibleHost, toAnsibleList } from '../engine/inventory/ansible-output.js'
-import { assertInventory, prepareInventory } from '../engine/run/session.js'
+import { prepareInventory } from '../engine/inventory/prepared.js'
 
 export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
   return cli.command('inventory', 'Show an inventory as ansible-inventory does (--list, --graph, --host)',
@@ -15,10 +15,8 @@ export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void):
       .option('vars', { type: 'boolean', default: false, describe: 'with --graph: show vars' })
       .option('check', { type: 'boolean', default: false, describe: 'run the inventory checks' }),
     (a) => {
-      const warnings: string[] = []
-      const inv = prepareInventory(a.inventory as string[], (w) => warnings.push(w))
-      for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`)
-      if (a.check) assertInventory(inv, (w) => process.stderr.write(`[WARNING]: ${w}\n`))
+      const inv = prepareInventory(a.inventory as string[], (w) => process.stderr.write(`[WARNING]: ${w}\n`))
+      if (a.check) inv.check()
       if (a.host !== undefined) {
         if (!inv.hosts.has(a.host)) throw new UsageError(`host '${a.host}' is not in the inventory`)
         process.stdout.write(`${JSON.stringify(toAnsibleHost(inv, a.host), null, 4)}\n`)

@@ -1,23 +1,33 @@
 // `kubeseed offline list|build|verify|serve`: one manifest, one bundle, one mirror.
 
+import type { Writable } from 'node:stream'
 import type { Argv } from 'yargs'
 import { buildBundle } from '../offline/build.js'
 import { listArtifacts } from '../offline/list.js'
-import { serveForeground } from '../offline/serve.js'
+import { serveBundle, type ServeOptions } from '../offline/serve.js'
 import { verifyBundle } from '../offline/verify.js'
 import { UsageError } from '../engine/errors.js'
-import { prepareInventory } from '../engine/run/session.js'
-import { VarScope } from '../engine/vars/scope.js'
+import { prepareInventory } from '../engine/inventory/prepared.js'
+import { untilStopSignal } from './stop-signal.js'
 
 /** kube_version as the inventory sets it (first host of k8s_cluster), for `offline list -i`. */
 function inventoryKubeVersion(paths: string[]): string {
   const inv = prepareInventory(paths, () => {})
   const hosts = inv.groups.has('k8s_cluster') ? inv.groupHosts('k8s_cluster') : [...inv.hosts.keys()]
   for (const h of hosts) {
-    const scope = new VarScope(inv.hostLayers(h), { host: h })
+    const scope = inv.scope(h)
     if (scope.has('kube_version')) return String(scope.get('kube_version'))
   }
   throw new UsageError('the inventory sets no kube_version', undefined, 'set kube_version in group_vars or pass --kube-version')
+}
+
+/** Runs the mirror until SIGINT or SIGTERM, printing the group_vars to `out`. Resolves once stopped. */
+async function serveForeground(opts: ServeOptions & { out: Writable }): Promise<void> {
+  const handle = await serveBundle({ ...opts, progress: opts.progress ?? opts.out })
+  opts.out.write(`${handle.yaml}`)
+  opts.out.write('Serving; stop with Ctrl-C.\n')
+  await untilStopSignal()
+  await handle.stop()
 }
 
 export function offlineCommands<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {

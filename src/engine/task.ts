@@ -3,6 +3,7 @@
 // Task types register in src/tasks/index.ts; the engine never imports a concrete task.
 
 import type { Where } from './errors.js'
+import type { MetaAction } from './meta-actions.js'
 import type { Step, StepOutput } from './step/types.js'
 
 export type ParamType = 'string' | 'bool' | 'int' | 'number' | 'mode' | 'list' | 'dict' | 'any' | 'path' | 'raw'
@@ -77,4 +78,10 @@ export interface LocalTaskType<P = Record<string, unknown>> extends TaskTypeBase
   run(p: P, ctx: PlanContext): LocalResult | Promise<LocalResult>
 }
 
-export type TaskType<P = Record<string, unknown>> = RemoteTaskType<P> | LocalTaskType<P>
+/** A task that steers the run itself (meta): the runner carries out the action it names, for the whole batch. */
+export interface RunControlTaskType<P = Record<string, unknown>> extends TaskTypeBase<P> {
+  kind: 'run-control'
+  action(p: P): MetaAction
+}
+
+export type TaskType<P = Record<string, unknown>> = RemoteTaskType<P> | LocalTaskType<P> | RunControlTaskType<P>

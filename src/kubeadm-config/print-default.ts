@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { dump, loadAll } from 'js-yaml'
 import { UsageError } from '../engine/errors.js'
 import { TEMPLATES_DIR } from '../engine/paths.js'
-import { prepareInventory } from '../engine/run/session.js'
+import { prepareInventory } from '../engine/inventory/prepared.js'
 import { loadManifest, supportedReleases } from '../offline/manifest.js'
 import { renderHostConfig } from './render.js'
 

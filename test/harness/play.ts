@@ -4,8 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunEvent } from '../../src/engine/report/events.js'
-import { runPlaybook } from '../../src/engine/run/session.js'
-import * as registry from '../../src/tasks/index.js'
+import { runWith } from '../../src/commands/play.js'
 
 export interface PlayOutcome {
   code: number
@@ -22,11 +21,10 @@ export async function playLocal(playbook: string, opts: { hosts?: string[]; extr
   writeFileSync(join(dir, 'hosts.ini'), opts.inventory ?? `[g]\n${hosts.map((h) => `${h} ansible_connection=local`).join('\n')}\n`)
   writeFileSync(join(dir, 'site.yaml'), playbook)
   const events: RunEvent[] = []
-  const code = await runPlaybook({
-    inventories: [join(dir, 'hosts.ini')], playbook: join(dir, 'site.yaml'), registry,
+  const { code } = await runWith({
+    inventories: [join(dir, 'hosts.ini')], playbook: join(dir, 'site.yaml'), sink: { emit: (e) => { events.push(e) } },
     extraVars: { work: dir, ...(opts.extraVars ?? {}) }, limit: opts.limit, tags: opts.tags ?? [], skipTags: opts.skipTags ?? [],
-    check: opts.check ?? false, diff: opts.diff ?? false, forks: opts.forks ?? 10, sink: { emit: (e) => { events.push(e) } },
-    acceptNewHostKeys: false, knownHostsFiles: [],
+    check: opts.check ?? false, diff: opts.diff ?? false, forks: opts.forks ?? 10,
   })
   const recap = events.find((e) => e.type === 'recap') as PlayOutcome['recap']
   return { code, events, results: events.filter((e): e is PlayOutcome['results'][number] => e.type === 'result'), recap, dir }

@@ -183,6 +183,49 @@ describe('runner (local connection, several hosts)', function () {
     expect(statuses(o, 'next play')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
   })
 
+  it('meta: end_play under serial ends the later batches too; end_batch ends only the current one', async () => {
+    const play = (action: string) => playLocal(`
+- hosts: g
+  gather_facts: false
+  serial: 1
+  tasks:
+    - name: before
+      command: /bin/true
+    - meta: ${action}
+      when: inventory_hostname == 'h2'
+    - name: after
+      command: /bin/true
+`)
+    const ended = await play('end_play')
+    expect(ended.code).to.equal(0)
+    expect(statuses(ended, 'before')).to.deep.equal({ h1: 'changed', h2: 'changed' })
+    expect(statuses(ended, 'after')).to.deep.equal({ h1: 'changed' })
+    const batch = await play('end_batch')
+    expect(batch.code).to.equal(0)
+    expect(statuses(batch, 'before')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+    expect(statuses(batch, 'after')).to.deep.equal({ h1: 'changed', h3: 'changed' })
+  })
+
+  it('meta: clear_host_errors lets failed hosts run the next tasks; the recap keeps the failure', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: fails on h1
+      command: /bin/false
+      when: inventory_hostname == 'h1'
+    - name: skipped by the failed host
+      command: /bin/true
+    - meta: clear_host_errors
+    - name: after clearing
+      command: /bin/true
+`)
+    expect(statuses(o, 'skipped by the failed host')).to.deep.equal({ h2: 'changed', h3: 'changed' })
+    expect(statuses(o, 'after clearing')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+    expect(o.recap.hosts.h1!.failed).to.equal(1)
+    expect(o.code).to.equal(2)
+  })
+
   it('serial batches the hosts; max_fail_percentage stops the play', async () => {
     const o = await playLocal(`
 - hosts: g

@@ -4,8 +4,8 @@
 // a plain value the user wrote is always kept.
 import { cidrHost, isTemplated, messageWithoutHint, pyEquals } from '../expr/index.js'
 import { parseIp } from '../ip-address.js'
-import type { ScopeLayer } from './layer.js'
-import type { VarScope } from './scope.js'
+import type { ScopeLayer } from '../vars/layer.js'
+import type { VarScope } from '../vars/scope.js'
 
 interface Derivation {
   name: string
