@@ -143,7 +143,8 @@ describe('kubeadm documents (config render)', () => {
     expect(v4.featureGates).to.deep.equal({ ControlPlaneKubeletLocalMode: false })
     const full = render('cp1', { ...vars, kube_version: '1.31.14' }).text
     decodeAndCheck(full, '1.31.14', 'init')
-    decodeAndCheck(render('cp1', { ...vars, kube_version: '1.30.14' }).text, '1.30.14', 'init')
+    // ControlPlaneKubeletLocalMode arrived with kubeadm 1.31: kubeadm 1.30 refuses it.
+    decodeAndCheck(render('cp1', { ...vars, kube_version: '1.30.14', kubeadm_feature_gates: [] }).text, '1.30.14', 'init')
     expect(byKind(full, 'KubeletConfiguration').featureGates).to.deep.equal({ InPlacePodVerticalScaling: true })
     expect(byKind(full, 'KubeProxyConfiguration').featureGates).to.deep.equal({ InPlacePodVerticalScaling: true })
     const v3 = byKind(render('cp1', { ...vars, kube_version: '1.30.14' }).text, 'ClusterConfiguration')

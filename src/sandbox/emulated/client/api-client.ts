@@ -1,6 +1,9 @@
 // A minimal Kubernetes REST client over HTTPS, authenticated the ways kubeconfigs allow.
 import { request } from 'node:https'
 import { readFileSync } from 'node:fs'
+import type { LookupAddress } from 'node:dns'
+import { lookup } from 'node:dns/promises'
+import { isIP, type LookupFunction } from 'node:net'
 import { hostPath } from '../host/paths.js'
 import type { Kubeconfig } from '../kubeconfig.js'
 
@@ -34,14 +37,34 @@ export function clientFromKubeconfig(k: Kubeconfig): ApiClient {
 export class ApiClient {
   constructor(readonly opts: ClientOptions) {}
 
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  /**
+   * Every address of the server's name is tried in turn until one accepts the connection, as Go's dialer does:
+   * "localhost" is ::1 first on most nodes, while a local API load balancer may listen on 127.0.0.1 only.
+   */
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const url = new URL(path, this.opts.server)
+    const host = url.hostname.replace(/^\[|\]$/g, '')
+    const addresses: Array<LookupAddress | undefined> = isIP(host) ? [undefined] : await lookup(host, { all: true }).catch(() => [undefined])
+    let refused: unknown
+    for (const address of addresses) {
+      try {
+        return await this.callAt<T>(method, url, body, contentType, address)
+      } catch (e) {
+        if (!CONNECT_ERRORS.has((e as NodeJS.ErrnoException).code ?? '')) throw e
+        refused = e
+      }
+    }
+    throw refused
+  }
+
+  private callAt<T>(method: string, url: URL, body: unknown, contentType: string, address: LookupAddress | undefined): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     return new Promise((resolve, reject) => {
       const req = request(url, {
         // One connection per call: Node's default agent keeps sockets alive, and a socket the server
         // closed while this process was busy (generating keys) fails the next call with "socket hang up".
         agent: false,
+        ...(address ? { lookup: pinnedLookup(address) } : {}),
         method,
         ca: this.opts.ca || undefined,
         cert: this.opts.cert,
@@ -82,6 +105,16 @@ export class ApiClient {
   get<T = Record<string, unknown>>(path: string): Promise<T> {
     return this.call<T>('GET', path)
   }
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'])
+
+/** A lookup that answers one address (TLS still checks the certificate against the server's name). */
+function pinnedLookup(a: LookupAddress): LookupFunction {
+  return ((_host: string, opts: { all?: boolean }, cb: (err: null, address: string | LookupAddress[], family?: number) => void) => {
+    if (opts.all) cb(null, [a])
+    else cb(null, a.address, a.family)
+  }) as LookupFunction
 }
 
 /** True for a 404 from the API server. */
