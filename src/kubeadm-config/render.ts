@@ -12,6 +12,7 @@ import { renderTemplate } from '../engine/handlebars/render.js'
 import type { ScopeLayer } from '../engine/vars/layer.js'
 import { VarScope } from '../engine/vars/scope.js'
 import { keyLinesOf, loadYaml } from '../engine/yaml.js'
+import { artifactsVariable } from '../offline/artifacts-variable.js'
 import { loadManifest, supportedReleases } from '../offline/manifest.js'
 
 /** Roles whose defaults the kubeadm documents read, in the order cluster.yaml's plays layer them. */
@@ -55,6 +56,8 @@ export function hostScopes(inv: Inventory, extraVars: Record<string, unknown>, r
   const scopes = new Map<string, VarScope>()
   const hosts = [...inv.hosts.keys()]
   const hostvars = hostvarsProxy(hosts, (h) => scope(h))
+  // The offline manifest's entry for the host's kube_version, as a run gives it (the CoreDNS image kubeadm is told).
+  const artifacts = artifactsVariable()
   function scope(host: string): VarScope {
     let s = scopes.get(host)
     if (s) return s
@@ -69,6 +72,7 @@ export function hostScopes(inv: Inventory, extraVars: Record<string, unknown>, r
         group_names: () => inv.hosts.get(host)?.groups.filter((g) => g !== 'all' && g !== 'ungrouped') ?? [],
         groups: () => groups,
         hostvars: () => hostvars,
+        ...artifacts(host, () => scope(host)),
       },
     })
     scopes.set(host, s)

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PlaybookError, type Where } from '../errors.js'
+import { isTemplated } from '../expr/jinja-string-render.js'
 import { keyLineOf, keyLinesOf, lineOf, loadYaml } from '../yaml.js'
 import { checkPlayStatically } from './static-checks.js'
 import type { BlockDef, Item, PlayDef, Playbook, RoleRef, RoleVarsFile, TaskDef } from './model.js'
@@ -368,8 +369,10 @@ export class PlaybookLoader {
       }
     }
     const lc = isDict(t.loop_control) ? t.loop_control : {}
-    const intOf = (v: unknown, what: string): number | undefined => {
+    // A template ("{{ drain_retries }}") is kept and rendered when the task runs, as Ansible does.
+    const intOf = (v: unknown, what: string): number | string | undefined => {
       if (v === undefined) return undefined
+      if (typeof v === 'string' && isTemplated(v)) return v
       const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number`, taskWhere)
       return n

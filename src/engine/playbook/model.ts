@@ -38,8 +38,9 @@ export interface TaskDef {
   becomeUser?: string
   delegateTo?: string
   runOnce: boolean
-  retries?: number
-  delay: number
+  /** A number, or a template rendered when the task runs. */
+  retries?: number | string
+  delay: number | string
   until?: string
   changedWhen?: Array<string | boolean>
   failedWhen?: Array<string | boolean>

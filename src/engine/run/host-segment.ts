@@ -173,7 +173,14 @@ export class HostSegment {
     const become: Become | null = t.become
       ? { method: 'sudo', user: t.becomeUser ?? 'root', password: becomePassword(first.scope) }
       : null
-    const attempts = t.until !== undefined ? (t.retries ?? 3) + 1 : 1
+    // retries and delay may be templates (kubespray's "{{ drain_retries }}"), rendered for this host.
+    const whole = (v: number | string, what: string): number => {
+      const n = typeof v === 'number' ? v : Number(String(first.scope.render(v, t.where)).trim())
+      if (!Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number, not ${JSON.stringify(v)}`, { ...t.where, host: this.host })
+      return n
+    }
+    const attempts = t.until !== undefined ? whole(t.retries ?? 3, 'retries') + 1 : 1
+    const delay = t.until !== undefined ? whole(t.delay, 'delay') : 0
     let outs: StepOutput[] = []
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const conn = await this.waitFor(this.d.connection(execHost, this.ctx))
@@ -188,7 +195,7 @@ export class HostSegment {
         throw new StepError(sudoProblem ? 'privilege escalation failed' : 'the script could not run', { host: execHost, task: t.name }, r.code ?? -1, err)
       }
       if (attempt < attempts && untilHolds(t, first.scope, resultOf(outs[0]!))) break
-      if (attempt < attempts) await this.waitFor(new Promise((r2) => setTimeout(r2, t.delay * 1000)))
+      if (attempt < attempts) await this.waitFor(new Promise((r2) => setTimeout(r2, delay * 1000)))
     }
     return { outs, execHost, attempts }
   }

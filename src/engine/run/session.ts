@@ -10,6 +10,7 @@ import { fileFactsCache } from '../facts/cache.js'
 import { renderTemplate } from '../handlebars/render.js'
 import { prepareInventory, type PreparedInventory } from '../inventory/prepared.js'
 import { selectHosts } from '../inventory/pattern.js'
+import { renderPlayHosts } from '../playbook/play-hosts.js'
 import { combineArgs, parseParams } from '../params.js'
 import { ROLES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
@@ -90,7 +91,8 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const warn = (message: string) => o.sink.emit({ type: 'warning', message })
   const inv = prepareInventory(o.inventories, warn)
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
-  const playbook = readPlaybook(o)
+  const read = readPlaybook(o)
+  const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars) })) }
   // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
   // when their play starts.
   const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))

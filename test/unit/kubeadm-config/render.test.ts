@@ -12,7 +12,7 @@ import type { Inventory } from '../../../src/engine/inventory/model.js'
 import { prepareInventory } from '../../../src/engine/inventory/prepared.js'
 import { printDefault } from '../../../src/kubeadm-config/print-default.js'
 import { renderHostConfig } from '../../../src/kubeadm-config/render.js'
-import { loadManifest, supportedReleases } from '../../../src/offline/manifest.js'
+import { artifactsFor, loadManifest, supportedReleases } from '../../../src/offline/manifest.js'
 import { decodeConfigText } from '../../../src/sandbox/emulated/decode/documents.js'
 import { initModel, joinModel } from '../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
@@ -77,6 +77,9 @@ describe('kubeadm documents (config render)', () => {
         expect(cluster).not.to.have.property('encryptionAlgorithm')
       }
       expect(cluster.kubernetesVersion).to.equal(`v${kubeVersion}`)
+      // kubeadm pulls the CoreDNS the manifest (and so the mirror) has, not its own default for the minor.
+      const coredns = artifactsFor({ kubeVersion, arch: 'amd64' }).images.find((i) => i.name === 'coredns')!
+      expect(`${cluster.dns.imageRepository}/coredns:${cluster.dns.imageTag}`).to.equal(`${coredns.repo}:${coredns.tag}`)
     })
     it(`${kubeVersion}: print-default decodes strictly`, () => {
       const text = printDefault([], kubeVersion)

@@ -97,4 +97,13 @@ describe('playbook loader', () => {
     expect(t.changedWhen).to.deep.equal([false])
     expect(t.failedWhen).to.deep.equal(['r.rc > 1', "'x' in r.stdout"])
   })
+
+  it('keeps templated retries and delay for the run to render (kubespray: retries: "{{ drain_retries }}")', () => {
+    const dir = tree({
+      'site.yaml': '- hosts: all\n  tasks:\n    - command: "true"\n      register: r\n      until: r.rc == 0\n      retries: "{{ drain_retries }}"\n      delay: "{{ drain_retry_delay_seconds }}"\n',
+    })
+    const t = loadPlaybook(join(dir, 'site.yaml'), opts()).plays[0].items[0] as TaskDef
+    expect(t).to.include({ retries: '{{ drain_retries }}', delay: '{{ drain_retry_delay_seconds }}' })
+    expect(loadError({ 'site.yaml': '- hosts: all\n  tasks:\n    - command: "true"\n      retries: lots\n' })).to.match(/'retries' must be a whole number/)
+  })
 })

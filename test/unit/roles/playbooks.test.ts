@@ -39,7 +39,38 @@ describe('cluster playbook', () => {
   })
 })
 
+describe('remove-node playbook', () => {
+  it("names its hosts with -e node, as kubespray's does, and checks before anything else, fatally", () => {
+    const pb = load('remove-node.yaml')
+    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['{{ node }}', '{{ node }}', '{{ node }}', '{{ node }}'])
+    expect(pb.plays[0]!.anyErrorsFatal).to.equal(true)
+    expect(modules(pb.plays[0]!.items).filter((m) => m !== 'fail')).to.deep.equal(['command'])
+    expect(pb.plays.every((p) => !p.gatherFacts)).to.equal(true)
+  })
+
+  it("runs kubespray's order: drain, etcd member, reset (unless reset_nodes=false), delete the Node", () => {
+    const pb = load('remove-node.yaml')
+    expect(pb.plays.slice(1).map((p) => p.roles.map((r) => r.name))).to.deep.equal([
+      ['kubespray_defaults', 'remove-node/pre-remove', 'remove-node/remove-etcd-node'],
+      ['kubespray_defaults', 'reset'],
+      ['kubespray_defaults', 'remove-node/post-remove'],
+    ])
+    const stop = pb.plays[2]!.items[0]
+    expect(stop?.kind === 'task' && [stop.module, stop.args, stop.when]).to.deep.equal(['meta', 'end_host', ['not (reset_nodes | default(true) | bool)']])
+  })
+})
+
 describe('scale playbook', () => {
+  it('finds the new nodes from the cluster, then converges only them', () => {
+    const pb = load('scale.yaml')
+    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['k8s_cluster:etcd:calico_rr', 'k8s_cluster', 'kube_node', 'kube_node'])
+    for (const p of pb.plays.slice(2)) {
+      const first = p.items[0]
+      expect(first?.kind === 'task' && first.module, p.name).to.equal('meta')
+      expect(first?.kind === 'task' && first.when, p.name).to.deep.equal(['not (scale_new_node | bool)'])
+    }
+  })
+
   it('a new worker gets its local API load balancer before it joins, then labels and the network plugin', () => {
     const roles = load('scale.yaml').plays.at(-1)!.roles.map((r) => r.name)
     expect(roles.indexOf('kubernetes/loadbalancer')).to.be.greaterThan(roles.indexOf('kubernetes/node'))
