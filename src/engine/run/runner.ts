@@ -423,68 +423,55 @@ export class Runner {
   // ---------- one host, one segment ----------
 
   private async runSegment(seg: Segment, host: string, ctx: PlayCtx): Promise<void> {
-    const pending: Array<{ t: TaskDef; p: Record<string, unknown>; type: TaskType; scope: Scope; pctx: PlanContext; itemLabel?: string; loopIndex?: number; step: Step }> = []
+    const pending: PendingStep[] = []
     const loopResults = new Map<number, Record<string, unknown>[]>()
     // Results are told in task order once the batch has run: a skip planned after a step that then failed
     // never happened. Before any pending step, there is nothing to wait for.
     const order: Array<number | (() => void)> = []
     const defer = (fn: () => void) => { if (pending.length) order.push(fn); else fn() }
     const s = this.state(host)
+    // A task that failed while being prepared, errors not ignored: nothing after it is planned.
+    let stop = false
     try {
       for (const t of seg) {
-        if (s.failed || s.ended) break
+        if (s.failed || s.ended || stop) break
         const base = this.taskScope(host, t, ctx)
+        // An error while preparing a task (its loop, condition or arguments fail to template, a parameter the
+        // task cannot take) is that task's own failure, told in its turn after the tasks before it have run;
+        // ignore_errors covers it, as in Ansible.
+        const planFailed = (e: unknown, scope: Scope, label?: string) => {
+          if (!(e instanceof KubeseedError) || e instanceof ConnectError) throw e
+          const msg = e.message
+          defer(() => this.finishTask(host, t, scope, { status: 'failed', data: { failed: true, changed: false, msg }, msg }, label, loopResults))
+          if (!t.ignoreErrors) stop = true
+        }
         let items: Array<{ value: unknown; index: number } | undefined> = [undefined]
-        if (t.loop !== undefined) {
-          const list = base.render(t.loop, t.where)
-          if (!Array.isArray(list)) {
-            throw new PlaybookError(`loop must give a list, got ${typeof list}`, { ...t.where, host }, 'use a list or a filter such as dict2items')
+        try {
+          if (t.loop !== undefined) {
+            const list = base.render(t.loop, t.where)
+            if (!Array.isArray(list)) {
+              throw new PlaybookError(`loop must give a list, got ${typeof list}`, { ...t.where, host }, 'use a list or a filter such as dict2items')
+            }
+            items = list.map((value, index) => ({ value, index }))
+            loopResults.set(t.id, [])
+            if (!items.length) { this.record(host, t, { status: 'skipped', data: { results: [], msg: 'no items' } }); if (t.register) s.registered[t.register] = { results: [], skipped: true, changed: false } }
           }
-          items = list.map((value, index) => ({ value, index }))
-          loopResults.set(t.id, [])
-          if (!items.length) { this.record(host, t, { status: 'skipped', data: { results: [], msg: 'no items' } }); if (t.register) s.registered[t.register] = { results: [], skipped: true, changed: false } }
+        } catch (e) {
+          planFailed(e, base)
+          continue
         }
         const type = this.o.taskType(t.module)
         if (!type) throw new PlaybookError(`unknown module '${t.module}'`, t.where)
         for (const it of items) {
-          const scope = it ? this.taskScope(host, t, ctx, { name: t.loopVar, value: it.value, index: it.index }) : base
-          const label = it ? this.itemLabel(t, scope, it.value) : undefined
-          const where = { ...t.where, host }
-          if (!t.when.every((c) => scope.truthy(c, where))) {
-            defer(() => this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label, loopResults))
-            continue
+          let scope = base
+          let label: string | undefined
+          try {
+            scope = it ? this.taskScope(host, t, ctx, { name: t.loopVar, value: it.value, index: it.index }) : base
+            label = it ? this.itemLabel(t, scope, it.value) : undefined
+            if (await this.planItem(host, t, type, scope, label, ctx, pending, order, defer, loopResults) === 'stop') break
+          } catch (e) {
+            planFailed(e, scope, label)
           }
-          const rendered = scope.render(t.args, where)
-          const p = this.o.parseParams(type, rendered, where)
-          const pctx = this.planContext(host, t, scope, where)
-          const effectiveCheck = t.checkMode ?? this.o.check
-          if (type.kind === 'local') {
-            if (effectiveCheck && type.supportsCheck === false) {
-              this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }, label, loopResults)
-              continue
-            }
-            const r = await type.run(p, pctx)
-            this.applyLocal(host, r)
-            this.finishTask(host, t, scope, fromLocal(r), label, loopResults)
-            if (s.failed) break
-            continue
-          }
-          if (effectiveCheck && type.supportsCheck === false) {
-            defer(() => this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }, label, loopResults))
-            continue
-          }
-          const step = type.plan(p, pctx)
-          const env: Record<string, string> = { ...(step.env ?? {}) }
-          for (const e of t.environment) {
-            const envVals = scope.render(e, where)
-            if (envVals && typeof envVals === 'object') for (const [k, v] of Object.entries(envVals)) env[k] = String(v)
-          }
-          if (t.checkMode !== undefined) env.KS_CHECK = t.checkMode ? '1' : '0'
-          pending.push({
-            t, p, type, scope, pctx, itemLabel: label, loopIndex: it?.index,
-            step: { ...step, env, ignoreErrors: t.ignoreErrors || (t.failedWhen !== undefined) || step.ignoreErrors },
-          })
-          order.push(pending.length - 1)
         }
       }
       if (!pending.length) { this.flushLoops(host, seg, loopResults); return }
@@ -547,6 +534,48 @@ export class Runner {
     }
   }
 
+  /** Plans one task (or loop item) for a host: a step added to the pending batch, or a result told now or in turn. */
+  private async planItem(host: string, t: TaskDef, type: TaskType, scope: Scope, label: string | undefined, ctx: PlayCtx,
+    pending: PendingStep[], order: Array<number | (() => void)>, defer: (fn: () => void) => void,
+    loopResults: Map<number, Record<string, unknown>[]>): Promise<'stop' | void> {
+    const where = { ...t.where, host }
+    if (!t.when.every((c) => scope.truthy(c, where))) {
+      defer(() => this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label, loopResults))
+      return
+    }
+    const rendered = scope.render(t.args, where)
+    const p = this.o.parseParams(type, rendered, where)
+    const pctx = this.planContext(host, t, scope, where)
+    const effectiveCheck = t.checkMode ?? this.o.check
+    if (type.kind === 'local') {
+      if (effectiveCheck && type.supportsCheck === false) {
+        this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }, label, loopResults)
+        return
+      }
+      const r = await type.run(p, pctx)
+      this.applyLocal(host, r)
+      this.finishTask(host, t, scope, fromLocal(r), label, loopResults)
+      if (this.state(host).failed) return 'stop'
+      return
+    }
+    if (effectiveCheck && type.supportsCheck === false) {
+      defer(() => this.finishTask(host, t, scope, { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }, label, loopResults))
+      return
+    }
+    const step = type.plan(p, pctx)
+    const env: Record<string, string> = { ...(step.env ?? {}) }
+    for (const e of t.environment) {
+      const envVals = scope.render(e, where)
+      if (envVals && typeof envVals === 'object') for (const [k, v] of Object.entries(envVals)) env[k] = String(v)
+    }
+    if (t.checkMode !== undefined) env.KS_CHECK = t.checkMode ? '1' : '0'
+    pending.push({
+      t, p, type, scope, pctx, itemLabel: label,
+      step: { ...step, env, ignoreErrors: t.ignoreErrors || (t.failedWhen !== undefined) || step.ignoreErrors },
+    })
+    order.push(pending.length - 1)
+  }
+
   private becomePassword(scope: Scope): string | undefined {
     for (const n of ['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass']) {
       if (scope.has(n)) return String(scope.get(n))
@@ -591,33 +620,36 @@ export class Runner {
     const looped = loopResults.has(t.id)
     if (looped) loopResults.get(t.id)!.push({ ...res.data, item: label, [t.loopVar]: scope.get(t.loopVar) })
     else if (t.register) s.registered[t.register] = res.data
-    this.record(host, t, res, label, delegatedTo)
+    this.record(host, t, res, label, delegatedTo, !looped)
     if (res.status === 'changed') for (const n of t.notify) s.notified.add(String(scope.render(n, t.where)))
     if (res.status === 'failed' && !res.ignored) this.failHost(host, t.name, t.id, res.msg ?? 'failed', true)
   }
 
+  /** A looped task counts once per host in the recap, as in Ansible; its items were told one by one. */
   private flushLoops(host: string, seg: Segment, loopResults: Map<number, Record<string, unknown>[]>): void {
     const s = this.state(host)
     for (const t of seg) {
       const results = loopResults.get(t.id)
-      if (!results || !t.register) continue
-      s.registered[t.register] = {
-        results,
-        changed: results.some((r) => r.changed),
-        failed: results.some((r) => r.failed),
-        skipped: results.length > 0 && results.every((r) => r.skipped),
-        msg: 'All items completed',
-      }
+      if (!results?.length) continue
+      const failed = results.some((r) => r.failed)
+      const changed = results.some((r) => r.changed)
+      const skipped = results.every((r) => r.skipped)
+      this.count(host, failed ? 'failed' : changed ? 'changed' : skipped ? 'skipped' : 'ok', failed && t.ignoreErrors)
+      if (!t.register) continue
+      s.registered[t.register] = { results, changed, failed, skipped, msg: 'All items completed' }
     }
   }
 
-  private record(host: string, t: TaskDef, res: TaskResult, item?: string, delegatedTo?: string): void {
-    const s = this.state(host)
-    const r = s.recap
-    if (res.status === 'failed') { if (res.ignored) { r.ignored++; r.ok++ } }
-    else if (res.status === 'changed') { r.changed++; r.ok++ }
-    else if (res.status === 'skipped') r.skipped++
-    else if (res.status === 'ok') r.ok++
+  private count(host: string, status: TaskResult['status'], ignored?: boolean): void {
+    const r = this.state(host).recap
+    if (status === 'failed') { if (ignored) { r.ignored++; r.ok++ } }
+    else if (status === 'changed') { r.changed++; r.ok++ }
+    else if (status === 'skipped') r.skipped++
+    else if (status === 'ok') r.ok++
+  }
+
+  private record(host: string, t: TaskDef, res: TaskResult, item?: string, delegatedTo?: string, counted = true): void {
+    if (counted) this.count(host, res.status, res.ignored)
     const hidden = t.noLog
     this.tell({
       type: 'result', task: t.name, taskId: t.id, host, status: res.status, item: hidden && item ? '(hidden)' : item,
@@ -669,6 +701,16 @@ export class Runner {
       }
     }
   }
+}
+
+interface PendingStep {
+  t: TaskDef
+  p: Record<string, unknown>
+  type: TaskType
+  scope: Scope
+  pctx: PlanContext
+  itemLabel?: string
+  step: Step
 }
 
 interface PlayCtx {
