@@ -12,7 +12,7 @@ import type { BlockDef, Item, PlayDef, Playbook, TaskDef } from '../playbook/mod
 import type { EventSink, HostRecap, RunEvent } from '../report/events.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
 import type { Step, StepOutput } from '../step/types.js'
-import type { Facts, LocalResult, PlanContext, TaskType } from '../task.js'
+import type { Facts, LocalEntry, LocalResult, PlanContext, TaskType } from '../task.js'
 import type { Become, Connection } from '../transport/types.js'
 import type { Scope, ScopeFactory } from './scope.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
@@ -44,6 +44,7 @@ export interface RunOptions extends RunSettings {
   /** Finds a template by name (role templates dir first, then the top-level templates/). */
   readTemplate(name: string, roleDir: string | undefined, playbookDir: string): string
   readLocalFile(path: string, baseDirs: string[]): Buffer
+  statLocal(path: string, baseDirs: string[]): LocalEntry
   reads: SegmentRules['reads']
   connect(host: string, vars: (name: string) => unknown): Promise<Connection>
   /** Facts of hosts outside --limit that templates may read: load/save here. */
@@ -606,6 +607,7 @@ export class Runner {
         return this.o.renderTemplate(src, name, sc, host)
       },
       readLocalFile: (path) => this.o.readLocalFile(path, baseDirs),
+      statLocal: (path) => this.o.statLocal(path, baseDirs),
     }
   }
 

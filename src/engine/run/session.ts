@@ -23,6 +23,7 @@ import type { Connection } from '../transport/types.js'
 import { deriveKubesprayVars } from '../vars/kubespray-derived.js'
 import { VarScope } from '../vars/scope.js'
 import { artifactsFor } from '../../offline/manifest.js'
+import { localTree } from './local-tree.js'
 import { Runner, type RunSettings } from './runner.js'
 import type { Scope } from './scope.js'
 
@@ -185,6 +186,12 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     ], `template not found: ${name}`).toString('utf8'),
     readLocalFile: (path, baseDirs) => readFirst(isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)],
       `file not found on the controller: ${path}`),
+    statLocal: (path, baseDirs) => {
+      const candidates = isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)]
+      const f = candidates.find((c) => existsSync(c))
+      if (!f) throw new PlaybookError(`file not found on the controller: ${path}`, undefined, `looked in ${candidates.join(', ')}`)
+      return localTree(f)
+    },
     reads,
     connect,
     extraMagic: (_host, scope) => ({
