@@ -1,6 +1,7 @@
 // Validation of a task's module arguments against its ParamSpec, with Ansible's coercions.
 // At load time (templated: false) values that still hold `{{`/`{%` are left alone; at run time they are final.
 
+import { closestWord } from './did-you-mean.js'
 import { PlaybookError, type Where } from './errors.js'
 import { shlexTokens, type ShlexToken } from './shlex.js'
 import type { ParamDef, ParamSpec, ParamType, TaskType } from './task.js'
@@ -25,30 +26,6 @@ export function hasTemplate(v: unknown): boolean {
 
 
 const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/
-
-function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]
-    prev[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = tmp
-    }
-  }
-  return prev[b.length]
-}
-
-function suggest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestD = Infinity
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase())
-    if (d < bestD) { bestD = d; best = c }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
-}
 
 /** A spec key '*' accepts every other key (set_fact): its def types them all. */
 const ANY_KEY = '*'
@@ -228,7 +205,7 @@ export function parseParams<P>(type: TaskType<P>, raw: unknown, where: Where, op
   for (const [key, value] of Object.entries(input)) {
     const canon = byName.get(key) ?? (type.params[ANY_KEY] ? key : undefined)
     if (!canon) {
-      const near = suggest(key, allNames(type.params))
+      const near = closestWord(key, allNames(type.params))
       throw new PlaybookError(`${type.name}: unknown parameter "${key}"`, where,
         `${near ? `did you mean "${near}"? ` : ''}valid: ${validKeys(type.params)}`)
     }
@@ -246,7 +223,7 @@ export function parseParams<P>(type: TaskType<P>, raw: unknown, where: Where, op
     if (def.choices && !(hasTemplate(v) && !opts.templated)) {
       const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)
       if (!def.choices.includes(s)) {
-        const near = suggest(s, def.choices)
+        const near = closestWord(s, def.choices)
         throw new PlaybookError(`${type.name}: parameter "${key}" is "${s}", not one of its choices`, where,
           `${near ? `did you mean "${near}"? ` : ''}choices: ${def.choices.join(', ')}`)
       }

@@ -67,7 +67,7 @@ export interface LocalResult {
 interface TaskTypeBase<P> {
   /** Module name as written in a task: 'file', 'template', 'systemd', ... */
   name: string
-  /** Other names for it: 'ansible.builtin.file', 'systemd_service'. */
+  /** Other names for it: 'systemd_service', 'ansible.posix.sysctl' (the registry adds each short name's `ansible.builtin.` form). */
   aliases?: readonly string[]
   params: ParamSpec
   /** Parameter that a scalar module value fills: `command: echo hi` -> cmd. */

@@ -1,9 +1,11 @@
-// YAML as Ansible reads it (PyYAML's YAML 1.1 resolvers), with source lines kept for error messages.
+// The one YAML reader: YAML as Ansible reads it (PyYAML's YAML 1.1 resolvers, ./yaml-schema.ts), with the
+// source line of every mapping, sequence and mapping key kept for error messages. Playbooks, roles,
+// inventories, vars files and `-e @file` all come through here.
 
-import { constructFromEvents, EVENT_ALIAS, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE, parseEvents, YAMLException } from 'js-yaml'
+import { constructFromEvents, EVENT_ALIAS, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE, getScalarValue, parseEvents, YAMLException } from 'js-yaml'
 import type { Event } from 'js-yaml'
-import { KubeseedError } from './errors.js'
-import { ANSIBLE_YAML_SCHEMA } from './inventory/ansible-yaml.js'
+import { KubeseedError, type Where } from './errors.js'
+import { ANSIBLE_YAML_SCHEMA } from './yaml-schema.js'
 import { lineLocator } from './text-lines.js'
 
 
@@ -24,7 +26,29 @@ export function keyLinesOf(node: unknown): Record<string, number> | undefined {
   return node !== null && typeof node === 'object' ? keyLines.get(node) : undefined
 }
 
-export class YamlError extends KubeseedError {}
+/** The line of `path`'s last key, the path running through nested mappings from `root`. */
+export function keyLineAt(root: unknown, path: readonly string[]): number | undefined {
+  let node = root
+  for (const key of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined
+    node = (node as Record<string, unknown>)[key]
+  }
+  return path.length ? keyLineOf(node, path[path.length - 1]!) : undefined
+}
+
+export class YamlError extends KubeseedError {
+  /** What is wrong, without the place: for callers that report it under their own error class. */
+  readonly reason: string
+  constructor(reason: string, where: Where) {
+    super(`invalid YAML: ${reason}`, where, 'fix the syntax at that line')
+    this.reason = reason
+  }
+}
+
+export interface YamlOptions {
+  /** A key given twice keeps its last value, as Ansible does with a warning (otherwise an error). */
+  lastKeyWins?: boolean
+}
 
 type Ev = Event & { start?: number; valueStart?: number }
 
@@ -51,14 +75,10 @@ function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
       while (events[i].type !== EVENT_POP) {
         const k = events[i]
         if (k.type !== EVENT_SCALAR || !isObj) { skip(); skip(); continue }
-        const keyText = k.valueStart !== undefined ? (k as { valueStart: number; valueEnd: number } & Ev) : undefined
         i++
-        let key: string | undefined
-        if (keyText) {
-          const raw = sourceText.slice(keyText.valueStart, (keyText as unknown as { valueEnd: number }).valueEnd)
-          key = Object.keys(value as object).find((kk) => kk === raw || kk === raw.replace(/^["']|["']$/g, ''))
-          if (key !== undefined) lines[key] = lineAt(keyText.valueStart)
-        }
+        const text = k.valueStart !== undefined ? getScalarValue(sourceText, k) : undefined
+        const key = text !== undefined && Object.hasOwn(value as object, text) ? text : undefined
+        if (key !== undefined) lines[key] = lineAt(k.valueStart!)
         if (key !== undefined) walk((value as Record<string, unknown>)[key])
         else skip()
       }
@@ -88,10 +108,10 @@ function annotate(events: Ev[], docs: unknown[], sourceText: string): void {
 }
 
 /** Parse all documents of a YAML file the way Ansible does, recording lines. Errors name file:line. */
-export function loadYamlAll(text: string, file: string): unknown[] {
+export function loadYamlAll(text: string, file: string, opts: YamlOptions = {}): unknown[] {
   try {
     const events = parseEvents(text, { filename: file }) as Ev[]
-    const docs = constructFromEvents(events, { source: text, filename: file, schema: ANSIBLE_YAML_SCHEMA })
+    const docs = constructFromEvents(events, { source: text, filename: file, schema: ANSIBLE_YAML_SCHEMA, json: opts.lastKeyWins })
     try {
       annotate(events, docs, text)
     } catch {
@@ -103,15 +123,15 @@ export function loadYamlAll(text: string, file: string): unknown[] {
       const mark = (e as unknown as { mark?: { line?: number } }).mark
       const line = mark?.line !== undefined ? mark.line + 1 : undefined
       const reason = (e as unknown as { reason?: string }).reason ?? e.message.split('\n')[0]
-      throw new YamlError(`invalid YAML: ${reason}`, { file, line }, 'fix the syntax at that line')
+      throw new YamlError(reason, { file, line })
     }
     throw e
   }
 }
 
 /** One document (an empty file is null). */
-export function loadYaml(text: string, file: string): unknown {
-  const docs = loadYamlAll(text, file)
-  if (docs.length > 1) throw new YamlError('expected one YAML document, found several', { file })
+export function loadYaml(text: string, file: string, opts: YamlOptions = {}): unknown {
+  const docs = loadYamlAll(text, file, opts)
+  if (docs.length > 1) throw new YamlError(`expected one YAML document, found ${docs.length}`, { file })
   return docs.length ? docs[0] : null
 }

@@ -139,7 +139,8 @@ async function placePackages(artifacts: Artifacts, opts: BuildOptions): Promise<
       present.add((await debInfo(deb)).name)
     }
   }
-  const missing = artifacts.packages.debian.filter((p) => !present.has(p))
+  const wanted = debianPackages(artifacts)
+  const missing = wanted.filter((p) => !present.has(p))
   let downloaded = 0
   if (missing.length > 0) {
     const hostArch = (await runCommand('dpkg', ['--print-architecture'])).stdout.trim()
@@ -152,5 +153,10 @@ async function placePackages(artifacts: Artifacts, opts: BuildOptions): Promise<
     downloaded = pkgs.length
   }
   await writeFlatRepo(repo)
-  return `debian repository: ${copied} copied, ${downloaded} resolved with dependencies, ${artifacts.packages.debian.length} wanted`
+  return `debian repository: ${copied} copied, ${downloaded} resolved with dependencies, ${wanted.length} wanted`
+}
+
+/** Every Debian package the bundle's repository carries: the node packages and every package set. */
+export function debianPackages(artifacts: Artifacts): string[] {
+  return [...new Set([...artifacts.packages.debian, ...Object.values(artifacts.packageSets).flatMap((s) => s.debian)])]
 }

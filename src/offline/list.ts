@@ -22,5 +22,10 @@ export function formatArtifacts(a: Artifacts): string {
   for (const i of a.images) lines.push(`  ${i.repo}:${i.tag}${i.digest ? `@${i.digest}` : ''}`)
   lines.push('', 'OS packages:')
   for (const [family, names] of Object.entries(a.packages)) lines.push(`  ${family}: ${names.join(' ')}`)
+  const sets = Object.entries(a.packageSets)
+  if (sets.length > 0) lines.push('', 'OS package sets (installed by the role that needs them):')
+  for (const [name, lists] of sets) {
+    for (const [family, names] of Object.entries(lists)) lines.push(`  ${name} ${family}: ${names.join(' ')}`)
+  }
   return `${lines.join('\n')}\n`
 }

@@ -1,11 +1,11 @@
 // The offline manifest: which files, images and OS packages a Kubernetes version needs.
 // The facts live in offline/*.yaml (data); this module loads, validates and resolves them.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { load, YAML11_SCHEMA } from 'js-yaml'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { UsageError } from '../engine/errors.js'
+import { OFFLINE_DIR } from '../engine/paths.js'
+import { loadYaml, YamlError } from '../engine/yaml.js'
 import { ManifestError } from './manifest-error.js'
 
 export interface FileArtifact {
@@ -37,7 +37,10 @@ export interface Artifacts {
   versions: Record<string, string>
   files: FileArtifact[]
   images: ImageArtifact[]
+  /** Installed on every node. */
   packages: PackageLists
+  /** Installed only by the role that names the set (e.g. the API load balancer's nginx or haproxy); bundled all the same. */
+  packageSets: Record<string, PackageLists>
 }
 
 interface FileSpec { name: string; version: string; url: string; path?: string; from: string }
@@ -57,6 +60,7 @@ export interface Manifest {
   files: Map<string, FileSpec>
   images: Map<string, ImageSpec>
   packages: PackageLists
+  packageSets: Map<string, PackageLists>
   releases: Map<string, Release>
 }
 
@@ -78,24 +82,18 @@ const KUBE_VERSION = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/
 const VAR_NAME = /^[a-z_][a-z0-9_]*$/
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g
 const OS_FAMILIES = ['debian', 'redhat'] as const
+const SET_NAME = /^[a-z][a-z0-9_-]*$/
+const TOP_LEVEL_KEYS = ['files', 'images', 'packages', 'package_sets', 'releases']
 
-/** The package's offline/ directory, found from this module's location (works from src/ and dist/src/). */
+/** The package's offline/ directory. */
 export function defaultManifestDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'offline', 'layout.yaml'))) {
-      return join(dir, 'offline')
-    }
-    const up = dirname(dir)
-    if (up === dir) throw new ManifestError('cannot find the offline/ manifest directory', undefined, 'pass manifestDir')
-    dir = up
-  }
+  return OFFLINE_DIR
 }
 
 export function loadManifest(opts: ManifestOptions = {}): Manifest {
   const dir = opts.manifestDir ?? defaultManifestDir()
   const builtIn = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map((f) => join(dir, f))
-  const m: Manifest = { files: new Map(), images: new Map(), packages: { debian: [], redhat: [] }, releases: new Map() }
+  const m: Manifest = { files: new Map(), images: new Map(), packages: { debian: [], redhat: [] }, packageSets: new Map(), releases: new Map() }
   for (const file of [...builtIn, ...(opts.manifestFiles ?? []).map((f) => resolve(f))]) mergeDocument(m, file)
   for (const rel of m.releases.values()) {
     for (const arch of Object.keys(rel.sha256)) resolveRelease(m, rel, arch)
@@ -181,7 +179,8 @@ function resolveRelease(m: Manifest, rel: Release, arch: string): Artifacts {
     debian: rel.packages?.debian ?? m.packages.debian,
     redhat: rel.packages?.redhat ?? m.packages.redhat,
   }
-  return { kubeVersion: rel.kubeVersion, arch, versions: { ...rel.versions }, files, images, packages }
+  const packageSets = Object.fromEntries([...m.packageSets].map(([name, lists]) => [name, { debian: [...lists.debian], redhat: [...lists.redhat] }]))
+  return { kubeVersion: rel.kubeVersion, arch, versions: { ...rel.versions }, files, images, packages, packageSets }
 }
 
 function expand(text: string, vars: Record<string, string>, file: string, what: string): string {
@@ -210,19 +209,17 @@ function isObj(v: unknown): v is Obj {
 function mergeDocument(m: Manifest, file: string): void {
   let doc: unknown
   try {
-    doc = load(readFileSync(file, 'utf8'), { schema: YAML11_SCHEMA, filename: file })
+    doc = loadYaml(readFileSync(file, 'utf8'), file)
   } catch (e) {
-    const err = e as { code?: string; message: string; mark?: { line: number } }
-    if (err.code === 'ENOENT') throw new ManifestError('manifest file not found', { file }, 'check the path')
-    throw new ManifestError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, line: err.mark ? err.mark.line + 1 : undefined })
+    if ((e as { code?: string }).code === 'ENOENT') throw new ManifestError('manifest file not found', { file }, 'check the path')
+    if (e instanceof YamlError) throw new ManifestError(`not valid YAML: ${e.reason}`, e.where)
+    throw e
   }
   if (doc === null || doc === undefined) return
   const bad = (what: string, hint?: string) => new ManifestError(what, { file }, hint)
-  if (!isObj(doc)) throw bad('a manifest must be a mapping with files, images, packages or releases')
+  if (!isObj(doc)) throw bad(`a manifest must be a mapping with ${TOP_LEVEL_KEYS.join(', ')}`)
   for (const key of Object.keys(doc)) {
-    if (!['files', 'images', 'packages', 'releases'].includes(key)) {
-      throw bad(`unknown top-level key "${key}"`, 'allowed: files, images, packages, releases')
-    }
+    if (!TOP_LEVEL_KEYS.includes(key)) throw bad(`unknown top-level key "${key}"`, `allowed: ${TOP_LEVEL_KEYS.join(', ')}`)
   }
   for (const [i, raw] of list(doc.files, 'files', file).entries()) {
     const at = `files[${i}]`
@@ -236,6 +233,14 @@ function mergeDocument(m: Manifest, file: string): void {
     m.images.set(e.name, { name: e.name, repo: e.repo, tag: e.tag, from: file })
   }
   if (doc.packages !== undefined) Object.assign(m.packages, packageLists(doc.packages, 'packages', file))
+  if (doc.package_sets !== undefined) {
+    if (!isObj(doc.package_sets)) throw bad('package_sets must map a set name to package lists per OS family')
+    for (const [name, lists] of Object.entries(doc.package_sets)) {
+      if (!SET_NAME.test(name)) throw bad(`package_sets: "${name}" is not a set name (lowercase letters, digits, - and _)`)
+      const set = m.packageSets.get(name) ?? { debian: [], redhat: [] }
+      m.packageSets.set(name, { ...set, ...packageLists(lists, `package_sets.${name}`, file) })
+    }
+  }
   for (const [i, raw] of list(doc.releases, 'releases', file).entries()) {
     const rel = release(raw, `releases[${i}]`, file)
     m.releases.set(rel.kubeVersion, rel)

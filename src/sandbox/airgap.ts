@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { dump } from 'js-yaml'
-import { buildSandboxBundle, type SandboxBundle } from '../offline/sandbox-bundle.js'
+import { buildSandboxBundle, type SandboxBundle } from './bundle.js'
 import { serveBundle, type MirrorHandle } from '../offline/serve.js'
 import { verifyBundle } from '../offline/verify.js'
 import { CACHE_DIR } from './rootfs.js'
@@ -15,7 +15,7 @@ import { sandboxUp, type SandboxUpResult } from './up.js'
 import { statePaths } from './state.js'
 
 /** The Kubernetes release the sandbox emulates (a release of offline/). */
-export const SANDBOX_KUBE_VERSION = '1.32.13'
+export const SANDBOX_KUBE_VERSION = '1.36.4'
 
 export interface AirgapOptions {
   name?: string

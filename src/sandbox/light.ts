@@ -2,18 +2,17 @@
 // sandbox root filesystem, listening on its own loopback address. No systemd, no network namespace: cheap
 // enough to run 50 of them on 2 cores, real enough that SSH, sudo and file-writing tasks behave as on a server.
 
-import { execFile, spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { appendFileSync, chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { dump } from 'js-yaml'
 import { ensureRootfs } from './rootfs.js'
 import { quote, shellJoin } from '../engine/quote.js'
 import { pidAlive } from './lock.js'
-
-const run = promisify(execFile)
+import { run } from './host-command.js'
+import { formatIPv4, parseIPv4 } from '../engine/ip-address.js'
 
 /** The sudo password of the `deploy` user on every light host. */
 export const DEPLOY_PASSWORD = 'deploy-pass'
@@ -83,25 +82,14 @@ interface HostState extends LightHost {
 const LOCK_DIR = join(tmpdir(), 'kubeseed-light-locks')
 const READY_TIMEOUT_MS = 30_000
 
-function ipToInt(ip: string): number {
-  const parts = ip.split('.').map(Number)
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new Error(`${ip} is not an IPv4 address`)
-  }
-  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!
-}
-
-function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
-}
-
 export function lightAddresses(base: string, count: number): string[] {
-  const first = ipToInt(base)
+  const first = parseIPv4(base)
+  if (first === undefined) throw new Error(`${base} is not an IPv4 address`)
   const last = first + count - 1
   if (first >>> 24 !== 127 || last >>> 24 !== 127 || (first & 255) === 0) {
     throw new Error(`light hosts need loopback addresses: ${base} + ${count} leaves 127.0.0.0/8 or starts at .0`)
   }
-  return Array.from({ length: count }, (_, i) => intToIp(first + i))
+  return Array.from({ length: count }, (_, i) => formatIPv4(first + i))
 }
 
 /** One lock file per /24 block: two clusters of this machine never share addresses. */

@@ -5,13 +5,10 @@
 // kubeadm/kubelet/kubectl.
 
 import { createHash } from 'node:crypto'
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { run } from './host-command.js'
 import { withLock } from './lock.js'
-
-const run = promisify(execFile)
 
 export const ROOTFS_SUITE = 'bookworm'
 export const ROOTFS_PACKAGES = [
@@ -58,8 +55,7 @@ export async function ensureRootfs(log: (line: string) => void = () => {}): Prom
     const tmp = `${target}.building`
     rmSync(tmp, { recursive: true, force: true })
     log(`building sandbox root filesystem (debootstrap ${ROOTFS_SUITE}) into ${target}`)
-    await run('debootstrap', ['--variant=minbase', `--include=${ROOTFS_PACKAGES.join(',')}`, ROOTFS_SUITE, tmp, debianMirror()],
-      { maxBuffer: 64 * 1024 * 1024 })
+    await run('debootstrap', ['--variant=minbase', `--include=${ROOTFS_PACKAGES.join(',')}`, ROOTFS_SUITE, tmp, debianMirror()])
     finishRootfs(tmp)
     // Older builds go, unless a running node or light host still has one as its overlay's lower layer.
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8')

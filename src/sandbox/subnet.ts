@@ -1,27 +1,13 @@
 // IPv4 subnet arithmetic for the sandbox bridge: the bastion takes .1, node i takes .(i+2).
 
 import { UsageError } from '../engine/errors.js'
+import { formatIPv4, parseIPv4 } from '../engine/ip-address.js'
 
 export interface Subnet {
   /** Network address as a 32-bit unsigned integer. */
   network: number
   prefix: number
   cidr: string
-}
-
-function parseIPv4(text: string): number | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
-  let value = 0
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined
-    value = value * 256 + Number(p)
-  }
-  return value
-}
-
-export function formatIPv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.')
 }
 
 export function parseSubnet(cidr: string): Subnet {

@@ -13,7 +13,6 @@ export interface AssertParams {
 export const assert: LocalTaskType<AssertParams> = {
   kind: 'local',
   name: 'assert',
-  aliases: ['ansible.builtin.assert'],
   supportsCheck: true,
   params: {
     that: { type: 'list', required: true },

@@ -3,9 +3,9 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { BLOCK_EDIT_AWK } from './block-edit-awk.js'
-import { hostRegex, pcreInsertLine, pcreLines } from './host-regex.js'
-import { awkEditScript, diffPrologue } from './shell-args.js'
+import { BLOCK_EDIT_AWK } from './shared/block-edit-awk.js'
+import { hostRegex, pcreInsertLine, pcreLines } from './shared/host-regex.js'
+import { awkEditScript, diffPrologue } from './shared/shell-args.js'
 
 export interface BlockinfileParams {
   path: string
@@ -25,7 +25,6 @@ export interface BlockinfileParams {
 export const blockinfile: RemoteTaskType<BlockinfileParams> = {
   kind: 'remote',
   name: 'blockinfile',
-  aliases: ['ansible.builtin.blockinfile'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },

@@ -5,7 +5,7 @@ import { PlaybookError } from '../engine/errors.js'
 import { shlexSplit } from '../engine/shlex.js'
 import { shellJoin } from '../engine/quote.js'
 import type { ParamSpec, RemoteTaskType } from '../engine/task.js'
-import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './run-guard.js'
+import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './shared/run-guard.js'
 
 export interface CommandParams extends RunParams {
   cmd?: string
@@ -15,7 +15,6 @@ export interface CommandParams extends RunParams {
 export const command: RemoteTaskType<CommandParams> = {
   kind: 'remote',
   name: 'command',
-  aliases: ['ansible.builtin.command'],
   freeForm: 'cmd',
   supportsCheck: true,
   params: {

@@ -4,8 +4,8 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { baseName, diffPrologue, optArg } from './shell-args.js'
-import { validateCommand } from './validate-command.js'
+import { baseName, diffPrologue, optArg } from './shared/shell-args.js'
+import { validateCommand } from './shared/validate-command.js'
 
 export interface CopyParams {
   src?: string
@@ -22,7 +22,6 @@ export interface CopyParams {
 export const copy: RemoteTaskType<CopyParams> = {
   kind: 'remote',
   name: 'copy',
-  aliases: ['ansible.builtin.copy'],
   supportsCheck: true,
   params: {
     src: { type: 'path' },

@@ -12,7 +12,6 @@ export interface DebugParams {
 export const debug: LocalTaskType<DebugParams> = {
   kind: 'local',
   name: 'debug',
-  aliases: ['ansible.builtin.debug'],
   supportsCheck: true,
   params: {
     msg: { type: 'raw' },

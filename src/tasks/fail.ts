@@ -9,7 +9,6 @@ export interface FailParams {
 export const fail: LocalTaskType<FailParams> = {
   kind: 'local',
   name: 'fail',
-  aliases: ['ansible.builtin.fail'],
   supportsCheck: true,
   params: {
     msg: { type: 'string', default: 'Failed as requested from task' },

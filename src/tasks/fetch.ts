@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { baseName } from './shell-args.js'
+import { baseName } from './shared/shell-args.js'
 
 export interface FetchParams {
   src: string
@@ -21,7 +21,6 @@ const MISSING = 'KS-FETCH-MISSING'
 export const fetch: RemoteTaskType<FetchParams> = {
   kind: 'remote',
   name: 'fetch',
-  aliases: ['ansible.builtin.fetch'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true },

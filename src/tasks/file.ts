@@ -4,7 +4,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { attrArgs, baseName, parentDir } from './shell-args.js'
+import { attrArgs, baseName, parentDir } from './shared/shell-args.js'
 
 export interface FileParams {
   path: string
@@ -21,7 +21,6 @@ export interface FileParams {
 export const file: RemoteTaskType<FileParams> = {
   kind: 'remote',
   name: 'file',
-  aliases: ['ansible.builtin.file'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'] },

@@ -6,7 +6,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { attrArgs, baseName, parentDir } from './shell-args.js'
+import { attrArgs, baseName, parentDir } from './shared/shell-args.js'
 
 export interface GetUrlParams {
   url: string
@@ -28,7 +28,6 @@ const SHA256 = /^sha256:([0-9a-fA-F]{64})$/
 export const getUrl: RemoteTaskType<GetUrlParams> = {
   kind: 'remote',
   name: 'get_url',
-  aliases: ['ansible.builtin.get_url'],
   supportsCheck: true,
   params: {
     url: { type: 'string', required: true },

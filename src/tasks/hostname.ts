@@ -4,7 +4,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { diffPrologue } from './shell-args.js'
+import { diffPrologue } from './shared/shell-args.js'
 
 export interface HostnameParams {
   name: string
@@ -14,7 +14,6 @@ export interface HostnameParams {
 export const hostname: RemoteTaskType<HostnameParams> = {
   kind: 'remote',
   name: 'hostname',
-  aliases: ['ansible.builtin.hostname'],
   supportsCheck: true,
   params: {
     name: { type: 'string', required: true },

@@ -36,13 +36,16 @@ const ALL = [
 
 const BY_NAME = new Map<string, TaskType>()
 for (const t of ALL) {
-  for (const n of [t.name, `ansible.builtin.${t.name}`, ...(t.aliases ?? [])]) {
+  // Every short name also answers in its `ansible.builtin.` form; collection names (`ansible.posix.sysctl`) stand as given.
+  const short = [t.name, ...(t.aliases ?? []).filter((a) => !a.includes('.'))]
+  const names = [...short, ...short.map((n) => `ansible.builtin.${n}`), ...(t.aliases ?? []).filter((a) => a.includes('.'))]
+  for (const n of names) {
     if (BY_NAME.has(n) && BY_NAME.get(n) !== t) throw new Error(`task name ${n} registered twice`)
     BY_NAME.set(n, t)
   }
 }
 
-/** The task type for a module name, an alias, or its `ansible.builtin.` form. */
+/** The task type for a module name, an alias, or either's `ansible.builtin.` form. */
 export function taskType(name: string): TaskType | undefined {
   return BY_NAME.get(name)
 }

@@ -2,9 +2,9 @@
 
 import { PlaybookError } from '../engine/errors.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { lineEditScript } from './line-edit.js'
-import { hostRegex, pcreLines } from './host-regex.js'
-import { diffPrologue } from './shell-args.js'
+import { lineEditScript } from './shared/line-edit.js'
+import { hostRegex, pcreLines } from './shared/host-regex.js'
+import { diffPrologue } from './shared/shell-args.js'
 
 export interface LineinfileParams {
   path: string
@@ -25,7 +25,6 @@ export interface LineinfileParams {
 export const lineinfile: RemoteTaskType<LineinfileParams> = {
   kind: 'remote',
   name: 'lineinfile',
-  aliases: ['ansible.builtin.lineinfile'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] },

@@ -13,7 +13,6 @@ export interface MetaParams {
 export const meta: LocalTaskType<MetaParams> = {
   kind: 'local',
   name: 'meta',
-  aliases: ['ansible.builtin.meta'],
   freeForm: 'free_form',
   supportsCheck: true,
   params: {

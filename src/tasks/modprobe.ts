@@ -4,7 +4,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote, shellJoin } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { diffPrologue } from './shell-args.js'
+import { diffPrologue } from './shared/shell-args.js'
 
 export interface ModprobeParams {
   name: string

@@ -27,7 +27,7 @@ const RPM_SPEC = /^[A-Za-z0-9_][A-Za-z0-9_.+~:-]*$/
 export const packageTask: RemoteTaskType<PackageParams> = {
   kind: 'remote',
   name: 'package',
-  aliases: ['ansible.builtin.package', 'apt', 'ansible.builtin.apt', 'dnf', 'ansible.builtin.dnf', 'yum', 'ansible.builtin.yum'],
+  aliases: ['apt', 'dnf', 'yum'],
   supportsCheck: true,
   params: {
     name: { type: 'list', items: 'string', required: true, aliases: ['pkg', 'names'] },

@@ -13,7 +13,6 @@ export interface ServiceParams {
 export const service: RemoteTaskType<ServiceParams> = {
   kind: 'remote',
   name: 'service',
-  aliases: ['ansible.builtin.service'],
   supportsCheck: true,
   params: {
     name: { type: 'string', required: true },

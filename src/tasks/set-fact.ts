@@ -7,7 +7,6 @@ export type SetFactParams = Record<string, unknown> & { cacheable: boolean }
 export const setFact: LocalTaskType<SetFactParams> = {
   kind: 'local',
   name: 'set_fact',
-  aliases: ['ansible.builtin.set_fact'],
   supportsCheck: true,
   params: {
     cacheable: { type: 'bool', default: false },

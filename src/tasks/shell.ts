@@ -2,7 +2,7 @@
 
 import { quote } from '../engine/quote.js'
 import type { ParamSpec, RemoteTaskType } from '../engine/task.js'
-import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './run-guard.js'
+import { guardedRun, RUN_PARAM_SPEC, type RunParams } from './shared/run-guard.js'
 
 export interface ShellParams extends RunParams {
   cmd: string
@@ -12,7 +12,6 @@ export interface ShellParams extends RunParams {
 export const shell: RemoteTaskType<ShellParams> = {
   kind: 'remote',
   name: 'shell',
-  aliases: ['ansible.builtin.shell'],
   freeForm: 'cmd',
   supportsCheck: true,
   params: {

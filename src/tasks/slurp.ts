@@ -10,7 +10,6 @@ export interface SlurpParams {
 export const slurp: RemoteTaskType<SlurpParams> = {
   kind: 'remote',
   name: 'slurp',
-  aliases: ['ansible.builtin.slurp'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true, aliases: ['path'] },

@@ -13,7 +13,6 @@ export interface StatParams {
 export const stat: RemoteTaskType<StatParams> = {
   kind: 'remote',
   name: 'stat',
-  aliases: ['ansible.builtin.stat'],
   supportsCheck: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'] },

@@ -3,7 +3,7 @@
 
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { diffPrologue } from './shell-args.js'
+import { diffPrologue } from './shared/shell-args.js'
 
 export interface SwapParams {
   state: 'absent'

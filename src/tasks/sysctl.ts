@@ -4,8 +4,8 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { ereLiteral, lineEditScript } from './line-edit.js'
-import { diffPrologue } from './shell-args.js'
+import { ereLiteral, lineEditScript } from './shared/line-edit.js'
+import { diffPrologue } from './shared/shell-args.js'
 
 export interface SysctlParams {
   name: string

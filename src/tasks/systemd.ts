@@ -80,7 +80,7 @@ export function systemdScript(p: SystemdParams): string {
 export const systemd: RemoteTaskType<SystemdParams> = {
   kind: 'remote',
   name: 'systemd',
-  aliases: ['ansible.builtin.systemd', 'systemd_service', 'ansible.builtin.systemd_service'],
+  aliases: ['systemd_service'],
   supportsCheck: true,
   params: {
     name: { type: 'string', aliases: ['service', 'unit'] },

@@ -2,8 +2,8 @@
 
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { attrArgs, diffPrologue } from './shell-args.js'
-import { validateCommand } from './validate-command.js'
+import { attrArgs, diffPrologue } from './shared/shell-args.js'
+import { validateCommand } from './shared/validate-command.js'
 
 export interface TemplateParams {
   src: string
@@ -18,7 +18,6 @@ export interface TemplateParams {
 export const template: RemoteTaskType<TemplateParams> = {
   kind: 'remote',
   name: 'template',
-  aliases: ['ansible.builtin.template'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true },

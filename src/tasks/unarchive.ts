@@ -5,7 +5,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote, shellJoin } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { archiveMarkerPath, UNARCHIVE_STATE_DIR } from './archive-marker.js'
+import { archiveMarkerPath, UNARCHIVE_STATE_DIR } from './shared/archive-marker.js'
 
 export interface UnarchiveParams {
   src: string
@@ -32,7 +32,6 @@ function stillThere(p: UnarchiveParams, src: string, dest: string): string {
 export const unarchive: RemoteTaskType<UnarchiveParams> = {
   kind: 'remote',
   name: 'unarchive',
-  aliases: ['ansible.builtin.unarchive'],
   supportsCheck: true,
   params: {
     src: { type: 'path', required: true },

@@ -6,7 +6,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { pythonToEre, RegexTranslationError } from './python-regex.js'
+import { pythonToEre, RegexTranslationError } from './shared/python-regex.js'
 
 export interface WaitForParams {
   host: string
@@ -34,7 +34,6 @@ ks_port_open() {
 export const waitFor: RemoteTaskType<WaitForParams> = {
   kind: 'remote',
   name: 'wait_for',
-  aliases: ['ansible.builtin.wait_for'],
   supportsCheck: true,
   params: {
     host: { type: 'string', default: '127.0.0.1' },

@@ -8,14 +8,11 @@ import { callMethod } from './methods.js'
 import { binaryOp } from './operators.js'
 import { contains, isDict, pyCompare, pyEquals, truthy } from './python.js'
 import { applyTest } from './jinja-tests.js'
-import { isUndefined, markUndefined, need, Undefined } from './undefined.js'
+import { isUndefined, need, Undefined } from './undefined.js'
+import type { Env } from './env.js'
+import { getItem } from './get-item.js'
 
-export interface Env {
-  /** The value of a variable, or an `Undefined` when there is none. */
-  lookup(name: string): unknown
-  /** Environment variables for `lookup('env', NAME)`. */
-  getenv?(name: string): string | undefined
-}
+export type { Env }
 
 export function evaluate(e: Expr, env: Env): unknown {
   return ev(e.node, env)
@@ -40,19 +37,6 @@ export function nodeText(n: Node): string {
     default:
       return 'expression'
   }
-}
-
-export function getItem(obj: unknown, key: unknown, text: string): unknown {
-  if (isDict(obj)) {
-    const k = typeof key === 'boolean' ? (key ? 'True' : 'False') : String(key)
-    return Object.hasOwn(obj, k) ? obj[k] : new Undefined(text, markUndefined(new ExprError(`'${text}' is undefined: the dict has no key ${JSON.stringify(k)}`, undefined, 'check the key or use | default()')))
-  }
-  if ((Array.isArray(obj) || typeof obj === 'string') && typeof key === 'number' && Number.isInteger(key)) {
-    const i = key < 0 ? obj.length + key : key
-    if (i >= 0 && i < obj.length) return obj[i]
-    return new Undefined(text, markUndefined(new ExprError(`'${text}' is undefined: index ${key} is out of range (length ${obj.length})`)))
-  }
-  return new Undefined(text)
 }
 
 function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {

@@ -1,6 +1,6 @@
 // Filters over lists and dicts, plus type conversions and defaults.
 import { ExprError } from '../errors.js'
-import { getItem } from './evaluate.js'
+import { getItem } from './get-item.js'
 import type { Filter } from './filter-types.js'
 import { isDict, iterate, pyCompare, pyEquals, pyStr, truthy, typeName, type Dict } from './python.js'
 import { isUndefined, need, Undefined } from './undefined.js'

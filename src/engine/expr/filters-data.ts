@@ -1,7 +1,7 @@
 // Serialisation, encoding and hashing filters.
 import { createHash } from 'node:crypto'
 import { dump, load } from 'js-yaml'
-import { ANSIBLE_YAML_SCHEMA } from '../inventory/ansible-yaml.js'
+import { ANSIBLE_YAML_SCHEMA } from '../yaml-schema.js'
 import { ExprError } from '../errors.js'
 import type { Filter } from './filter-types.js'
 import { pyJson } from './json-text.js'

@@ -3,8 +3,8 @@
 import type { Node } from './ast.js'
 import { isDict } from './python.js'
 import { parseExpr } from './parser.js'
-import { isTemplated } from './template-render.js'
-import { parseTemplate, type TNode } from './template-parse.js'
+import { isTemplated } from './jinja-string-render.js'
+import { parseTemplate, type TNode } from './jinja-string-parse.js'
 
 const GLOBAL_FUNCTIONS = new Set(['range', 'lookup', 'query', 'q'])
 

@@ -1,6 +1,6 @@
 // Global functions: range(), and the lookups that need no I/O beyond the controller's environment.
 import { ExprError } from '../errors.js'
-import type { Env } from './evaluate.js'
+import type { Env } from './env.js'
 import { isUndefined } from './undefined.js'
 
 function range(args: unknown[]): number[] {

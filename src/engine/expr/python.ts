@@ -1,6 +1,9 @@
 // Python value semantics for Jinja values: truthiness, str(), repr(), ==, ordering.
 // Values are JSON-like: string, number, boolean, null (None), arrays (list/tuple), plain objects (dict).
 import { ExprError } from '../errors.js'
+import { pyRepr, pyStr } from '../python-repr.js'
+
+export { pyRepr, pyStr }
 
 export type Dict = Record<string, unknown>
 
@@ -25,46 +28,6 @@ export function truthy(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0
   if (isDict(v)) return Object.keys(v).length > 0
   return true
-}
-
-function numRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan'
-  if (n === Infinity) return 'inf'
-  if (n === -Infinity) return '-inf'
-  return String(n)
-}
-
-export function strRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'"
-  let out = q
-  for (const ch of s) {
-    if (ch === '\\') out += '\\\\'
-    else if (ch === q) out += `\\${q}`
-    else if (ch === '\n') out += '\\n'
-    else if (ch === '\r') out += '\\r'
-    else if (ch === '\t') out += '\\t'
-    else if (ch < ' ') out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`
-    else out += ch
-  }
-  return out + q
-}
-
-/** Python's repr(): how a value appears inside a list or dict that is printed. */
-export function pyRepr(v: unknown): string {
-  if (typeof v === 'string') return strRepr(v)
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
-  if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${strRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
-  return pyStr(v)
-}
-
-/** Python's str(): how `{{ value }}` prints inside a larger string. */
-export function pyStr(v: unknown): string {
-  if (typeof v === 'string') return v
-  if (v === null || v === undefined) return 'None'
-  if (v === true) return 'True'
-  if (v === false) return 'False'
-  if (typeof v === 'number') return numRepr(v)
-  return pyRepr(v)
 }
 
 export function pyEquals(a: unknown, b: unknown): boolean {

@@ -1,7 +1,7 @@
 // The output of ansible-inventory (--list, --graph [--vars], --host), so users can diff ours with theirs.
 import { InventoryError } from '../errors.js'
 import type { Inventory } from './model.js'
-import { pyStr } from './python-repr.js'
+import { pyStr } from '../python-repr.js'
 
 /** Variables ansible-inventory leaves out of its output (Ansible's INTERNAL_VARS). */
 const INTERNAL_VARS = new Set([

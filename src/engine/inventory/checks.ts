@@ -1,5 +1,5 @@
 // Sanity checks of a kubespray-style inventory that catch mistakes before any host is touched.
-import { cidrOverlap, parseCidr } from './cidr.js'
+import { cidrOverlap, parseCidr } from '../ip-address.js'
 import type { Inventory } from './model.js'
 
 export interface InventoryFinding {

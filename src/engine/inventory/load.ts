@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { InventoryError, isKubeseedError } from '../errors.js'
-import { parseAnsibleYaml, type ParsedYaml } from './ansible-yaml.js'
 import { assembleInventory } from './assemble.js'
 import { parseIni } from './ini.js'
+import { loadInventoryYaml } from './read-yaml.js'
 import { InventoryData } from './inventory-data.js'
 import { addImplicitClusterGroup } from './kubespray-groups.js'
 import type { Inventory } from './model.js'
@@ -13,12 +13,6 @@ import { VarsFileCache } from './vars-files.js'
 import { isYamlInventory, parseYamlInventory } from './yaml-inventory.js'
 
 const YAML_EXTS = ['.yml', '.yaml', '.json']
-
-function yamlError(e: unknown, file: string): InventoryError {
-  const mark = (e as { mark?: { line?: number } }).mark
-  const reason = (e as { reason?: string }).reason ?? (e as Error).message
-  return new InventoryError(`invalid YAML: ${reason}`, { file, line: mark?.line !== undefined ? mark.line + 1 : undefined }, 'fix the YAML syntax')
-}
 
 /**
  * Ansible tries its YAML reader on files ending in .yml/.yaml/.json or without extension, and
@@ -30,14 +24,15 @@ function parseInventoryFile(file: string, data: InventoryData): void {
   const ext = extname(file)
   const yamlish = ext === '' || YAML_EXTS.includes(ext)
   if (yamlish) {
-    let doc: ParsedYaml | undefined
+    let doc: unknown
     let err: InventoryError | undefined
     try {
-      doc = parseAnsibleYaml(text, file)
+      doc = loadInventoryYaml(text, file)
     } catch (e) {
-      err = yamlError(e, file)
+      if (!(e instanceof InventoryError)) throw e
+      err = e
     }
-    if (doc && isYamlInventory(doc.value)) return parseYamlInventory(doc, file, data)
+    if (isYamlInventory(doc)) return parseYamlInventory(doc, file, data)
     if (ext !== '') {
       try {
         return parseIni(text, file, data)

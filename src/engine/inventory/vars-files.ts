@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { InventoryError } from '../errors.js'
-import { parseAnsibleYaml } from './ansible-yaml.js'
+import { keyLinesOf } from '../yaml.js'
+import { loadInventoryYaml } from './read-yaml.js'
 import type { VarLayer } from './model.js'
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json']
@@ -42,25 +43,13 @@ export class VarsFileCache {
   load(file: string): VarLayer | null {
     const known = this.layers.get(file)
     if (known !== undefined) return known
-    let parsed
-    try {
-      parsed = parseAnsibleYaml(readFileSync(file, 'utf8'), file)
-    } catch (e) {
-      const mark = (e as { mark?: { line?: number } }).mark
-      const reason = (e as { reason?: string }).reason ?? (e as Error).message
-      throw new InventoryError(`invalid YAML: ${reason}`, { file, line: mark?.line !== undefined ? mark.line + 1 : undefined }, 'fix the YAML syntax')
-    }
+    const v = loadInventoryYaml(readFileSync(file, 'utf8'), file)
     let layer: VarLayer | null = null
-    const v = parsed.value
     if (v !== undefined && v !== null && v !== '') {
       if (typeof v !== 'object' || Array.isArray(v)) {
         throw new InventoryError(`a vars file must hold a mapping of names to values, found ${Array.isArray(v) ? 'a list' : typeof v}`, { file, line: 1 }, 'write the file as name: value lines')
       }
-      const lines: Record<string, number> = {}
-      for (const k of Object.keys(v)) {
-        const l = parsed.keyLines.get(k)
-        if (l !== undefined) lines[k] = l
-      }
+      const lines = { ...keyLinesOf(v) }
       layer = Object.keys(v).length ? { source: file, vars: v as Record<string, unknown>, lines } : null
     }
     this.layers.set(file, layer)

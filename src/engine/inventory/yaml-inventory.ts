@@ -1,6 +1,6 @@
 // Ansible's YAML inventory format: groups with `hosts`, `vars` and `children`, nested to any depth.
 import { InventoryError } from '../errors.js'
-import { keyPath, type ParsedYaml } from './ansible-yaml.js'
+import { keyLineAt } from '../yaml.js'
 import { expandHostKey, HostPatternError } from './host-range.js'
 import type { InventoryData } from './inventory-data.js'
 
@@ -10,15 +10,15 @@ export function isYamlInventory(value: unknown): value is Record<string, unknown
   return isMap(value) && Object.keys(value).length > 0
 }
 
-export function parseYamlInventory(doc: ParsedYaml, file: string, inv: InventoryData): void {
-  const data = doc.value
+/** `data` comes from the YAML reader, which knows the line of each of its keys. */
+export function parseYamlInventory(data: unknown, file: string, inv: InventoryData): void {
   if (!isYamlInventory(data)) {
     throw new InventoryError('YAML inventory must be a non-empty mapping of group names', { file, line: 1 }, 'start with `all:` and put hosts under `hosts:`')
   }
   if ('plugin' in data) {
-    throw new InventoryError('inventory plugin configurations are not supported', { file, line: doc.keyLines.get(keyPath(['plugin'])) }, 'list hosts and groups in a static YAML or INI inventory')
+    throw new InventoryError('inventory plugin configurations are not supported', { file, line: keyLineAt(data, ['plugin']) }, 'list hosts and groups in a static YAML or INI inventory')
   }
-  const lineOf = (path: string[]): number | undefined => doc.keyLines.get(keyPath(path))
+  const lineOf = (path: string[]): number | undefined => keyLineAt(data, path)
 
   const parseGroup = (name: string, body: unknown, path: string[]): string | undefined => {
     const where = { file, line: lineOf(path) }

@@ -1,5 +1,7 @@
 // The keywords kubeseed understands, per level, and "did you mean" for the rest.
 
+import { closestWord } from '../did-you-mean.js'
+
 export const TASK_KEYWORDS = new Set([
   'name', 'when', 'loop', 'with_items', 'with_list', 'loop_control', 'register', 'notify', 'tags', 'become',
   'become_user', 'become_method', 'delegate_to', 'run_once', 'retries', 'delay', 'until', 'changed_when',
@@ -19,20 +21,9 @@ export const PLAY_KEYWORDS = new Set([
 
 export const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user'])
 
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)])
-  for (let j = 1; j <= b.length; j++) d[0][j] = j
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-  }
-  return d[a.length][b.length]
-}
-
 /** A hint naming the closest known word, or the list when nothing is close. */
 export function suggest(word: string, known: string[]): string {
-  const best = known.map((k) => ({ k, d: distance(word, k) })).sort((x, y) => x.d - y.d)[0]
-  if (best && best.d <= Math.max(2, Math.floor(word.length / 3))) return `did you mean '${best.k}'?`
+  const near = closestWord(word, known)
+  if (near !== undefined) return `did you mean '${near}'?`
   return `known: ${[...known].sort().slice(0, 40).join(', ')}`
 }

@@ -1,7 +1,7 @@
 // `hostvars`: every inventory host's variables, resolved lazily through that host's own scope, so a
 // template reading hostvars[other].ansible_host costs nothing for the hosts it does not read.
 
-import type { Scope } from './scope.js'
+import type { Scope } from '../vars/scope.js'
 
 function scopeObject(scope: Scope): object {
   return new Proxy({}, {

@@ -5,7 +5,7 @@ import type { TaskDef } from '../playbook/model.js'
 import type { Status } from '../report/events.js'
 import type { StepOutput } from '../step/types.js'
 import type { LocalResult } from '../task.js'
-import type { Scope } from './scope.js'
+import type { Scope } from '../vars/scope.js'
 
 export interface TaskResult {
   status: Status

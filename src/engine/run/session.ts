@@ -15,7 +15,7 @@ import { PACKAGE_ROOT, ROLES_DIR, TEMPLATES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
 import type { Playbook } from '../playbook/model.js'
 import type { Facts, TaskType } from '../task.js'
-import { renderTemplate } from '../template/render.js'
+import { renderTemplate } from '../handlebars/render.js'
 import { LocalConnection } from '../transport/local.js'
 import { ConnectionPool, addressFromVars } from '../transport/pool.js'
 import { knownHostsFromSshArgs } from '../transport/address-from-vars.js'
@@ -25,7 +25,6 @@ import { VarScope } from '../vars/scope.js'
 import { artifactsFor } from '../../offline/manifest.js'
 import { localTree } from './local-tree.js'
 import { Runner, type RunSettings } from './runner.js'
-import type { Scope } from './scope.js'
 
 export interface TaskRegistry {
   taskType(name: string): TaskType | undefined
@@ -178,8 +177,8 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     selectHosts: (p) => selectHosts(inv, p),
     taskType: (n) => o.registry.taskType(n),
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
-    makeScope: (layers, opts) => new VarScope(layers, opts) as unknown as Scope,
-    renderTemplate: (source, name, scope, host) => renderTemplate(source, { name, scope: scope as unknown as VarScope, host }),
+    makeScope: (layers, opts) => new VarScope(layers, opts),
+    renderTemplate: (source, name, scope, host) => renderTemplate(source, { name, scope, host }),
     readTemplate: (name, roleDir, playbookDir) => readFirst(isAbsolute(name) ? [name] : [
       ...(roleDir ? [join(roleDir, 'templates', name)] : []),
       join(playbookDir, 'templates', name), join(TEMPLATES_DIR, name), join(PACKAGE_ROOT, name),
@@ -195,7 +194,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     reads,
     connect,
     extraMagic: (_host, scope) => ({
-      // The offline manifest's entry for this host's kube_version and architecture: URLs, sha256, images, packages.
+      // The offline manifest's entry for this host's kube_version and architecture: URLs, sha256, images, packages, package sets.
       kubeseed_artifacts: () => {
         const sc = scope()
         const kubeVersion = String(sc.get('kube_version'))
@@ -206,7 +205,7 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
           const a = artifactsFor({ kubeVersion, arch, manifestFiles: extraFiles })
           artifactsCache.set(key, {
             kube_version: a.kubeVersion, arch, versions: a.versions,
-            files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages,
+            files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages, package_sets: a.packageSets,
           })
         }
         return artifactsCache.get(key)

@@ -2,7 +2,8 @@
 // inventory only references (e.g. kube_service_subnets). When the inventory's value for one of
 // these is an expression, kubeseed uses its own derivation and warns once per variable per run;
 // a plain value the user wrote is always kept.
-import { cidrHost, isTemplated, messageWithoutHint, parseIp, pyEquals } from '../expr/index.js'
+import { cidrHost, isTemplated, messageWithoutHint, pyEquals } from '../expr/index.js'
+import { parseIp } from '../ip-address.js'
 import type { ScopeLayer } from './layer.js'
 import type { VarScope } from './scope.js'
 

@@ -1,8 +1,8 @@
 // A scope seen as a plain object whose properties render on first read: for handlebars
 // contexts and for `hostvars[other]`. Only variables actually read are ever rendered.
-import type { VarScope } from './scope.js'
+import type { Scope } from './scope.js'
 
-export function lazyVars(scope: VarScope, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function lazyVars(scope: Scope, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const has = (k: string | symbol): k is string => typeof k === 'string' && (Object.hasOwn(extra, k) || scope.has(k))
   const get = (k: string): unknown => (Object.hasOwn(extra, k) ? extra[k] : scope.get(k))
   return new Proxy(Object.create(null) as Record<string, unknown>, {

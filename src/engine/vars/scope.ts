@@ -14,6 +14,22 @@ export interface ScopeOptions {
   getenv?: (name: string) => string | undefined
 }
 
+/** A host's variables as the run, the templates and the checks read them. */
+export interface Scope {
+  readonly host: string
+  /** A scope with one more layer on top (task vars, loop item, registered result). */
+  child(layer: ScopeLayer): Scope
+  get(name: string): unknown
+  has(name: string): boolean
+  render(value: unknown, where?: Where): unknown
+  evaluate(expr: string, where?: Where): unknown
+  truthy(expr: string | boolean, where?: Where): boolean
+  /** Every variable, rendered: what a handlebars template may enumerate. */
+  toObject(): Record<string, unknown>
+}
+
+export type ScopeFactory = (layers: ScopeLayer[], opts: ScopeOptions) => Scope
+
 interface Entry {
   value?: unknown
   error?: Error
@@ -26,7 +42,7 @@ interface Definition {
   layer: ScopeLayer
 }
 
-export class VarScope {
+export class VarScope implements Scope {
   private readonly index = new Map<string, ScopeLayer>()
   private readonly cache = new Map<string, Entry>()
   private readonly resolving: string[] = []

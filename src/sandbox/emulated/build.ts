@@ -2,9 +2,9 @@
 // sandbox nodes (Debian's nodejs 18, no node_modules there), published like the real binaries.
 import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { UsageError } from '../../engine/errors.js'
+import { PACKAGE_ROOT } from '../../engine/paths.js'
 import { parseKubeVersion, formatVersion } from './versions.js'
 
 export const EMULATED_BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const
@@ -15,15 +15,10 @@ export interface BuiltBinary {
   sha256: string
 }
 
-/** The directory holding this module's TypeScript sources, found from either src/ or dist/src/. */
+/** The TypeScript sources of the emulated binaries, in the package's src/ (also when running from dist/). */
 function sourceDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'src', 'sandbox', 'emulated')
-    if (existsSync(join(candidate, 'bin', 'kubeadm.ts'))) return candidate
-    if (existsSync(join(dir, 'bin', 'kubeadm.ts')) && dir.endsWith(join('sandbox', 'emulated'))) return dir
-    dir = dirname(dir)
-  }
+  const dir = join(PACKAGE_ROOT, 'src', 'sandbox', 'emulated')
+  if (existsSync(join(dir, 'bin', 'kubeadm.ts'))) return dir
   throw new UsageError('cannot find the sources of the emulated binaries (src/sandbox/emulated/bin)', undefined, 'run from a kubeseed checkout')
 }
 

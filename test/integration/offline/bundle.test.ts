@@ -15,12 +15,12 @@ import { buildBundle } from '../../../src/offline/build.js'
 import { verifyBundle } from '../../../src/offline/verify.js'
 import { serveBundle } from '../../../src/offline/serve.js'
 import { startFileServer, type FileServer } from '../../../src/offline/file-server.js'
-import { busyboxLayer, writeOciArchive } from '../../../src/offline/oci-image.js'
+import { busyboxLayer, writeOciArchive } from '../../../src/sandbox/oci-image.js'
 import { bundlePaths } from '../../../src/offline/bundle-index.js'
 
 const run = promisify(execFile)
 const KUBE = '1.99.0'
-const FILE_NAMES = ['kubeadm', 'kubelet', 'kubectl', 'crictl', 'cni-plugins', 'containerd', 'runc', 'etcd', 'nerdctl']
+const FILE_NAMES = ['kubeadm', 'kubelet', 'kubectl', 'crictl', 'cni-plugins', 'containerd', 'runc', 'etcd', 'nerdctl', 'calicoctl']
 
 function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough()
@@ -61,7 +61,8 @@ describe('offline bundle (integration)', function () {
       'releases:',
       `  - kube_version: ${KUBE}`,
       '    versions: { etcd_version: "3.5.0", containerd_version: "2.0.0", runc_version: "1.2.0", cni_version: "1.4.0",',
-      '      crictl_version: "1.99.0", nerdctl_version: "2.0.0", calico_version: "3.29.0", coredns_version: "1.11.3", pause_version: "3.10" }',
+      '      crictl_version: "1.99.0", nerdctl_version: "2.0.0", calico_version: "3.29.0", calico_ctl_version: "3.29.0",',
+      '      flannel_version: "0.22.0", flannel_cni_version: "1.1.2", coredns_version: "1.11.3", nodelocaldns_version: "1.25.0", pause_version: "3.10" }',
       '    packages: { debian: [socat] }',
       '    sha256:',
       '      amd64:',
@@ -97,7 +98,10 @@ describe('offline bundle (integration)', function () {
     }
     expect(progress.text()).to.include(`copied from ${join(from, 'kubeadm')}`)
     const debs = (await readdir(join(out, 'debian'))).filter((f) => f.endsWith('.deb'))
-    expect(debs.some((f) => f.startsWith('socat_'))).to.equal(true)
+    // The node packages and every package set (the API load balancer's nginx with its stream module, haproxy).
+    for (const p of ['socat', 'nginx', 'libnginx-mod-stream', 'haproxy']) expect(debs.some((f) => f.startsWith(`${p}_`)), p).to.equal(true)
+    const packages = await readFile(join(out, 'debian', 'Packages'), 'utf8')
+    for (const p of ['socat', 'nginx', 'libnginx-mod-stream', 'haproxy']) expect(packages).to.match(new RegExp(`^Package: ${p}$`, 'm'))
     for (const name of ['Packages', 'Packages.gz', 'Release']) expect(index.files[`debian/${name}`]).to.not.equal(undefined)
     expect(Object.keys(index.files).filter((f) => f.startsWith('images/'))).to.have.length(artifacts.images.length)
     const report = await verifyBundle({ dir: out })
@@ -214,15 +218,19 @@ describe('offline bundle (integration)', function () {
         await run('apt-get', [...aptOpts, 'update'])
         const policy = await run('apt-cache', [...aptOpts, 'policy', 'socat'])
         expect(policy.stdout).to.include(handle.groupVars.debian_repo)
-        await run('apt-get', [...aptOpts, 'download', 'socat'], { cwd: apt })
-        expect((await readdir(apt)).some((f) => f.startsWith('socat_') && f.endsWith('.deb'))).to.equal(true)
+        await run('apt-get', [...aptOpts, 'download', 'socat', 'haproxy', 'libnginx-mod-stream'], { cwd: apt })
+        for (const p of ['socat', 'haproxy', 'libnginx-mod-stream']) {
+          expect((await readdir(apt)).some((f) => f.startsWith(`${p}_`) && f.endsWith('.deb')), p).to.equal(true)
+        }
 
         expect(handle.registryAddress).to.equal(`127.0.0.1:${registryPort}`)
         const inspect = await run('skopeo', ['inspect', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/kube-apiserver:v${KUBE}`])
         expect(JSON.parse(inspect.stdout).Labels['org.opencontainers.image.title']).to.equal(`registry.k8s.io/kube-apiserver:v${KUBE}`)
         const calico = await run('skopeo', ['inspect', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/calico/node:v3.29.0`])
         expect(JSON.parse(calico.stdout).Architecture).to.equal('amd64')
-        expect(handle.groupVars.containerd_registries_mirrors.map((m) => m.prefix)).to.deep.equal(['quay.io', 'registry.k8s.io'])
+        const flannel = await run('skopeo', ['inspect', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/flannel/flannel-cni-plugin:v1.1.2`])
+        expect(JSON.parse(flannel.stdout).Labels['org.opencontainers.image.title']).to.equal('docker.io/flannel/flannel-cni-plugin:v1.1.2')
+        expect(handle.groupVars.containerd_registries_mirrors.map((m) => m.prefix)).to.deep.equal(['docker.io', 'quay.io', 'registry.k8s.io'])
         expect(handle.yaml).to.include(`registry_host: 127.0.0.1:${registryPort}`)
 
         pid = handle.registryPid

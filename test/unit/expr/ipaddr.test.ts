@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
-import { cidrHost, formatIp, parseIp } from '../../../src/engine/expr/index.js'
+import { cidrHost } from '../../../src/engine/expr/index.js'
+import { formatIp, parseIp } from '../../../src/engine/ip-address.js'
 
 describe('IP address arithmetic', () => {
   it('writes IPv6 addresses exactly as the WHATWG URL parser normalises them', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkInventory } from '../../../src/engine/inventory/checks.js'
-import { cidrOverlap, parseCidr } from '../../../src/engine/inventory/cidr.js'
+import { cidrOverlap, parseCidr } from '../../../src/engine/ip-address.js'
 import { loadInventory } from '../../../src/engine/inventory/load.js'
 import type { Inventory } from '../../../src/engine/inventory/model.js'
 

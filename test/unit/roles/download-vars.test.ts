@@ -6,7 +6,7 @@ const files = artifactsVar().files as Record<string, FileEntry>
 const URL_VARS: Record<string, string> = {
   kubeadm: 'kubeadm_download_url', kubelet: 'kubelet_download_url', kubectl: 'kubectl_download_url', crictl: 'crictl_download_url',
   'cni-plugins': 'cni_download_url', containerd: 'containerd_download_url', runc: 'runc_download_url', etcd: 'etcd_download_url',
-  nerdctl: 'nerdctl_download_url',
+  nerdctl: 'nerdctl_download_url', calicoctl: 'calicoctl_download_url',
 }
 
 describe('download role variables', () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { load, YAML11_SCHEMA } from 'js-yaml'
 import { artifactsFor } from '../../../src/offline/manifest.js'
-import { renderTemplate } from '../../../src/engine/template/render.js'
+import { renderTemplate } from '../../../src/engine/handlebars/render.js'
 import { TEMPLATES_DIR, ROLES_DIR } from '../../../src/engine/paths.js'
 import { VarScope } from '../../../src/engine/vars/scope.js'
 
@@ -16,7 +16,7 @@ export function roleDefaults(role: string): Record<string, unknown> {
 
 export function artifactsVar(kubeVersion = '1.32.13', arch = 'amd64'): Record<string, unknown> {
   const a = artifactsFor({ kubeVersion, arch })
-  return { versions: a.versions, files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages }
+  return { versions: a.versions, files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages, package_sets: a.packageSets }
 }
 
 export interface Cluster {

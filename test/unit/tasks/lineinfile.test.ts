@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { parseParams } from '../../../src/engine/params.js'
 import { lineinfile } from '../../../src/tasks/lineinfile.js'
-import { pythonTemplateToSed, pythonToEre } from '../../../src/tasks/python-regex.js'
+import { pythonTemplateToSed, pythonToEre } from '../../../src/tasks/shared/python-regex.js'
 import { planContext } from './plan-context.js'
 import { shSyntaxError } from './sh-syntax.js'
 

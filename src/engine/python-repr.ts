@@ -1,5 +1,5 @@
-// Python's str()/repr() of plain values, which ansible-inventory --graph --vars prints.
-// JS cannot tell 1.0 from 1, so integral floats print as ints.
+// Python's str() and repr() of JSON-like values: how Jinja prints a value, and what
+// ansible-inventory --graph --vars shows. JS cannot tell 1.0 from 1, so integral floats print as ints.
 
 function floatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan'
@@ -12,7 +12,7 @@ function floatRepr(x: number): string {
   return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`
 }
 
-export function pyStrRepr(s: string): string {
+export function strRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'"
   let out = q
   for (const ch of s) {
@@ -28,20 +28,23 @@ export function pyStrRepr(s: string): string {
   return out + q
 }
 
+/** Python's repr(): how a value appears inside a list or dict that is printed. */
 export function pyRepr(v: unknown): string {
+  if (typeof v === 'string') return strRepr(v)
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
+  if (typeof v === 'object' && v !== null) {
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${strRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
+  }
+  return pyStr(v)
+}
+
+/** Python's str(): strings bare (how `{{ value }}` prints inside a larger string), everything else as repr. */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v
   if (v === null || v === undefined) return 'None'
   if (v === true) return 'True'
   if (v === false) return 'False'
   if (typeof v === 'number') return floatRepr(v)
-  if (typeof v === 'string') return pyStrRepr(v)
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
-  if (typeof v === 'object') {
-    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
-  }
+  if (typeof v === 'object') return pyRepr(v)
   return String(v)
-}
-
-/** str(v): strings bare, everything else as repr. */
-export function pyStr(v: unknown): string {
-  return typeof v === 'string' ? v : pyRepr(v)
 }

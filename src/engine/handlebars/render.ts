@@ -4,7 +4,7 @@ import Handlebars from 'handlebars'
 import { KubeseedError, TemplateError } from '../errors.js'
 import { messageWithoutHint } from '../expr/index.js'
 import { lazyVars } from '../vars/lazy-object.js'
-import type { VarScope } from '../vars/scope.js'
+import type { Scope } from '../vars/scope.js'
 import { HelperError, makeHelpers } from './helpers.js'
 
 const hbs = Handlebars.create()
@@ -33,7 +33,7 @@ function compile(source: string, name: string): Handlebars.TemplateDelegate {
 export interface RenderTemplateOptions {
   /** Template path as the user knows it (templates/kubelet/kubelet.env.hbs). */
   name: string
-  scope: VarScope
+  scope: Scope
   host: string
   /** Values on top of the scope (a loop item, values computed by the task). */
   extra?: Record<string, unknown>

@@ -1,9 +1,9 @@
 // The `validate:` option of copy/template/lineinfile: a command run on the new content before it is
 // installed, `%s` standing for the file (Ansible runs it without a shell, so it is split like shlex).
 
-import { PlaybookError, type Where } from '../engine/errors.js'
-import { shlexSplit } from '../engine/shlex.js'
-import { quote } from '../engine/quote.js'
+import { PlaybookError, type Where } from '../../engine/errors.js'
+import { shlexSplit } from '../../engine/shlex.js'
+import { quote } from '../../engine/quote.js'
 
 /** Shell text that runs `validate` on the file named by the shell expression `fileExpr` (e.g. "$KS_P0"). */
 export function validateCommand(validate: string, fileExpr: string, where: Where): string {

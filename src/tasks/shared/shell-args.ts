@@ -1,7 +1,7 @@
 // Small pieces every task script uses to call the prelude helpers safely.
 
-import { quote } from '../engine/quote.js'
-import type { PlanContext } from '../engine/task.js'
+import { quote } from '../../engine/quote.js'
+import type { PlanContext } from '../../engine/task.js'
 
 /** A quoted optional argument: '' when absent, so positional helper arguments stay in place. */
 export function optArg(v: string | undefined): string {

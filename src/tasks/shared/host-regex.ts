@@ -3,7 +3,7 @@
 // `grep -P` (PCRE, which reads Python's syntax), found in GNU grep on every mainstream distribution. A host
 // without it fails the step with a line saying so, never matching wrongly.
 
-import { quote } from '../engine/quote.js'
+import { quote } from '../../engine/quote.js'
 import { pythonToEre, RegexTranslationError } from './python-regex.js'
 
 export type HostRegex = { kind: 'ere'; ere: string } | { kind: 'pcre'; pcre: string; multiline: boolean }

@@ -1,7 +1,7 @@
 // The shell that runs LINE_EDIT_AWK on one file and installs the result with ks_put: shared by lineinfile
 // and sysctl (which keeps `key=value` lines the same way).
 
-import { quote } from '../engine/quote.js'
+import { quote } from '../../engine/quote.js'
 import { LINE_EDIT_AWK } from './line-edit-awk.js'
 import { pythonTemplateToSed } from './python-regex.js'
 import { awkEditScript } from './shell-args.js'

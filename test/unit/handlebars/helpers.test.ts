@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { TemplateError } from '../../../src/engine/errors.js'
-import { renderTemplate } from '../../../src/engine/template/render.js'
+import { renderTemplate } from '../../../src/engine/handlebars/render.js'
 import { VarScope } from '../../../src/engine/vars/scope.js'
 
 const scope = new VarScope(

@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, copyFile, symlink, writeFile, rm, readFile, rename } fr
 import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { runCommand } from './run-command.js'
+import { runCommand } from '../offline/run-command.js'
 
 export interface OciLayer { gz: Buffer; digest: string; diffId: string }
 

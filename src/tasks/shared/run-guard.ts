@@ -1,6 +1,6 @@
 // What command and shell share: creates/removes guards, chdir, stdin, check mode.
 
-import { quote } from '../engine/quote.js'
+import { quote } from '../../engine/quote.js'
 
 export interface RunParams {
   creates?: string

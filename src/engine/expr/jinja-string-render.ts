@@ -5,7 +5,7 @@ import type { Expr } from './ast.js'
 import { ev, type Env } from './evaluate.js'
 import { literalValue } from './literal.js'
 import { iterate, pyStr, truthy } from './python.js'
-import { parseTemplate, type TNode } from './template-parse.js'
+import { parseTemplate, type TNode } from './jinja-string-parse.js'
 import { isUndefinedError, markUndefined, need } from './undefined.js'
 
 /** True when a string contains template syntax (and so costs a render). */
