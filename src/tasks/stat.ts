@@ -33,7 +33,7 @@ export const stat: RemoteTaskType<StatParams> = {
         p.get_checksum ? `  if ${own} && [ -f ${path} ] && [ -r ${path} ]; then printf 'checksum=%s\n' "$(${p.checksum_algorithm}sum < ${path} | cut -d' ' -f1)"; fi` : '  :',
         p.follow ? '  :' : `  if [ -L ${path} ]; then printf 'lnk_source=%s\n' "$(readlink -f ${path})"; printf 'lnk_target=%s\n' "$(readlink ${path})"; fi`,
         `  if command -v file >/dev/null; then printf 'mimetype=%s\ncharset=%s\n' "$(file -b${follow} --mime-type ${path})" "$(file -b${follow} --mime-encoding ${path})"; fi`,
-        `  if ${own} && command -v lsattr >/dev/null; then _ka=$(lsattr -vd ${path} 2>/dev/null) && printf 'lsattr=%s\n' "$_ka"; fi`,
+        `  if ${own} && command -v lsattr >/dev/null && _ka=$(lsattr -vd "$(readlink -f ${path})" 2>/dev/null); then printf 'lsattr=%s\n' "$_ka"; fi`,
         'else',
         '  echo absent',
         'fi',

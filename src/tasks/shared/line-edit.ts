@@ -39,8 +39,9 @@ export function ereLiteral(s: string): string {
 const PERL_EXPAND = String.raw`my ($re, $t) = @ARGV; my @k;
 while (<STDIN>) { chomp; if (my @c = /$re/) { @k = ($&, @c) } }
 exit 3 unless @k;
-$t =~ s/\(?:(\d+)|g<(\d+)>|(.))/defined $3 ? ($3 eq "n" ? "
-" : $3 eq "t" ? "	" : $3 eq "\" ? "\" : "\$3") : ($k[defined $1 ? $1 : $2] \/\/ "")/ges;
+my %esc = (n => "\n", t => "\t", "\\" => "\\");
+sub g { my ($d, $c) = @_; return defined $d ? ($k[$d] // "") : exists $esc{$c} ? $esc{$c} : "\\$c" }
+$t =~ s{\\(?:(\d+)|g<(\d+)>|(.))}{g(defined $1 ? $1 : $2, $3)}ges;
 print $t;`
 
 export function lineEditScript(e: LineEdit): string {
