@@ -2,103 +2,16 @@
 // The kubeseed command line: one command per playbook, plus inventory, facts, offline and sandbox.
 // A user mistake prints one line and exits 4; a failed host exits 2; an unreachable host exits 3.
 
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import yargs, { type Argv } from 'yargs'
+import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { ExitCode, KubeseedError } from './engine/errors.js'
-import { PLAYBOOKS_DIR } from './engine/paths.js'
-import { makeReporter } from './engine/report/reporter.js'
-import { parseExtraVars } from './engine/run/extra-vars.js'
-import { runPlaybook } from './engine/run/session.js'
-import type { RunSettings } from './engine/run/runner.js'
-import { inventoryCommand } from './commands/inventory.js'
-import { factsCommand } from './commands/facts.js'
-import { offlineCommands } from './commands/offline.js'
-import { sandboxCommands } from './commands/sandbox.js'
+import { configCommands } from './commands/config.js'
 import { demoCommand } from './commands/demo.js'
-import { askSecret } from './commands/ask.js'
-import * as registry from './tasks/index.js'
-
-export const PLAYBOOK_COMMANDS: Record<string, string> = {
-  cluster: 'Install or converge the cluster (kubespray cluster.yml)',
-  scale: 'Add nodes to the cluster (kubespray scale.yml)',
-  upgrade: 'Upgrade the cluster, node by node (kubespray upgrade-cluster.yml)',
-  reset: 'Remove Kubernetes from the hosts (kubespray reset.yml)',
-  'remove-node': 'Drain and remove nodes (kubespray remove-node.yml)',
-}
-
-interface PlayArgs extends Omit<RunSettings, 'extraVars' | 'sink'> {
-  inventory: string[]
-  extraVars: string[]
-  verbose: number
-  output: 'text' | 'json'
-  progress: boolean
-  acceptNewHostKeys: boolean
-  knownHosts: string[]
-  askPass: boolean
-  askBecomePass: boolean
-  privateKey?: string
-  user?: string
-}
-
-const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
-
-function playOptions<T>(y: Argv<T>) {
-  return y
-    .option('inventory', { alias: 'i', type: 'string', array: true, demandOption: true, describe: 'inventory file or directory (repeatable)' })
-    .option('extra-vars', { alias: 'e', type: 'string', array: true, default: [], describe: 'k=v, JSON/YAML, or @file (repeatable)' })
-    .option('limit', { alias: 'l', type: 'string', describe: 'further limit hosts with a pattern' })
-    .option('tags', { alias: 't', type: 'string', array: true, default: [], describe: 'only tasks with these tags' })
-    .option('skip-tags', { type: 'string', array: true, default: [], describe: 'skip tasks with these tags' })
-    .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'change nothing; report what would change' })
-    .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show file differences' })
-    .option('forks', { alias: 'f', type: 'number', default: 50, describe: 'hosts in flight at once' })
-    .option('verbose', { alias: 'v', type: 'count', describe: 'more output (-vv: command output)' })
-    .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or NDJSON events' })
-    .option('progress', { type: 'boolean', default: true, describe: 'live progress on a terminal (--no-progress: plain lines)' })
-    .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'trust and record SSH host keys not yet known' })
-    .option('known-hosts', { type: 'string', array: true, default: [], describe: 'extra known_hosts file (repeatable)' })
-    .option('ask-pass', { alias: 'k', type: 'boolean', default: false, describe: 'ask for the SSH password' })
-    .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'ask for the sudo password' })
-    .option('private-key', { type: 'string', describe: 'SSH private key file (ansible_ssh_private_key_file)' })
-    .option('user', { alias: 'u', type: 'string', describe: 'remote user (ansible_user)' })
-}
-
-async function play(playbook: string, a: PlayArgs): Promise<number> {
-  const sink = makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
-  try {
-    const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
-    const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
-    return await runPlaybook({
-      inventories: a.inventory,
-      playbook,
-      registry,
-      extraVars: parseExtraVars(a.extraVars),
-      limit: a.limit,
-      tags: list(a.tags),
-      skipTags: list(a.skipTags),
-      check: a.check,
-      diff: a.diff,
-      forks: a.forks,
-      sink,
-      acceptNewHostKeys: a.acceptNewHostKeys,
-      knownHostsFiles: a.knownHosts,
-      sshPassword,
-      becomePassword,
-      privateKeyFile: a.privateKey,
-      remoteUser: a.user,
-    })
-  } finally {
-    await sink.close?.()
-  }
-}
-
-function bundledPlaybook(name: string): string {
-  const file = [join(PLAYBOOKS_DIR, `${name}.yaml`), join(PLAYBOOKS_DIR, `${name}.yml`)].find((f) => existsSync(f))
-  if (!file) throw new KubeseedError(`the ${name} playbook is not part of this kubeseed yet`, undefined, `see ${PLAYBOOKS_DIR}`)
-  return file
-}
+import { factsCommand } from './commands/facts.js'
+import { inventoryCommand } from './commands/inventory.js'
+import { offlineCommands } from './commands/offline.js'
+import { playCommands } from './commands/play.js'
+import { sandboxCommands } from './commands/sandbox.js'
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok
@@ -106,16 +19,13 @@ export async function main(argv: string[]): Promise<number> {
   let cli = yargs(argv)
     .scriptName('kubeseed')
     .usage('$0 <command> [options]\n\nAgentless provisioner for kubeadm Kubernetes clusters.')
-    .command('play <playbook>', 'Run a playbook', (y) => playOptions(y).positional('playbook', { type: 'string', demandOption: true }),
-      async (a) => setCode(await play(String(a.playbook), a as unknown as PlayArgs)))
-  for (const [name, describe] of Object.entries(PLAYBOOK_COMMANDS)) {
-    cli = cli.command(name, describe, (y) => playOptions(y), async (a) => setCode(await play(bundledPlaybook(name), a as unknown as PlayArgs)))
-  }
+  cli = playCommands(cli, setCode)
   cli = inventoryCommand(cli, setCode)
   cli = factsCommand(cli, setCode)
   cli = offlineCommands(cli, setCode)
   cli = sandboxCommands(cli, setCode)
   cli = demoCommand(cli, setCode)
+  cli = configCommands(cli, setCode)
   await cli
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -1,10 +1,21 @@
-// `kubeseed facts`: the facts of each host, gathered in one exec per host, as JSON.
+// `kubeseed facts`: the facts of each host, gathered in one exec per host, as JSON on stdout; warnings and
+// the hosts that could not be asked on stderr.
 
 import type { Argv } from 'yargs'
-import { makeReporter } from '../engine/report/reporter.js'
-import { factsPlaybook, runPlaybook } from '../engine/run/session.js'
-import type { Facts } from '../engine/task.js'
-import * as registry from '../tasks/index.js'
+import type { Playbook } from '../engine/playbook/model.js'
+import type { RunEvent } from '../engine/report/events.js'
+import { runWith } from './play.js'
+
+/** A playbook that only gathers facts of the hosts matching `pattern`. */
+function factsPlaybook(pattern: string): Playbook {
+  return {
+    file: '(facts)',
+    plays: [{
+      name: 'Gather facts', where: {}, hosts: pattern, gatherFacts: true, serial: [], anyErrorsFatal: false,
+      strategy: 'linear', vars: {}, roles: [], items: [], handlers: [], baseDir: process.cwd(),
+    }],
+  }
+}
 
 export function factsCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
   return cli.command('facts', 'Gather and print the facts of the hosts (one exec per host)',
@@ -15,18 +26,17 @@ export function factsCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Arg
       .option('accept-new-host-keys', { type: 'boolean', default: false })
       .option('known-hosts', { type: 'string', array: true, default: [] }),
     async (a) => {
-      const lines: string[] = []
-      const sink = makeReporter({ output: 'text', verbose: 0, diff: false, progress: false, write: (l) => lines.push(l) })
-      const facts: Record<string, Facts> = {}
-      const code = await runPlaybook({
-        inventories: a.inventory as string[], playbook: factsPlaybook(a.limit as string), registry, extraVars: {},
-        tags: [], skipTags: [], check: false, diff: false, forks: a.forks as number, sink,
+      const warnings: string[] = []
+      const sink = { emit: (e: RunEvent) => { if (e.type === 'warning') warnings.push(e.message) } }
+      const outcome = await runWith({
+        inventories: a.inventory as string[], playbook: factsPlaybook(a.limit as string), sink, forks: a.forks as number,
         acceptNewHostKeys: a.acceptNewHostKeys as boolean, knownHostsFiles: a.knownHosts as string[],
-      }, (runner) => {
-        for (const h of runner.hostNames()) { const f = runner.factsOf(h); if (f) facts[h] = f }
       })
-      process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`)
-      for (const l of lines.filter((x) => /^(unreachable|fatal|failed:|\[WARNING\])/.test(x))) process.stderr.write(`${l}\n`)
-      setCode(code)
+      process.stdout.write(`${JSON.stringify(outcome.facts, null, 2)}\n`)
+      for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`)
+      for (const [host, why] of Object.entries(outcome.failures)) {
+        process.stderr.write(`${outcome.hosts[host]?.unreachable ? 'unreachable' : 'failed'}: [${host}]: ${why}\n`)
+      }
+      setCode(outcome.code)
     })
 }

@@ -2,8 +2,8 @@
 
 import type { Argv } from 'yargs'
 import { UsageError } from '../engine/errors.js'
-import { toAnsibleGraph, toAnsibleHost, toAnsibleList } from '../engine/inventory/ansible-output.js'
-import { assertInventory, prepareInventory } from '../engine/run/session.js'
+import { ansibleJson, toAnsibleGraph, toAnsibleHost, toAnsibleList } from '../engine/inventory/ansible-output.js'
+import { prepareInventory } from '../engine/inventory/prepared.js'
 
 export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
   return cli.command('inventory', 'Show an inventory as ansible-inventory does (--list, --graph, --host)',
@@ -15,17 +15,15 @@ export function inventoryCommand<T>(cli: Argv<T>, setCode: (c: number) => void):
       .option('vars', { type: 'boolean', default: false, describe: 'with --graph: show vars' })
       .option('check', { type: 'boolean', default: false, describe: 'run the inventory checks' }),
     (a) => {
-      const warnings: string[] = []
-      const inv = prepareInventory(a.inventory as string[], (w) => warnings.push(w))
-      for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`)
-      if (a.check) assertInventory(inv, (w) => process.stderr.write(`[WARNING]: ${w}\n`))
+      const inv = prepareInventory(a.inventory as string[], (w) => process.stderr.write(`[WARNING]: ${w}\n`))
+      if (a.check) inv.check()
       if (a.host !== undefined) {
         if (!inv.hosts.has(a.host)) throw new UsageError(`host '${a.host}' is not in the inventory`)
-        process.stdout.write(`${JSON.stringify(toAnsibleHost(inv, a.host), null, 4)}\n`)
+        process.stdout.write(`${ansibleJson(toAnsibleHost(inv, a.host))}\n`)
       } else if (a.graph !== undefined) {
         process.stdout.write(`${toAnsibleGraph(inv, a.graph || 'all', a.vars as boolean)}\n`)
       } else if (a.list || a.check) {
-        if (a.list) process.stdout.write(`${JSON.stringify(toAnsibleList(inv), null, 4)}\n`)
+        if (a.list) process.stdout.write(`${ansibleJson(toAnsibleList(inv))}\n`)
       } else {
         throw new UsageError('say what to show', undefined, 'use --list, --graph [GROUP] or --host NAME')
       }

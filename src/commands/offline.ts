@@ -1,23 +1,45 @@
 // `kubeseed offline list|build|verify|serve`: one manifest, one bundle, one mirror.
 
+import { join } from 'node:path'
+import type { Writable } from 'node:stream'
 import type { Argv } from 'yargs'
+import { SERVE_STATE_DIR } from '../offline/bundle-index.js'
 import { buildBundle } from '../offline/build.js'
 import { listArtifacts } from '../offline/list.js'
-import { serveForeground } from '../offline/serve.js'
+import { serveBundle, type ServeOptions } from '../offline/serve.js'
 import { verifyBundle } from '../offline/verify.js'
 import { UsageError } from '../engine/errors.js'
-import { prepareInventory } from '../engine/run/session.js'
-import { VarScope } from '../engine/vars/scope.js'
+import { writeFileAtomic } from '../engine/write-file-atomic.js'
+import { prepareInventory } from '../engine/inventory/prepared.js'
+import { untilStopSignal } from './stop-signal.js'
 
 /** kube_version as the inventory sets it (first host of k8s_cluster), for `offline list -i`. */
 function inventoryKubeVersion(paths: string[]): string {
   const inv = prepareInventory(paths, () => {})
   const hosts = inv.groups.has('k8s_cluster') ? inv.groupHosts('k8s_cluster') : [...inv.hosts.keys()]
   for (const h of hosts) {
-    const scope = new VarScope(inv.hostLayers(h), { host: h })
+    const scope = inv.scope(h)
     if (scope.has('kube_version')) return String(scope.get('kube_version'))
   }
   throw new UsageError('the inventory sets no kube_version', undefined, 'set kube_version in group_vars or pass --kube-version')
+}
+
+/**
+ * Run the mirror until SIGINT or SIGTERM. The variables the nodes need go to `varsFile` as YAML (a script or
+ * a test reads them from there, no parsing of output); progress goes to `progress`. Resolves once stopped.
+ */
+async function serveForeground(opts: ServeOptions & { varsFile: string; progress: Writable }): Promise<void> {
+  const handle = await serveBundle(opts)
+  try {
+    writeFileAtomic(opts.varsFile, handle.yaml, 0o644)
+  } catch (e) {
+    await handle.stop()
+    throw new UsageError(`cannot write the mirror variables to ${opts.varsFile}: ${(e as Error).message}`, undefined, 'give --vars-file a writable path')
+  }
+  opts.progress.write(`mirror variables written to ${opts.varsFile} (copy it to inventory/group_vars/all/offline.yml)\n`)
+  opts.progress.write('Serving; stop with Ctrl-C.\n')
+  await untilStopSignal()
+  await handle.stop()
 }
 
 export function offlineCommands<T>(cli: Argv<T>, setCode: (c: number) => void): Argv<T> {
@@ -53,9 +75,11 @@ export function offlineCommands<T>(cli: Argv<T>, setCode: (c: number) => void): 
       .positional('dir', { type: 'string', demandOption: true })
       .option('listen', { type: 'string', default: '127.0.0.1' })
       .option('port', { type: 'number', default: 8080 })
-      .option('registry-port', { type: 'number', default: 5000 }),
+      .option('registry-port', { type: 'number', default: 5000 })
+      .option('vars-file', { type: 'string', describe: 'where to write the variables the nodes need, as YAML (default: DIR/.serve/offline.yml)' }),
     async (a) => {
-      await serveForeground({ dir: String(a.dir), listen: a.listen, port: a.port, registryPort: a.registryPort, out: process.stdout })
+      const varsFile = a.varsFile ?? join(String(a.dir), SERVE_STATE_DIR, 'offline.yml')
+      await serveForeground({ dir: String(a.dir), listen: a.listen, port: a.port, registryPort: a.registryPort, varsFile, progress: process.stderr })
       setCode(0)
     })
     .demandCommand(1, 'name an offline command: list, build, verify or serve'))

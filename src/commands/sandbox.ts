@@ -2,7 +2,7 @@
 
 import type { Argv } from 'yargs'
 import { startLightHosts } from '../sandbox/light.js'
-import { untilStopSignal } from '../engine/stop-signal.js'
+import { untilStopSignal } from './stop-signal.js'
 import { DEFAULT_NAME, DEFAULT_NODES, DEFAULT_SUBNET, sandboxDown, sandboxList, sandboxSsh, sandboxUp } from '../sandbox/index.js'
 
 /** Light hosts live as long as this command: they are this process's children. */

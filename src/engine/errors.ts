@@ -1,6 +1,8 @@
 // Typed errors with the context a user needs to fix the problem.
 // The CLI prints `err.message` as one line (no stack) for every KubeseedError.
 
+import { failureSummary } from './step/failure-lines.js'
+
 export interface Where {
   file?: string
   line?: number
@@ -65,7 +67,7 @@ export class StepError extends KubeseedError {
   readonly rc: number
   readonly stderrTail: string
   constructor(what: string, where: Where, rc: number, stderr: string) {
-    const tail = stderr.trim().split('\n').slice(-3).join(' | ')
+    const tail = stderr.trim() ? failureSummary(stderr, '', rc) : ''
     super(`${what} (exit ${rc})${tail ? `: ${tail}` : ''}`, where)
     this.rc = rc
     this.stderrTail = tail

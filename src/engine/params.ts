@@ -1,6 +1,7 @@
 // Validation of a task's module arguments against its ParamSpec, with Ansible's coercions.
 // At load time (templated: false) values that still hold `{{`/`{%` are left alone; at run time they are final.
 
+import { PyFloat } from './py-float.js'
 import { closestWord } from './did-you-mean.js'
 import { PlaybookError, type Where } from './errors.js'
 import { shlexTokens, type ShlexToken } from './shlex.js'
@@ -125,6 +126,7 @@ function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: u
     }
     case 'number': {
       if (typeof v === 'number') return v
+      if (v instanceof PyFloat) return v.value
       if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v)
       throw fail('a number')
     }

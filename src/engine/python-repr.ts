@@ -1,15 +1,10 @@
 // Python's str() and repr() of JSON-like values: how Jinja prints a value, and what
-// ansible-inventory --graph --vars shows. JS cannot tell 1.0 from 1, so integral floats print as ints.
+// ansible-inventory --graph --vars shows. Integral floats are PyFloat values (see py-float.ts).
+import { floatText, PyFloat } from './py-float.js'
 
-function floatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan'
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x)
-  const [mant, expText] = x.toExponential().split('e') as [string, string]
-  const exp = Number(expText)
-  if (exp >= -4 && exp < 16) return String(x)
-  const m = mant.includes('.') ? mant : `${mant}`
-  return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`
+function numberRepr(x: number): string {
+  // An int prints its digits; any other number is a float (integral floats come as PyFloat).
+  return Number.isInteger(x) ? String(x) : floatText(x)
 }
 
 export function strRepr(s: string): string {
@@ -31,6 +26,7 @@ export function strRepr(s: string): string {
 /** Python's repr(): how a value appears inside a list or dict that is printed. */
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return strRepr(v)
+  if (v instanceof PyFloat) return floatText(v.value)
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
   if (typeof v === 'object' && v !== null) {
     return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${strRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
@@ -44,7 +40,7 @@ export function pyStr(v: unknown): string {
   if (v === null || v === undefined) return 'None'
   if (v === true) return 'True'
   if (v === false) return 'False'
-  if (typeof v === 'number') return floatRepr(v)
+  if (typeof v === 'number') return numberRepr(v)
   if (typeof v === 'object') return pyRepr(v)
   return String(v)
 }

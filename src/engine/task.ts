@@ -3,6 +3,7 @@
 // Task types register in src/tasks/index.ts; the engine never imports a concrete task.
 
 import type { Where } from './errors.js'
+import type { MetaAction } from './meta-actions.js'
 import type { Step, StepOutput } from './step/types.js'
 
 export type ParamType = 'string' | 'bool' | 'int' | 'number' | 'mode' | 'list' | 'dict' | 'any' | 'path' | 'raw'
@@ -44,8 +45,10 @@ export interface PlanContext {
   /** A variable of the host (templated lazily); throws TemplateError when undefined. */
   vars(name: string): unknown
   hasVar(name: string): boolean
-  /** Evaluate a bare expression (assert's `that`, debug's `var`) in the host's scope. */
+  /** Evaluate a bare expression (assert's `that`) in the host's scope. */
   evaluate(expr: string): unknown
+  /** Render a string template in the host's scope with Ansible's rules for the result's type. */
+  render(template: string): unknown
   /** Render templates/<name> (handlebars) for this host, with optional extra variables. */
   renderTemplate(name: string, extra?: Record<string, unknown>): string
   /** Read a file on the controller (copy src=..., relative to the playbook/role dirs). */
@@ -59,6 +62,8 @@ export interface LocalResult {
   failed?: boolean
   skipped?: boolean
   msg?: string
+  /** Print msg even without -v (debug's output, as Ansible always shows it). */
+  display?: boolean
   /** Extra fields for `register`, and for set_fact: the facts to set. */
   data?: Record<string, unknown>
   facts?: Record<string, unknown>
@@ -90,4 +95,10 @@ export interface LocalTaskType<P = Record<string, unknown>> extends TaskTypeBase
   run(p: P, ctx: PlanContext): LocalResult | Promise<LocalResult>
 }
 
-export type TaskType<P = Record<string, unknown>> = RemoteTaskType<P> | LocalTaskType<P>
+/** A task that steers the run itself (meta): the runner carries out the action it names, for the whole batch. */
+export interface RunControlTaskType<P = Record<string, unknown>> extends TaskTypeBase<P> {
+  kind: 'run-control'
+  action(p: P): MetaAction
+}
+
+export type TaskType<P = Record<string, unknown>> = RemoteTaskType<P> | LocalTaskType<P> | RunControlTaskType<P>

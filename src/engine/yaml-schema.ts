@@ -1,6 +1,7 @@
 // The YAML schema Ansible reads with (PyYAML, YAML 1.1). js-yaml's YAML 1.1 schema differs from PyYAML
 // in ways that change values users rely on: it reads `y`/`n` as booleans (PyYAML keeps them strings)
 // and timestamps as JS Dates (ansible-inventory prints Python's isoformat()).
+import { PyFloat, pyFloat } from './py-float.js'
 import { defineScalarTag, floatYaml11Tag, intYaml11Tag, NOT_RESOLVED, YAML11_SCHEMA } from 'js-yaml'
 
 const PY_TRUE = ['yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']
@@ -61,10 +62,14 @@ const pyIntTag = defineScalarTag<number>('tag:yaml.org,2002:int', {
     !explicit && /^[-+]?0[0-9_]*(?::[0-5]?[0-9])+$/.test(source) ? NOT_RESOLVED : intYaml11Tag.resolve(source, explicit, name),
 })
 
-const pyFloatTag = defineScalarTag<number>('tag:yaml.org,2002:float', {
-  ...floatYaml11Tag,
-  resolve: (source, explicit, name) =>
-    !explicit && /^[-+]\.[0-9]/.test(source) ? NOT_RESOLVED : floatYaml11Tag.resolve(source, explicit, name),
+// Its floats stay floats: `3.0` is not the int 3 (see py-float.ts).
+const pyFloatTag = defineScalarTag<number | PyFloat>('tag:yaml.org,2002:float', {
+  ...(floatYaml11Tag as unknown as Parameters<typeof defineScalarTag<number | PyFloat>>[1]),
+  resolve: (source, explicit, name) => {
+    if (!explicit && /^[-+]\.[0-9]/.test(source)) return NOT_RESOLVED
+    const r = floatYaml11Tag.resolve(source, explicit, name)
+    return typeof r === 'number' ? pyFloat(r) : r
+  },
 })
 
 /** `!unsafe` marks a string Ansible must not template; the value itself is the plain string. */

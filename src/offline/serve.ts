@@ -8,7 +8,6 @@ import { readBundleIndex, SERVE_STATE_DIR, bundlePaths } from './bundle-index.js
 import { startFileServer } from './file-server.js'
 import { startRegistry } from './registry.js'
 import { runCommand } from './run-command.js'
-import { untilStopSignal } from '../engine/stop-signal.js'
 
 export interface ServeOptions {
   dir: string
@@ -117,13 +116,4 @@ export async function serveBundle(opts: ServeOptions): Promise<MirrorHandle> {
   }
   const groupVars = mirrorGroupVars(httpBase, registry.address, index.images.map((i) => i.repo))
   return { groupVars, yaml: groupVarsYaml(groupVars), httpPort: http.port, registryAddress: registry.address, registryPid: registry.pid, images, stop }
-}
-
-/** Run the mirror until SIGINT or SIGTERM, printing the group_vars to `out`. Resolves once stopped. */
-export async function serveForeground(opts: ServeOptions & { out: Writable }): Promise<void> {
-  const handle = await serveBundle({ ...opts, progress: opts.progress ?? opts.out })
-  opts.out.write(`${handle.yaml}`)
-  opts.out.write('Serving; stop with Ctrl-C.\n')
-  await untilStopSignal()
-  await handle.stop()
 }

@@ -349,7 +349,7 @@ export async function startLightHosts(opts: LightOptions): Promise<LightCluster>
     await Promise.all(hosts.map(launch))
 
     const inventoryFile = join(stateDir, 'hosts.yaml')
-    writeFileSync(inventoryFile, inventoryYaml(hosts, keyFile, opts.groups ?? {}))
+    writeFileSync(inventoryFile, inventoryYaml(hosts, keyFile, knownHostsFile, opts.groups ?? {}))
 
     const find = (h: LightHost | string): HostState => {
       const name = typeof h === 'string' ? h : h.name
@@ -387,13 +387,15 @@ export async function startLightHosts(opts: LightOptions): Promise<LightCluster>
   }
 }
 
-function inventoryYaml(hosts: LightHost[], keyFile: string, groups: Record<string, string[]>): string {
+function inventoryYaml(hosts: LightHost[], keyFile: string, knownHostsFile: string, groups: Record<string, string[]>): string {
   const inv = {
     all: {
       hosts: Object.fromEntries(hosts.map((h) => [h.name, { ansible_host: h.address, ansible_port: h.port }])),
       vars: {
         ansible_user: 'root',
         ansible_ssh_private_key_file: keyFile,
+        // The hosts' keys are trusted because the inventory names their file, as the nspawn sandbox does.
+        ansible_ssh_common_args: `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${quote(knownHostsFile)}`,
         ansible_become_password: DEPLOY_PASSWORD,
       },
       children: Object.fromEntries(Object.entries(groups).map(([g, names]) => [g, { hosts: Object.fromEntries(names.map((n) => [n, null])) }])),

@@ -1,6 +1,8 @@
-// debug: print a message or a variable's value (controller only).
+// debug: print a message or a variable's value (controller only), as Ansible shows them.
 
 import { PlaybookError } from '../engine/errors.js'
+import { isUndefinedError } from '../engine/expr/index.js'
+import { pyJson } from '../engine/expr/json-text.js'
 import type { LocalTaskType } from '../engine/task.js'
 
 export interface DebugParams {
@@ -8,6 +10,9 @@ export interface DebugParams {
   var?: string
   verbosity: number
 }
+
+/** What Ansible prints for a name it cannot find. */
+const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!'
 
 export const debug: LocalTaskType<DebugParams> = {
   kind: 'local',
@@ -25,10 +30,17 @@ export const debug: LocalTaskType<DebugParams> = {
   },
   run(p, ctx) {
     if (p.var !== undefined) {
-      const value = ctx.evaluate(p.var)
-      return { changed: false, data: { [p.var]: value } }
+      // As Ansible: the name (or expression) rendered as `{{ var }}`, an undefined one reported, not failed.
+      let value: unknown
+      try {
+        value = ctx.render(`{{ ${p.var} }}`)
+      } catch (e) {
+        if (!isUndefinedError(e)) throw e
+        value = NOT_DEFINED
+      }
+      return { changed: false, display: true, msg: `${pyJson(p.var, { ensureAscii: false })}: ${pyJson(value, { ensureAscii: false })}`, data: { [p.var]: value } }
     }
     const msg = p.msg === undefined ? 'Hello world!' : p.msg
-    return { changed: false, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
+    return { changed: false, display: true, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
   },
 }

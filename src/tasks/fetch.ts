@@ -2,11 +2,12 @@
 // dest itself with flat: yes. The host sends it base64-encoded; the controller writes it when it differs.
 
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
+import { writeFileAtomic } from '../engine/write-file-atomic.js'
 import { baseName } from './shared/shell-args.js'
 
 export interface FetchParams {
@@ -43,9 +44,8 @@ export const fetch: RemoteTaskType<FetchParams> = {
     if (ctx.check) return { changed: true, dest: target, checksum }
     try {
       mkdirSync(dirname(target), { recursive: true })
-      const tmp = `${target}.kubeseed-${process.pid}`
-      writeFileSync(tmp, data)
-      renameSync(tmp, target)
+      // Fetched files are often credentials (kubeconfigs, keys): readable by the controller's user only.
+      writeFileAtomic(target, data, 0o600)
     } catch (e) {
       throw new PlaybookError(`fetch: cannot write ${target}: ${(e as Error).message}`, ctx.where, 'check that dest is writable on the controller')
     }

@@ -118,22 +118,24 @@ function entryByEntryAttrs(p: FileParams): string {
 function link(p: FileParams): string {
   let path = quote(p.path)
   const src = quote(p.src!)
-  const tmp = quote(`${parentDir(p.path)}/.${p.path.split('/').pop()}.kubeseed-link`)
+  // A random name (mktemp -u): ln makes the link itself and fails rather than follow anything already there.
+  const mkTmp = `_kl=$(mktemp -u ${quote(`${parentDir(p.path)}/.${p.path.split('/').pop()}.kubeseed-XXXXXXXX`)}) || exit 1`
+  const tmp = '"$_kl"'
   const refuse = `ks_fail ${quote(`${p.path} exists and is not a link (set force: yes to replace it)`)}`
   if (p.state === 'hard') {
     // As Ansible: a hard link asked for at a directory goes inside it, under the source's name.
     const inside = quote(`${p.path.replace(/\/+$/, '')}/${baseName(p.src!)}`)
-    const htmp = `"$_kh"/${quote(`.${baseName(p.src!)}.kubeseed-link`)}`
-    path = '"$_kl"'
+    path = '"$_kn"'
     return [
-      `_kl=${quote(p.path)}; _kh=${quote(parentDir(p.path))}`,
-      `if [ -d "$_kl" ] && [ ! -L "$_kl" ]; then _kh=$_kl; _kl=${inside}; fi`,
+      `_kn=${quote(p.path)}; _kh=${quote(parentDir(p.path))}`,
+      `if [ -d "$_kn" ] && [ ! -L "$_kn" ]; then _kh=$_kn; _kn=${inside}; fi`,
       `[ -e ${src} ] || ks_fail ${quote(`hard link source ${p.src} does not exist`)}`,
       `if [ ${path} -ef ${src} ]; then ks_attrs ${path} ${attrArgs(p)}; exit 0; fi`,
       p.force ? '' : `if [ -e ${path} ]; then ${refuse}; fi`,
       `ks_changed ${quote(`hard link ${p.path} -> ${p.src}`)}`,
       'ks_check && exit 0',
-      `ln -f ${src} ${htmp} && mv -f ${htmp} ${path} || { rm -f ${htmp}; exit 1; }`,
+      `_kl=$(mktemp -u "$_kh"/${quote(`.${baseName(p.src!)}.kubeseed-XXXXXXXX`)}) || exit 1`,
+      `ln ${src} "$_kl" && mv -f "$_kl" ${path} || { rm -f "$_kl"; exit 1; }`,
       `ks_attrs ${path} ${attrArgs(p)}`,
     ].filter(Boolean).join('\n')
   }
@@ -153,7 +155,8 @@ function link(p: FileParams): string {
     'ks_check && exit 0',
     // A symlink is replaced atomically: made beside it, then renamed over it (an empty directory is removed first).
     `if [ -d ${path} ] && [ ! -L ${path} ]; then rmdir ${path} || exit 1; fi`,
-    `rm -f ${tmp}; ln -s ${src} ${tmp} && mv -fT ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
+    mkTmp,
+    `ln -s ${src} ${tmp} && mv -fT ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
     attrsOfLink(p),
   ].filter(Boolean).join('\n')
 }

@@ -85,6 +85,9 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
       `[ -d ${dir} ] || ks_fail ${quote(`directory ${parentDir(dest)} does not exist (create it first)`)}`,
       `_kt=$(mktemp ${quote(`${parentDir(dest)}/.${baseName(dest)}.kubeseed-XXXXXX`)}) || exit 1`,
       `trap 'rm -f "$_kt"' EXIT`,
+      // Owner and mode before any byte arrives: a download is never readable by more users than dest.
+      p.owner || p.group ? `chown ${quote(`${p.owner ?? ''}${p.group ? `:${p.group}` : ''}`)} "$_kt" || exit 1` : ':',
+      `chmod ${p.mode ? quote(p.mode) : '0644'} "$_kt" || exit 1`,
       'if command -v curl >/dev/null 2>&1; then',
       `  curl ${curlArgs} -o "$_kt" ${url} || ks_fail ${quote(`download of ${p.url} failed`)}`,
       'elif command -v wget >/dev/null 2>&1; then',
@@ -99,11 +102,7 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
         `[ "$_kg" = ${want} ] || ks_fail "checksum mismatch for "${quote(p.url)}": expected ${want}, got $_kg"`,
       )
     }
-    lines.push(
-      `chmod ${p.mode ? quote(p.mode) : '0644'} "$_kt" || exit 1`,
-      p.owner || p.group ? `chown ${quote(`${p.owner ?? ''}${p.group ? `:${p.group}` : ''}`)} "$_kt" || exit 1` : ':',
-      `mv -f "$_kt" ${d} || exit 1`,
-    )
+    lines.push(`mv -f "$_kt" ${d} || exit 1`)
     return { script: lines.join('\n') }
   },
   finish(p) {

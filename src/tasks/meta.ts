@@ -1,24 +1,20 @@
-// meta: instructions for the runner itself. The result carries `data.meta` with the action; the runner
-// reads it (flush handlers now, end the play, end this host...).
+// meta: instructions for the runner itself (flush handlers now, end the play, end this host...). The
+// actions and what each does live in src/engine/meta-actions.ts, which the runner carries out.
 
-import type { LocalTaskType } from '../engine/task.js'
-
-export const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'end_batch', 'noop', 'clear_host_errors', 'refresh_inventory', 'clear_facts'] as const
-export type MetaAction = (typeof META_ACTIONS)[number]
+import { META_ACTION_NAMES, type MetaAction } from '../engine/meta-actions.js'
+import type { RunControlTaskType } from '../engine/task.js'
 
 export interface MetaParams {
   free_form: MetaAction
 }
 
-export const meta: LocalTaskType<MetaParams> = {
-  kind: 'local',
+export const meta: RunControlTaskType<MetaParams> = {
+  kind: 'run-control',
   name: 'meta',
   freeForm: 'free_form',
   supportsCheck: true,
   params: {
-    free_form: { type: 'string', required: true, choices: META_ACTIONS },
+    free_form: { type: 'string', required: true, choices: META_ACTION_NAMES },
   },
-  run(p) {
-    return { changed: false, data: { meta: p.free_form } }
-  },
+  action: (p) => p.free_form,
 }

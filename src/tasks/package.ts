@@ -107,7 +107,10 @@ function aptScript(p: PackageParams, ctx: PlanContext): string {
     '_kup=0',
     p.update_cache ? `[ "$_kage" -ge ${p.cache_valid_time > 0 ? p.cache_valid_time : 0} ] && _kup=1` : ':',
     'ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || _kup=1',
-    `ks_update() { ks_check && return 0; apt-get -q -o DPkg::Lock::Timeout=300 update >&2 || ks_fail 'apt-get update failed'; _kup=0; }`,
+    // A failure names the repositories apt used (the mirror at fault), from one-line and deb822 sources.
+    `ks_sources() ( set +f; cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" { sub(/\\[[^]]*\\]/, ""); print $2 }'; cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '$1 == "URIs:" { for (i = 2; i <= NF; i++) print $i }' )`,
+    `ks_from() { _ksrc=$(ks_sources | sort -u | tr '\\n' ' ' | sed 's/ $//'); printf ' (from: %s)' "\${_ksrc:-no apt source configured}"; }`,
+    `ks_update() { ks_check && return 0; apt-get -q -o DPkg::Lock::Timeout=300 update >&2 || ks_fail "apt-get update failed$(ks_from)"; _kup=0; }`,
   ]
   if (p.name.length === 0) {
     lines.push('[ "$_kup" = 0 ] || ks_update')
@@ -133,7 +136,7 @@ function aptScript(p: PackageParams, ctx: PlanContext): string {
     'ks_check && exit 0',
     '[ "$_kup" = 0 ] || ks_update',
     // A package unknown to a stale cache gets one more try after a refresh.
-    `${apt}${rec} install $_kdo >&2 || { ks_update; ${apt}${rec} install $_kdo >&2; } || ks_fail "apt-get install failed: $_kdo"`,
+    `${apt}${rec} install $_kdo >&2 || { ks_update; ${apt}${rec} install $_kdo >&2; } || ks_fail "apt-get install failed: $_kdo$(ks_from)"`,
   )
   return lines.join('\n')
 }

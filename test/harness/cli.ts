@@ -13,10 +13,10 @@ export interface CliResult {
 
 export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js')
 
-export function kubeseed(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): CliResult {
+export function kubeseed(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string } = {}): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8', env: { ...process.env, ...opts.env }, input: opts.input, timeout: opts.timeoutMs ?? 600_000,
+    encoding: 'utf8', env: { ...process.env, ...opts.env }, input: opts.input, cwd: opts.cwd, timeout: opts.timeoutMs ?? 600_000,
     maxBuffer: 64 * 1024 * 1024,
   })
   if (r.error) throw r.error

@@ -1,5 +1,6 @@
 // Evaluates a parsed expression against an environment of variables.
 // Undefined names yield `Undefined` values that fail on first real use (StrictUndefined).
+import { PyFloat } from '../py-float.js'
 import { ExprError } from '../errors.js'
 import type { Expr, Node } from './ast.js'
 import { applyFilter } from './filters.js'
@@ -118,6 +119,7 @@ export function ev(n: Node, env: Env): unknown {
     case 'unary': {
       const v = need(ev(n.operand, env))
       if (n.op === 'not') return !truthy(v)
+      if (v instanceof PyFloat) return n.op === '-' ? new PyFloat(-v.value) : v
       if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`unary '${n.op}' needs a number, not ${JSON.stringify(v)}`)
       return n.op === '-' ? -Number(v) : Number(v)
     }

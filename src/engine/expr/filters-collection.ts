@@ -1,4 +1,5 @@
 // Filters over lists and dicts, plus type conversions and defaults.
+import { PyFloat, pyFloat } from '../py-float.js'
 import { ExprError } from '../errors.js'
 import { getItem } from './get-item.js'
 import type { Filter } from './filter-types.js'
@@ -29,6 +30,7 @@ export function attrPath(item: unknown, path: string): unknown {
 function toInt(v: unknown, dflt: unknown, base: number): unknown {
   if (typeof v === 'boolean') return Number(v)
   if (typeof v === 'number') return Math.trunc(v)
+  if (v instanceof PyFloat) return v.value
   if (typeof v === 'string') {
     const s = v.trim().replace(/_/g, '')
     if (base !== 10) {
@@ -44,9 +46,10 @@ function toInt(v: unknown, dflt: unknown, base: number): unknown {
 }
 
 function toFloat(v: unknown, dflt: unknown): unknown {
-  if (typeof v === 'boolean') return Number(v)
-  if (typeof v === 'number') return v
-  if (typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(v)) return Number(v)
+  if (typeof v === 'boolean') return pyFloat(Number(v))
+  if (typeof v === 'number') return pyFloat(v)
+  if (v instanceof PyFloat) return v
+  if (typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(v)) return pyFloat(Number(v))
   if (typeof v === 'string' && /^\s*[-+]?(inf|infinity|nan)\s*$/i.test(v)) return Number(v.trim().replace(/inf(inity)?/i, 'Infinity').replace(/nan/i, 'NaN'))
   return dflt
 }
@@ -162,7 +165,8 @@ export const COLLECTION_FILTERS: Record<string, Filter> = {
     const f = 10 ** p
     const x = Number(v) * f
     const r = method === 'ceil' ? Math.ceil(x) : method === 'floor' ? Math.floor(x) : Math.sign(x) * Math.round(Math.abs(x))
-    return r / f
+    // Ansible's round gives a float, also for an int
+    return pyFloat(r / f)
   },
   pow: (v, a) => Number(v) ** Number(a[0]),
   log: (v, a) => (a[0] == null ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(a[0]))),

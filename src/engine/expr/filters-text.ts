@@ -1,4 +1,5 @@
 // String filters: case, trimming, replacing, regexes, paths, shell quoting.
+import { PyFloat } from '../py-float.js'
 import { ExprError } from '../errors.js'
 import { quote } from '../quote.js'
 import { pythonRegex } from './jinja-tests.js'
@@ -8,7 +9,7 @@ import type { Filter } from './filter-types.js'
 
 function str(v: unknown, filter: string): string {
   if (typeof v === 'string') return v
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return pyStr(v)
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v instanceof PyFloat) return pyStr(v)
   throw new ExprError(`filter '${filter}' needs a string, not ${typeName(v)}`)
 }
 

@@ -21,7 +21,7 @@ function lookup(args: unknown[], kwargs: Record<string, unknown>, env: Env, asLi
   let values: unknown[]
   switch (plugin) {
     case 'env': {
-      const get = env.getenv ?? ((n: string) => process.env[n])
+      const get = (n: string) => (env.getenv ? env.getenv(n) : process.env[n])
       values = terms.map((t) => get(String(t)) ?? (kwargs.default !== undefined ? kwargs.default : ''))
       break
     }
@@ -35,8 +35,12 @@ function lookup(args: unknown[], kwargs: Record<string, unknown>, env: Env, asLi
         return v
       })
       break
+    case 'password':
+      if (!env.password) throw new ExprError("lookup('password') is not available here")
+      values = terms.map((t) => env.password!(String(t)))
+      break
     default:
-      throw new ExprError(`lookup plugin '${String(plugin)}' is not supported by kubeseed`, undefined, "only lookup('env', ...) and lookup('vars', ...) are; set the value in the inventory instead")
+      throw new ExprError(`lookup plugin '${String(plugin)}' is not supported by kubeseed`, undefined, "only lookup('env', ...), lookup('vars', ...) and lookup('password', ...) are; set the value in the inventory instead")
   }
   if (asList || kwargs.wantlist === true) return values
   return values.length === 1 ? values[0] : values.map(String).join(',')

@@ -1,7 +1,9 @@
-// Renders parsed string templates. One `{{ expr }}` alone yields the native value;
-// anything else renders to a string, which becomes native if it reads as a list/dict literal.
+// Renders parsed string templates with Ansible's rules (jinja2_native off): the result is a string, except
+// that a template that is just `{{ name }}` keeps a number, bool or None written as such, and a result
+// that reads as a list, dict, True or False literal becomes that value. None prints as ''.
+import { PyFloat } from '../py-float.js'
 import { ExprError, KubeseedError } from '../errors.js'
-import type { Expr } from './ast.js'
+import type { Expr, Node } from './ast.js'
 import { ev, type Env } from './evaluate.js'
 import { literalValue } from './literal.js'
 import { iterate, pyStr, truthy } from './python.js'
@@ -23,6 +25,20 @@ class Frame implements Env {
 
   getenv(name: string): string | undefined {
     return this.parent.getenv ? this.parent.getenv(name) : process.env[name]
+  }
+
+  raw(name: string): { value: unknown } | undefined {
+    if (this.locals.has(name)) return { value: this.locals.get(name) }
+    return this.parent.raw?.(name)
+  }
+
+  password(term: string): string {
+    if (!this.parent.password) throw new ExprError("lookup('password') is not available here")
+    return this.parent.password(term)
+  }
+
+  isNativeText(name: string): boolean {
+    return !this.locals.has(name) && !!this.parent.isNativeText?.(name)
   }
 
   set(name: string, v: unknown): void {
@@ -77,9 +93,12 @@ function renderNodes(nodes: TNode[], env: Frame, out: unknown[]): void {
       case 'text':
         out.push(n.s)
         break
-      case 'out':
-        out.push(defined(n.expr, env, `{{ ${n.expr.src} }}`))
+      case 'out': {
+        // Ansible's finalize: None prints as nothing.
+        const v = defined(n.expr, env, `{{ ${n.expr.src} }}`)
+        out.push(v === null || v === undefined ? '' : typeof v === 'string' && nativeTextNode(n.expr.node, env) ? new NativeText(v) : v)
         break
+      }
       case 'if': {
         const hit = n.branches.find((b) => truthy(defined(b.cond, env, `{% if ${b.cond.src} %}`)))
         if (hit) renderNodes(hit.body, env, out)
@@ -124,12 +143,29 @@ function renderNodes(nodes: TNode[], env: Frame, out: unknown[]): void {
       case 'setblock': {
         const parts: unknown[] = []
         renderNodes(n.body, new Frame(env), parts)
-        env.set(n.target, parts.map(pyStr).join(''))
+        env.set(n.target, parts.map(text).join(''))
         break
       }
     }
   }
 }
+
+/** Filters whose string result Ansible never converts (its STRING_TYPE_FILTERS). */
+const STRING_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json'])
+
+function nativeTextNode(node: Node, env: Env): boolean {
+  if (node.k === 'filter') return STRING_FILTERS.has(node.name)
+  return node.k === 'name' && !!env.isNativeText?.(node.name)
+}
+
+/** A filter result that must stay text when it is the whole output (Ansible's NativeJinjaText). */
+class NativeText {
+  constructor(readonly s: string) {}
+}
+
+const text = (v: unknown): string => (v instanceof NativeText ? v.s : pyStr(v))
+
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/
 
 /**
  * Render a string in `env`. Strings without template syntax come back untouched.
@@ -137,7 +173,24 @@ function renderNodes(nodes: TNode[], env: Frame, out: unknown[]): void {
  * (a variable that failed to render) pass through unchanged.
  */
 export function renderString(s: string, env: Env): unknown {
+  return renderStringTyped(s, env).value
+}
+
+/** As renderString, and whether the result is text that must never be converted (see NativeText). */
+export function renderStringTyped(s: string, env: Env): { value: unknown; nativeText: boolean } {
+  const value = renderInner(s, env)
+  if (value instanceof NativeText) return { value: value.s, nativeText: true }
+  return { value, nativeText: false }
+}
+
+function renderInner(s: string, env: Env): unknown {
   if (!isTemplated(s)) return s
+  const single = SINGLE_VAR.exec(s)
+  if (single && env.raw) {
+    const raw = env.raw(single[1]!)
+    if (raw && (typeof raw.value === 'number' || typeof raw.value === 'boolean' || raw.value instanceof PyFloat)) return raw.value
+    if (raw && raw.value === null) return null
+  }
   const tpl = parseTemplate(s)
   const out: unknown[] = []
   try {
@@ -146,9 +199,8 @@ export function renderString(s: string, env: Env): unknown {
     if (e instanceof KubeseedError) throw e
     throw new ExprError(`cannot render ${JSON.stringify(s)}: ${(e as Error).message}`)
   }
-  if (tpl.nodes.length === 1 && tpl.nodes[0]!.k === 'out') {
-    const v = out[0]
-    return typeof v === 'string' ? literalValue(v) : v
-  }
-  return literalValue(out.map(pyStr).join(''))
+  if (out.length === 1 && out[0] instanceof NativeText) return out[0]
+  // A list or dict alone would print as Python's repr and read back as the same value.
+  if (out.length === 1 && typeof out[0] === 'object' && out[0] !== null && !(out[0] instanceof PyFloat)) return out[0]
+  return literalValue(out.map(text).join(''))
 }

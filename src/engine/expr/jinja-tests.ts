@@ -1,4 +1,5 @@
 // Jinja and Ansible tests: `x is defined`, `v is version('1.30', '>=')`, ...
+import { PyFloat } from '../py-float.js'
 import { ExprError } from '../errors.js'
 import { contains, isDict, pyCompare, pyEquals, truthy, typeName } from './python.js'
 import { isUndefined, need } from './undefined.js'
@@ -32,9 +33,9 @@ const TESTS: Record<string, Test> = {
   undefined: (v) => isUndefined(v),
   none: (v) => v === null,
   string: (v) => typeof v === 'string',
-  number: (v) => typeof v === 'number',
+  number: (v) => typeof v === 'number' || v instanceof PyFloat,
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  float: (v) => (typeof v === 'number' && !Number.isInteger(v)) || v instanceof PyFloat,
   boolean: (v) => typeof v === 'boolean',
   mapping: (v) => isDict(v),
   sequence: (v) => Array.isArray(v) || typeof v === 'string',

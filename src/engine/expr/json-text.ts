@@ -1,5 +1,6 @@
 // JSON text exactly as Python's json.dumps writes it (separators, ensure_ascii, sort_keys, indent).
 import { ExprError } from '../errors.js'
+import { floatText, PyFloat } from '../py-float.js'
 import { isDict } from './python.js'
 
 export interface JsonOpts {
@@ -39,10 +40,11 @@ export function pyJson(v: unknown, o: JsonOpts = {}, depth = 0): string {
   if (v === null || v === undefined) return 'null'
   if (v === true) return 'true'
   if (v === false) return 'false'
+  if (v instanceof PyFloat) return floatText(v.value)
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return 'NaN'
     if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity'
-    return String(v)
+    return Number.isInteger(v) ? String(v) : floatText(v)
   }
   if (typeof v === 'string') return jsonString(v, ascii)
   if (Array.isArray(v)) {

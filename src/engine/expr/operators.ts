@@ -1,9 +1,12 @@
 // Arithmetic and concatenation with Python's rules.
 import { ExprError } from '../errors.js'
 import type { BinaryOp } from './ast.js'
-import { pyStr, typeName } from './python.js'
+import { PyFloat, pyFloat } from '../py-float.js'
+import { numberOf, pyStr, typeName } from './python.js'
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined)
+const num = (v: unknown): number | undefined => (typeof v === 'boolean' ? Number(v) : numberOf(v))
+/** Python's result type: float when an operand is one (or for true division), else int. */
+const isFloat = (v: unknown): boolean => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v))
 
 function unsupported(op: string, a: unknown, b: unknown): never {
   throw new ExprError(`operator '${op}' does not work on ${typeName(a)} and ${typeName(b)}`, undefined, 'convert with | int, | float or | string first')
@@ -39,6 +42,15 @@ export function binaryOp(op: BinaryOp, a: unknown, b: unknown): unknown {
   const x = num(a)
   const y = num(b)
   if (x !== undefined && y !== undefined) {
+    const r = arithmetic(op, x, y)
+    if (r === undefined) return unsupported(op, a, b)
+    return op === '/' || isFloat(a) || isFloat(b) || (op === '**' && y < 0) ? pyFloat(r) : r
+  }
+  return sequenceOp(op, a, b, x, y)
+}
+
+function arithmetic(op: BinaryOp, x: number, y: number): number | undefined {
+  {
     switch (op) {
       case '+':
         return x + y
@@ -58,6 +70,10 @@ export function binaryOp(op: BinaryOp, a: unknown, b: unknown): unknown {
         return x ** y
     }
   }
+  return undefined
+}
+
+function sequenceOp(op: BinaryOp, a: unknown, b: unknown, x: number | undefined, y: number | undefined): unknown {
   if (op === '+') {
     if (typeof a === 'string' && typeof b === 'string') return a + b
     if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b]

@@ -1,6 +1,7 @@
 // Recursive-descent parser with Jinja2's precedence levels (lowest first):
 // inline if, or, and, not, comparisons/in, + -, ~, * / // %, **, unary -, then
 // primary with postfix (.attr, [index], [slice], call), filters `|` and tests `is`.
+import { pyFloat } from '../py-float.js'
 import { ExprError } from '../errors.js'
 import type { CompareOp, Expr, Node } from './ast.js'
 import { lex, type Token } from './lexer.js'
@@ -199,7 +200,7 @@ export class Parser {
     }
     if (t.type === 'int' || t.type === 'float') {
       this.i++
-      return { k: 'lit', v: t.literal }
+      return { k: 'lit', v: t.type === 'float' ? pyFloat(t.literal as number) : t.literal }
     }
     if (this.skipOp('(')) {
       if (this.skipOp(')')) return { k: 'tuple', items: [] }

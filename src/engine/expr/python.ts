@@ -1,6 +1,7 @@
 // Python value semantics for Jinja values: truthiness, str(), repr(), ==, ordering.
 // Values are JSON-like: string, number, boolean, null (None), arrays (list/tuple), plain objects (dict).
 import { ExprError } from '../errors.js'
+import { PyFloat } from '../py-float.js'
 import { pyRepr, pyStr } from '../python-repr.js'
 
 export { pyRepr, pyStr }
@@ -8,12 +9,18 @@ export { pyRepr, pyStr }
 export type Dict = Record<string, unknown>
 
 export function isDict(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyFloat)
+}
+
+/** A number as JavaScript computes with it (PyFloat unwrapped), or undefined. */
+export function numberOf(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : v instanceof PyFloat ? v.value : undefined
 }
 
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType'
   if (typeof v === 'boolean') return 'bool'
+  if (v instanceof PyFloat) return 'float'
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float'
   if (typeof v === 'string') return 'str'
   if (Array.isArray(v)) return 'list'
@@ -24,6 +31,7 @@ export function typeName(v: unknown): string {
 export function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === false) return false
   if (typeof v === 'number') return v !== 0
+  if (v instanceof PyFloat) return v.value !== 0
   if (typeof v === 'string') return v.length > 0
   if (Array.isArray(v)) return v.length > 0
   if (isDict(v)) return Object.keys(v).length > 0
@@ -34,8 +42,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (a === undefined) a = null
   if (b === undefined) b = null
-  const na = typeof a === 'boolean' ? Number(a) : a
-  const nb = typeof b === 'boolean' ? Number(b) : b
+  const na = typeof a === 'boolean' ? Number(a) : numberOf(a) ?? a
+  const nb = typeof b === 'boolean' ? Number(b) : numberOf(b) ?? b
   if (typeof na === 'number' && typeof nb === 'number') return na === nb
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]))
   if (isDict(a) && isDict(b)) {
@@ -47,8 +55,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
 
 /** Python ordering: numbers (bools count), strings, lists element-wise; anything else is a TypeError. */
 export function pyCompare(a: unknown, b: unknown, op = '<'): number {
-  const na = typeof a === 'boolean' ? Number(a) : a
-  const nb = typeof b === 'boolean' ? Number(b) : b
+  const na = typeof a === 'boolean' ? Number(a) : numberOf(a) ?? a
+  const nb = typeof b === 'boolean' ? Number(b) : numberOf(b) ?? b
   if (typeof na === 'number' && typeof nb === 'number') return na < nb ? -1 : na > nb ? 1 : 0
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
   if (Array.isArray(a) && Array.isArray(b)) {

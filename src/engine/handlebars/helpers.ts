@@ -55,6 +55,16 @@ function text(v: unknown, helper: string): string {
   throw new HelperError(`helper '${helper}' needs a string, got ${v === null ? 'null' : typeof v}`)
 }
 
+function mapping(v: unknown, helper: string): Record<string, unknown> {
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
+  throw new HelperError(`helper '${helper}' needs a dict, got ${Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v}`)
+}
+
+function scalarText(v: unknown): string {
+  if (v === null || typeof v === 'object') throw new HelperError(`a value of ${JSON.stringify(v)} is not a string, number or bool`)
+  return String(v)
+}
+
 function indent(s: string, n: number, first: boolean): string {
   const pad = ' '.repeat(n)
   return s
@@ -105,6 +115,9 @@ export function makeHelpers(builtins: Record<string, (...a: unknown[]) => unknow
         throw new HelperError((e as Error).message)
       }
     }, 2),
+    // kubeadm's extraArgs: a {name, value} list (v1beta4) or a string map (v1beta3), values as strings.
+    nameValueList: strict((d) => Object.entries(mapping(d, 'nameValueList')).map(([name, value]) => ({ name, value: scalarText(value) })), 1),
+    stringValues: strict((d) => Object.fromEntries(Object.entries(mapping(d, 'stringValues')).map(([k, v]) => [k, scalarText(v)])), 1),
     b64encode: strict((s) => Buffer.from(text(s, 'b64encode'), 'utf8').toString('base64'), 1),
     quote: strict((s) => quote(text(s, 'quote')), 1),
     lower: strict((s) => text(s, 'lower').toLowerCase(), 1),

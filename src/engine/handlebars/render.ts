@@ -22,7 +22,11 @@ function compile(source: string, name: string): Handlebars.TemplateDelegate {
       // Compile eagerly so syntax errors surface here, with the template's name.
       hbs.parse(source)
     } catch (e) {
-      throw new TemplateError(`template syntax error: ${(e as Error).message.split('\n')[0]}`, { file: name, line: (e as { lineNumber?: number }).lineNumber })
+      // Handlebars' message is several lines (position, source excerpt, what it expected): keep the last.
+      const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean)
+      const what = lines.length > 1 ? lines[lines.length - 1] : lines[0] ?? 'cannot parse'
+      throw new TemplateError(`template syntax error: ${what}`, { file: name, line: (e as { lineNumber?: number }).lineNumber },
+        'close every {{#if}}/{{#each}} block and check the braces')
     }
     t = hbs.compile(source, COMPILE_OPTIONS)
     compiled.set(source, t)

@@ -1,6 +1,7 @@
 // The output of ansible-inventory (--list, --graph [--vars], --host), so users can diff ours with theirs.
 import { InventoryError } from '../errors.js'
 import type { Inventory } from './model.js'
+import { pyJson } from '../expr/json-text.js'
 import { pyStr } from '../python-repr.js'
 
 /** Variables ansible-inventory leaves out of its output (Ansible's INTERNAL_VARS). */
@@ -44,6 +45,11 @@ export function toAnsibleList(inv: Inventory): Record<string, unknown> {
   }
   out._meta = { hostvars }
   return out
+}
+
+/** JSON as ansible-inventory prints it (indent 4, floats as floats: 3.0). */
+export function ansibleJson(v: unknown): string {
+  return pyJson(v, { indent: 4, ensureAscii: false })
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

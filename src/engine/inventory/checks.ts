@@ -1,5 +1,6 @@
 // Sanity checks of a kubespray-style inventory that catch mistakes before any host is touched.
 import { cidrOverlap, parseCidr } from '../ip-address.js'
+import { KUBESPRAY_VALUE_RULES, valueProblem } from './kubespray-values.js'
 import type { Inventory } from './model.js'
 
 export interface InventoryFinding {
@@ -8,6 +9,8 @@ export interface InventoryFinding {
 }
 
 type ValueOf = (host: string, varName: string) => unknown
+/** Where a host's variable is set, as "file:line" (undefined when unknown). */
+type OriginOf = (host: string, varName: string) => string | undefined
 
 /** The value, or undefined when it is unset or cannot be evaluated. */
 function read(value: ValueOf, host: string, name: string): unknown {
@@ -32,14 +35,19 @@ function checkEtcd(inv: Inventory): InventoryFinding[] {
   return []
 }
 
-function checkDuplicates(inv: Inventory, value: ValueOf): InventoryFinding[] {
+function at(origin: OriginOf | undefined, host: string, name: string): string {
+  const o = origin?.(host, name)
+  return o ? `${o}: ` : ''
+}
+
+function checkDuplicates(inv: Inventory, value: ValueOf, origin?: OriginOf): InventoryFinding[] {
   const findings: InventoryFinding[] = []
   const seen = { ip: new Map<string, string>(), ansible_host: new Map<string, string>() }
   for (const host of inv.hosts.keys()) {
     const ip = read(value, host, 'ip')
     if (present(ip)) {
       const other = seen.ip.get(String(ip))
-      if (other) findings.push({ level: 'error', message: `hosts '${other}' and '${host}' have the same ip ${ip}: give each host its own ip` })
+      if (other) findings.push({ level: 'error', message: `${at(origin, host, 'ip')}hosts '${other}' and '${host}' have the same ip ${ip}: give each host its own ip` })
       else seen.ip.set(String(ip), host)
     }
     const addr = read(value, host, 'ansible_host')
@@ -49,7 +57,7 @@ function checkDuplicates(inv: Inventory, value: ValueOf): InventoryFinding[] {
       const key = `${addr}:${present(port) ? port : 22}`
       const other = seen.ansible_host.get(key)
       if (other) {
-        findings.push({ level: 'error', message: `hosts '${other}' and '${host}' have the same ansible_host ${addr}${present(port) ? ` and port ${port}` : ''}: each host needs its own address` })
+        findings.push({ level: 'error', message: `${at(origin, host, 'ansible_port')}hosts '${other}' and '${host}' have the same ansible_host ${addr}${present(port) ? ` and port ${port}` : ''}: each host needs its own address` })
       } else seen.ansible_host.set(key, host)
     }
   }
@@ -61,7 +69,7 @@ const CIDR_PAIRS: [string, string][] = [
   ['kube_service_addresses_ipv6', 'kube_pods_subnet_ipv6'],
 ]
 
-function checkCidrs(inv: Inventory, value: ValueOf): InventoryFinding[] {
+function checkCidrs(inv: Inventory, value: ValueOf, origin?: OriginOf): InventoryFinding[] {
   const findings: InventoryFinding[] = []
   // the ranges are usually set once for the whole cluster: report each distinct problem once
   const reported = new Set<string>()
@@ -76,15 +84,38 @@ function checkCidrs(inv: Inventory, value: ValueOf): InventoryFinding[] {
     for (const [svcVar, podVar] of CIDR_PAIRS) {
       const svc = read(value, host, svcVar)
       const pod = read(value, host, podVar)
-      if (typeof svc !== 'string' || typeof pod !== 'string') continue
-      const a = parseCidr(svc)
-      const b = parseCidr(pod)
+      const a = typeof svc === 'string' ? parseCidr(svc) : undefined
+      const b = typeof pod === 'string' ? parseCidr(pod) : undefined
       for (const [name, text, parsed] of [[svcVar, svc, a], [podVar, pod, b]] as const) {
-        if (!parsed) report(`${name}=${text}`, { level: 'error', message: `${name} '${text}' (host '${host}') is not a CIDR like 10.233.0.0/18: fix the value` })
+        if (typeof text === 'string' && !parsed) {
+          report(`${name}=${text}`, { level: 'error', message: `${at(origin, host, name)}${name} '${text}' (host '${host}') is not a CIDR like 10.233.0.0/18: fix the value` })
+        }
       }
       if (a && b && cidrOverlap(a, b)) {
-        report(`${svcVar}=${svc} ${podVar}=${pod}`, { level: 'error', message: `${svcVar} ${svc} overlaps ${podVar} ${pod} (host '${host}'): choose ranges that do not overlap` })
+        report(`${svcVar}=${svc} ${podVar}=${pod}`, { level: 'error', message: `${at(origin, host, podVar)}${svcVar} ${svc} overlaps ${podVar} ${pod} (host '${host}'): choose ranges that do not overlap` })
       }
+    }
+  }
+  return findings
+}
+
+/** kubespray variables of the wrong type or form, and (when the caller knows them) unsupported releases. */
+function checkValues(inv: Inventory, value: ValueOf, origin?: OriginOf, kubeVersionProblem?: (v: string) => string | undefined): InventoryFinding[] {
+  const findings: InventoryFinding[] = []
+  const reported = new Set<string>()
+  const hosts = inv.groups.has('k8s_cluster') ? inv.groupHosts('k8s_cluster') : [...inv.hosts.keys()]
+  for (const host of hosts) {
+    for (const name of Object.keys(KUBESPRAY_VALUE_RULES)) {
+      const v = read(value, host, name)
+      const key = `${name}=${JSON.stringify(v)}`
+      if (reported.has(key)) continue
+      const expected = valueProblem(name, v)
+      const unsupported = !expected && name === 'kube_version' && typeof v === 'string' ? kubeVersionProblem?.(v) : undefined
+      if (!expected && !unsupported) continue
+      reported.add(key)
+      findings.push({ level: 'error', message: expected
+        ? `${at(origin, host, name)}${name} is ${JSON.stringify(v)} (host '${host}'), expected ${expected}: fix the value`
+        : `${at(origin, host, name)}kube_version ${v} (host '${host}'): ${unsupported}` })
     }
   }
   return findings
@@ -104,6 +135,13 @@ function checkClusterMembership(inv: Inventory): InventoryFinding[] {
   return findings
 }
 
-export function checkInventory(inv: Inventory, value: ValueOf): InventoryFinding[] {
-  return [...checkEtcd(inv), ...checkDuplicates(inv, value), ...checkCidrs(inv, value), ...checkClusterMembership(inv)]
+export interface CheckOptions {
+  origin?: OriginOf
+  /** Why a well-formed kube_version cannot be installed (not in the offline manifest), if it cannot. */
+  kubeVersionProblem?: (version: string) => string | undefined
+}
+
+export function checkInventory(inv: Inventory, value: ValueOf, opts: CheckOptions = {}): InventoryFinding[] {
+  return [...checkEtcd(inv), ...checkDuplicates(inv, value, opts.origin), ...checkCidrs(inv, value, opts.origin),
+    ...checkValues(inv, value, opts.origin, opts.kubeVersionProblem), ...checkClusterMembership(inv)]
 }

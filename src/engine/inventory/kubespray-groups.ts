@@ -25,6 +25,7 @@ export function legacyNamesOf(name: string): string[] {
  */
 export function addImplicitClusterGroup(data: {
   groups: Map<string, unknown>
+  warnings: string[]
   addGroup(name: string): string
   addChildGroup(parent: string, child: string): void
 }): void {
@@ -33,4 +34,5 @@ export function addImplicitClusterGroup(data: {
   if (members.length === 0) return
   data.addGroup('k8s_cluster')
   for (const g of members) data.addChildGroup('k8s_cluster', g)
+  data.warnings.push(`the inventory has no k8s_cluster group: kubeseed makes it of ${members.join(' and ')} as kubespray's playbooks do, so group_vars/k8s_cluster applies to them (ansible-inventory --list shows neither); declare [k8s_cluster:children] to make this explicit`)
 }

@@ -32,7 +32,7 @@ function parseInventoryFile(file: string, data: InventoryData): void {
       if (!(e instanceof InventoryError)) throw e
       err = e
     }
-    if (isYamlInventory(doc)) return parseYamlInventory(doc, file, data)
+    if (isYamlInventory(doc)) return parseYamlInventory(doc, file, data, text)
     if (ext !== '') {
       try {
         return parseIni(text, file, data)

@@ -1,12 +1,7 @@
 // The inventory as the rest of kubeseed sees it: hosts, groups, and per-host variable layers.
+import type { VarLayer } from '../vars/layer.js'
 
-export interface VarLayer {
-  /** file path the values came from ('inventory host vars' when no file applies) */
-  source: string
-  vars: Record<string, unknown>
-  /** 1-based line of each key in `source`, where known */
-  lines?: Record<string, number>
-}
+export type { VarLayer }
 
 export interface InvHost {
   name: string

@@ -1,6 +1,7 @@
 // Ansible host patterns: 'all', 'a:b' / 'a,b' union, 'a:&b' intersection, 'a:!b' exclusion,
 // subscripts 'g[0]' 'g[1:3]' 'g[-1]', wildcards 'node*' and regexes '~web\d+'.
-// Unlike Ansible, a part that matches nothing is an error: a typo must not silently shrink a run.
+// A part that names nothing is an error (a typo in --limit must not silently shrink a run) unless the
+// caller takes it as Ansible takes a play's pattern: warned about and ignored.
 import { InventoryError } from '../errors.js'
 import { splitPort } from './host-range.js'
 import { currentGroupName } from './kubespray-groups.js'
@@ -57,7 +58,10 @@ function matcher(expr: string, whole: string): (name: string) => boolean {
   }
 }
 
-function enumerate(inv: Inventory, expr: string, whole: string): string[] {
+/** Called with a pattern part that names no group or host; without it such a part is an error. */
+export type OnUnmatched = (part: string) => void
+
+function enumerate(inv: Inventory, expr: string, whole: string, unmatched?: OnUnmatched): string[] {
   const match = matcher(expr, whole)
   const groups = [...inv.groups.keys()].filter(match)
   const out: string[] = []
@@ -68,17 +72,22 @@ function enumerate(inv: Inventory, expr: string, whole: string): string[] {
   if (out.length === 0 && groups.length === 0 && expr !== 'all') {
     const current = currentGroupName(expr)
     if (current !== expr && inv.groups.has(current)) return inv.groupHosts(current)
+    if (unmatched) {
+      unmatched(expr)
+      return []
+    }
     throw new InventoryError(`unknown group or host '${expr}' in pattern '${whole}'`, undefined, 'check the name against the inventory (kubeseed inventory --graph)')
   }
   return out
 }
 
-function matchOne(inv: Inventory, part: string, whole: string): string[] {
+function matchOne(inv: Inventory, part: string, whole: string, unmatched?: OnUnmatched): string[] {
   const bare = part[0] === '&' || part[0] === '!' ? part.slice(1) : part
   const m = bare[0] === '~' ? null : SUBSCRIPT_RE.exec(bare)
-  if (!m) return enumerate(inv, bare, whole)
+  if (!m) return enumerate(inv, bare, whole, unmatched)
   const [, expr, idx, start, , endText] = m
-  const hosts = enumerate(inv, expr!, whole)
+  const hosts = enumerate(inv, expr!, whole, unmatched)
+  if (!hosts.length && unmatched) return []
   const miss = (): never => {
     throw new InventoryError(`no hosts match the subscripted pattern '${bare}' in '${whole}'`, undefined, `'${expr}' has ${hosts.length} host(s); subscripts count from 0`)
   }
@@ -96,7 +105,7 @@ function matchOne(inv: Inventory, part: string, whole: string): string[] {
 }
 
 /** Hosts a pattern selects, in Ansible's order. */
-export function selectHosts(inv: Inventory, pattern: string): string[] {
+export function selectHosts(inv: Inventory, pattern: string, unmatched?: OnUnmatched): string[] {
   const parts = splitHostPattern(pattern)
   const regular = parts.filter((p) => p[0] !== '&' && p[0] !== '!')
   const ordered = [
@@ -110,7 +119,7 @@ export function selectHosts(inv: Inventory, pattern: string): string[] {
       if (!hosts.includes(p)) hosts.push(p)
       continue
     }
-    const that = matchOne(inv, p, pattern)
+    const that = matchOne(inv, p, pattern, unmatched)
     if (p[0] === '!') {
       const drop = new Set(that)
       hosts = hosts.filter((h) => !drop.has(h))

@@ -2,12 +2,14 @@
 // value through it and keeps the raw text when it is not a literal, so `1` is an int, `True` a bool,
 // `[1, 'a']` a list, `"1"` a string, and `foo bar` stays the string "foo bar".
 
+import { PyFloat, pyFloat } from '../py-float.js'
+
 export type LiteralResult = { ok: true; value: unknown } | { ok: false }
 
 class NotLiteral extends Error {}
 
 type Tok =
-  | { t: 'num'; v: number }
+  | { t: 'num'; v: number | PyFloat }
   | { t: 'str'; v: string }
   | { t: 'name'; v: string }
   | { t: 'punct'; v: string }
@@ -26,12 +28,13 @@ const NUMBER_RE = new RegExp(
     ')',
 )
 
-function parseNumber(text: string): number {
+function parseNumber(text: string): number | PyFloat {
   const s = text.replace(/_/g, '')
   if (/^0[xX]/.test(s)) return parseInt(s.slice(2), 16)
   if (/^0[oO]/.test(s)) return parseInt(s.slice(2), 8)
   if (/^0[bB]/.test(s)) return parseInt(s.slice(2), 2)
-  return Number(s)
+  // `3.0` and `1e3` are Python floats, which stay floats
+  return /[.eE]/.test(s) ? pyFloat(Number(s)) : Number(s)
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -70,7 +73,7 @@ function tokenize(src: string): Tok[] {
   let i = 0
   while (i < src.length) {
     const c = src[i]!
-    if (c === ' ' || c === '\t' || c === '\f') {
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\n' || c === '\r') {
       i++
       continue
     }
@@ -127,7 +130,10 @@ function tokenize(src: string): Tok[] {
 
 class Parser {
   private pos = 0
-  constructor(private readonly toks: Tok[]) {}
+  constructor(
+    private readonly toks: Tok[],
+    private readonly jsonNames = false,
+  ) {}
 
   private peek(): Tok | undefined {
     return this.toks[this.pos]
@@ -188,13 +194,18 @@ class Parser {
       if (t.v === 'True') return true
       if (t.v === 'False') return false
       if (t.v === 'None') return null
+      // Ansible reads JSON's names too when it converts rendered text (its Json2Python step)
+      if (this.jsonNames && t.v === 'true') return true
+      if (this.jsonNames && t.v === 'false') return false
+      if (this.jsonNames && t.v === 'null') return null
       throw new NotLiteral()
     }
     if (t.v === '+' || t.v === '-') {
       const n = this.peek()
       if (!n || n.t !== 'num') throw new NotLiteral()
       this.pos++
-      return t.v === '-' ? -n.v : n.v
+      if (t.v === '+') return n.v
+      return n.v instanceof PyFloat ? new PyFloat(-n.v.value) : -n.v
     }
     if (t.v === '[') return this.parseSequence(']')
     if (t.v === '(') {
@@ -250,9 +261,9 @@ function keyString(key: unknown): string {
   return String(key)
 }
 
-export function literalEval(text: string): LiteralResult {
+export function literalEval(text: string, opts: { jsonNames?: boolean } = {}): LiteralResult {
   try {
-    return { ok: true, value: new Parser(tokenize(text.replace(/^[ \t]+/, ''))).parseTop() }
+    return { ok: true, value: new Parser(tokenize(text.replace(/^[ \t]+/, '')), opts.jsonNames).parseTop() }
   } catch (e) {
     if (e instanceof NotLiteral) return { ok: false }
     throw e

@@ -10,8 +10,18 @@ export function isYamlInventory(value: unknown): value is Record<string, unknown
   return isMap(value) && Object.keys(value).length > 0
 }
 
-/** `data` comes from the YAML reader, which knows the line of each of its keys. */
-export function parseYamlInventory(data: unknown, file: string, inv: InventoryData): void {
+/**
+ * YAML 1.1 reads an unquoted `1234` or `1.5` as a number; Ansible refuses such a host name. The reader
+ * gives every key as a string, so the key is looked up, unquoted, on its own line.
+ */
+function numericKey(key: string, lineText: string | undefined): boolean {
+  if (!/^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+|0x[0-9a-fA-F]+)$/.test(key)) return false
+  return lineText !== undefined && new RegExp(`^\\s*(?:-\\s+)?${key.replace(/[.+]/g, '\\$&')}\\s*:`).test(lineText)
+}
+
+/** `data` comes from the YAML reader, which knows the line of each of its keys; `text` is the file's. */
+export function parseYamlInventory(data: unknown, file: string, inv: InventoryData, text?: string): void {
+  const lines = text?.split('\n')
   if (!isYamlInventory(data)) {
     throw new InventoryError('YAML inventory must be a non-empty mapping of group names', { file, line: 1 }, 'start with `all:` and put hosts under `hosts:`')
   }
@@ -52,6 +62,9 @@ export function parseYamlInventory(data: unknown, file: string, inv: InventoryDa
         for (const [hostKey, hostVars] of Object.entries(entries)) {
           const hostPath = [...secPath, hostKey]
           const hostWhere = { file, line: lineOf(hostPath) }
+          if (numericKey(hostKey, hostWhere.line ? lines?.[hostWhere.line - 1] : undefined)) {
+            throw new InventoryError(`Host pattern ${hostKey} must be a string`, hostWhere, 'enclose integers/floats in quotation marks, as Ansible asks')
+          }
           let expanded: { hosts: string[]; port?: number }
           try {
             expanded = expandHostKey(hostKey)

@@ -1,11 +1,12 @@
 // Load a playbook file into plays with roles, blocks and imports resolved. All structural mistakes are
 // found here, with file:line, before any host is touched.
 
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PlaybookError, type Where } from '../errors.js'
 import { keyLineOf, keyLinesOf, lineOf, loadYaml } from '../yaml.js'
-import type { BlockDef, Item, PlayDef, Playbook, RoleRef, TaskDef } from './model.js'
+import { checkPlayStatically } from './static-checks.js'
+import type { BlockDef, Item, PlayDef, Playbook, RoleRef, RoleVarsFile, TaskDef } from './model.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, suggest } from './keywords.js'
 
 export interface ModuleInfo {
@@ -87,6 +88,15 @@ function findMain(dir: string): string | undefined {
   return undefined
 }
 
+/** `main.yaml`/`main.yml`, or as Ansible also takes it, every YAML file of a `main/` directory in name order. */
+function mainFiles(dir: string): string[] {
+  const one = findMain(dir)
+  if (one) return [one]
+  const sub = join(dir, 'main')
+  if (!existsSync(sub) || !statSync(sub).isDirectory()) return []
+  return readdirSync(sub).filter((n) => /\.(ya?ml|json)$/.test(n)).sort().map((n) => join(sub, n))
+}
+
 export class PlaybookLoader {
   private nextId = 1
   private readonly roles = new Map<string, RoleRef>()
@@ -96,7 +106,7 @@ export class PlaybookLoader {
   load(file: string): Playbook {
     const abs = resolve(file)
     const doc = readYamlFile(abs)
-    if (!Array.isArray(doc)) throw new PlaybookError('a playbook is a list of plays', { file: abs, line: 1 })
+    if (!Array.isArray(doc)) throw new PlaybookError('a playbook is a list of plays', { file: abs, line: 1 }, "start each play with '- hosts: PATTERN'")
     const plays: PlayDef[] = []
     for (const entry of doc) {
       const where = { file: abs, line: lineOf(entry) }
@@ -160,6 +170,7 @@ export class PlaybookLoader {
     items.push(...this.loadItems(p.tasks, file, inherited, baseDir))
     items.push(...this.loadItems(p.post_tasks, file, inherited, baseDir))
     for (const h of this.loadItems(p.handlers, file, inherited, baseDir)) handlers.push(...flattenHandlers(h))
+    checkPlayStatically(items, handlers)
     const serial = asList<number | string>(p.serial)
     for (const s of serial) {
       if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {
@@ -203,19 +214,18 @@ export class PlaybookLoader {
     const dir = this.findRoleDir(name, baseDir, where)
     const cached = this.roles.get(dir)
     if (cached) return cached
-    const read = (sub: string) => {
-      const f = findMain(join(dir, sub))
-      if (!f) return { data: {}, file: undefined, lines: undefined }
-      const data = readYamlFile(f)
-      if (data !== null && !isDict(data)) throw new PlaybookError(`role ${sub} must be a mapping`, { file: f })
-      return { data: (data ?? {}) as Dict, file: f, lines: keyLinesOf(data) }
+    const read = (sub: string): RoleVarsFile[] => {
+      const files = mainFiles(join(dir, sub))
+      return files.map((f) => {
+        const data = readYamlFile(f)
+        if (data !== null && !isDict(data)) throw new PlaybookError(`role ${sub} must be a mapping`, { file: f })
+        return { file: f, data: (data ?? {}) as Dict, lines: keyLinesOf(data) }
+      })
     }
+    const merged = (files: RoleVarsFile[]) => Object.assign({}, ...files.map((f) => f.data)) as Dict
     const d = read('defaults')
     const v = read('vars')
-    const ref: RoleRef = {
-      name, dir, defaults: d.data, defaultsFile: d.file, defaultsLines: d.lines,
-      vars: v.data, varsFile: v.file, varsLines: v.lines,
-    }
+    const ref: RoleRef = { name, dir, defaults: merged(d), defaultsFiles: d, vars: merged(v), varsFiles: v }
     this.roles.set(dir, ref)
     return ref
   }

@@ -3,15 +3,21 @@
 
 import type { Where } from '../errors.js'
 
+/** One file of a role's defaults or vars (`defaults/main.yaml`, or each file of `defaults/main/`). */
+export interface RoleVarsFile {
+  file: string
+  data: Record<string, unknown>
+  lines?: Record<string, number>
+}
+
 export interface RoleRef {
   name: string
   dir: string
+  /** All defaults merged (later files win); `defaultsFiles` keeps them apart for error messages. */
   defaults: Record<string, unknown>
-  defaultsFile?: string
-  defaultsLines?: Record<string, number>
+  defaultsFiles: RoleVarsFile[]
   vars: Record<string, unknown>
-  varsFile?: string
-  varsLines?: Record<string, number>
+  varsFiles: RoleVarsFile[]
 }
 
 export interface TaskDef {

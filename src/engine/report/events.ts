@@ -30,6 +30,8 @@ export type RunEvent =
       stderr?: string
       rc?: number | null
       ignored?: boolean
+      /** Print msg even without -v (debug). */
+      display?: boolean
       delegatedTo?: string
       urls?: string[]
     }

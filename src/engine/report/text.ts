@@ -26,7 +26,7 @@ export class TextReporter implements EventSink {
         } else if (e.status === 'unreachable') {
           w(`unreachable: [${e.host}]: ${e.msg ?? ''}`)
         } else {
-          const detail = (e.status === 'changed' || this.verbose > 0) && e.msg ? `: ${e.msg}` : ''
+          const detail = (e.status === 'changed' || e.display || this.verbose > 0) && e.msg ? `: ${e.msg}` : ''
           w(`${e.status}: [${e.host}${via}]${item}${detail}`)
         }
         if (e.urls && this.verbose > 0) for (const u of e.urls) w(`  url: ${u}`)

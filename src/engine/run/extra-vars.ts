@@ -17,7 +17,7 @@ export function parseExtraVars(args: string[]): Record<string, unknown> {
       Object.assign(out, data ?? {})
     } else if (text.startsWith('{')) {
       let data: unknown
-      try { data = loadYaml(text, '-e') } catch { throw new UsageError(`-e: not valid JSON/YAML: ${text.slice(0, 60)}`) }
+      try { data = loadYaml(text, '-e') } catch { throw new UsageError(`-e ${text.slice(0, 60)}: not valid JSON/YAML`, undefined, 'write -e key=value, -e \'{"key": "value"}\' or -e @file.yml') }
       if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError('-e: JSON must be an object')
       Object.assign(out, data)
     } else {

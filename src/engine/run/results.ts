@@ -5,6 +5,7 @@ import type { TaskDef } from '../playbook/model.js'
 import type { Status } from '../report/events.js'
 import type { StepOutput } from '../step/types.js'
 import type { LocalResult } from '../task.js'
+import { failureSummary } from '../step/failure-lines.js'
 import type { Scope } from '../vars/scope.js'
 
 export interface TaskResult {
@@ -14,6 +15,8 @@ export interface TaskResult {
   changes?: string[]
   diff?: string
   ignored?: boolean
+  /** Show msg even without -v. */
+  display?: boolean
 }
 
 export function resultOf(out: StepOutput): TaskResult {
@@ -31,7 +34,7 @@ export function resultOf(out: StepOutput): TaskResult {
   }
   if (out.skipped) data.skipped = true
   const msg = failed
-    ? (out.stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${out.rc}`)
+    ? failureSummary(out.stderr, out.stdout, out.rc)
     : out.skipped ?? (out.changes.length ? out.changes.join('; ') : undefined)
   data.msg = msg ?? ''
   return {
@@ -61,5 +64,5 @@ export function applyConditions(t: TaskDef, scope: Scope, res: TaskResult): Task
 
 export function fromLocal(r: LocalResult): TaskResult {
   const status: Status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-  return { status, data: { changed: !!r.changed, failed: !!r.failed, msg: r.msg ?? '', ...(r.data ?? {}) }, msg: r.msg }
+  return { status, data: { changed: !!r.changed, failed: !!r.failed, msg: r.msg ?? '', ...(r.data ?? {}) }, msg: r.msg, display: r.display }
 }

@@ -6,7 +6,7 @@
 import type { TaskDef } from '../playbook/model.js'
 
 export interface SegmentRules {
-  /** True for task types that run on the controller (debug, set_fact, assert, meta...). */
+  /** True for task types that run on the controller or steer the run (debug, set_fact, assert, meta...). */
   isLocal(module: string): boolean
   /** Top-level variable names a value reads (strings with {{ }} and bare expressions). */
   reads(value: unknown, bare: boolean): string[]
@@ -27,7 +27,7 @@ function taskReads(t: TaskDef, rules: SegmentRules): Set<string> {
 }
 
 function alone(t: TaskDef, rules: SegmentRules): boolean {
-  return rules.isLocal(t.module) || t.module === 'meta' || t.runOnce || t.delegateTo !== undefined || t.until !== undefined
+  return rules.isLocal(t.module) || t.runOnce || t.delegateTo !== undefined || t.until !== undefined
 }
 
 export function segmentTasks(tasks: TaskDef[], rules: SegmentRules): Segment[] {

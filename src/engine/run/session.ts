@@ -1,82 +1,51 @@
-// One `kubeseed play` from options to exit code: load and check everything, then run. Every input
-// mistake surfaces here, before any host is touched.
+// One run from options to outcome: load and check the inventory and the playbook (every input mistake
+// surfaces here, before any host is touched), then hand them to the runner with the connections, the
+// controller files and the facts cache it uses.
 
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { ExitCode, InventoryError, PlaybookError, type Where } from '../errors.js'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ExitCode, InventoryError, KubeseedError, PlaybookError, type Where } from '../errors.js'
 import { valueFreeVars, templateFreeVars, freeVars } from '../expr/index.js'
-import { checkInventory } from '../inventory/checks.js'
-import { loadInventory } from '../inventory/load.js'
-import type { Inventory, VarLayer } from '../inventory/model.js'
+import { fileFactsCache } from '../facts/cache.js'
+import { renderTemplate } from '../handlebars/render.js'
+import { prepareInventory, type PreparedInventory } from '../inventory/prepared.js'
 import { selectHosts } from '../inventory/pattern.js'
 import { combineArgs, parseParams } from '../params.js'
-import { PACKAGE_ROOT, ROLES_DIR, TEMPLATES_DIR } from '../paths.js'
+import { ROLES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
 import type { Playbook } from '../playbook/model.js'
+import type { HostRecap } from '../report/events.js'
 import type { Facts, TaskType } from '../task.js'
-import { renderTemplate } from '../handlebars/render.js'
-import { LocalConnection } from '../transport/local.js'
-import { ConnectionPool, addressFromVars } from '../transport/pool.js'
-import { knownHostsFromSshArgs } from '../transport/address-from-vars.js'
-import type { Connection } from '../transport/types.js'
-import { deriveKubesprayVars } from '../vars/kubespray-derived.js'
+import { HostConnector, type ConnectorOptions } from '../transport/connector.js'
 import { VarScope } from '../vars/scope.js'
-import { artifactsFor } from '../../offline/manifest.js'
-import { localTree } from './local-tree.js'
-import { Runner, type RunSettings } from './runner.js'
+import { ControllerFiles } from './controller-files.js'
+import { Runner, type HostMagic, type RunSettings } from './runner.js'
 
 export interface TaskRegistry {
   taskType(name: string): TaskType | undefined
   taskTypeNames(): string[]
 }
 
-export interface SessionOptions extends RunSettings {
+export interface SessionOptions extends RunSettings, Omit<ConnectorOptions, 'inventories'> {
   inventories: string[]
   /** A playbook file, or an already built playbook (facts). */
   playbook: string | Playbook
   registry: TaskRegistry
-  acceptNewHostKeys: boolean
-  knownHostsFiles: string[]
-  sshPassword?: string
   becomePassword?: string
-  privateKeyFile?: string
-  remoteUser?: string
+  /** Computed variables the command layer adds for each host (the offline manifest entry). */
+  hostMagic?: HostMagic
+  /** Why a well-formed kube_version cannot be installed (not in the offline manifest), if it cannot. */
+  kubeVersionProblem?: (version: string) => string | undefined
 }
 
-/** Inventory with kubespray-derived values layered on top of each host's inventory layers. */
-export function prepareInventory(paths: string[], warn: (m: string) => void): Inventory {
-  const inv = loadInventory(paths.map((p) => resolve(p)))
-  for (const w of inv.warnings) warn(w)
-  const seen = new Set<string>()
-  const own = inv.hostLayers.bind(inv)
-  const derived = new Map<string, VarLayer>()
-  inv.hostLayers = (host: string) => {
-    const layers = own(host)
-    let d = derived.get(host)
-    if (!d) {
-      const r = deriveKubesprayVars(new VarScope(layers, { host }), seen)
-      for (const w of r.warnings) warn(w)
-      d = r.layer
-      derived.set(host, d)
-    }
-    return Object.keys(d.vars).length ? [...layers, d] : layers
-  }
-  return inv
-}
-
-/** Inventory checks (etcd count, duplicate addresses, CIDR overlap, group membership): errors stop the run. */
-export function assertInventory(inv: Inventory, warn: (m: string) => void): void {
-  const scopes = new Map<string, VarScope>()
-  const value = (host: string, name: string) => {
-    let s = scopes.get(host)
-    if (!s) { s = new VarScope(inv.hostLayers(host), { host }); scopes.set(host, s) }
-    return s.has(name) ? s.get(name) : undefined
-  }
-  const findings = checkInventory(inv, value)
-  for (const f of findings.filter((x) => x.level === 'warning')) warn(f.message)
-  const errors = findings.filter((x) => x.level === 'error')
-  if (errors.length) throw new InventoryError(errors.map((e) => e.message).join('; '))
+export interface RunOutcome {
+  /** The process exit code: ok, a host failed, or a host was unreachable. */
+  code: number
+  hosts: Record<string, HostRecap>
+  /** Why each failed or unreachable host stopped. */
+  failures: Record<string, string>
+  /** Facts gathered in this run, by host. */
+  facts: Record<string, Facts>
 }
 
 function reads(value: unknown, bare: boolean): string[] {
@@ -89,39 +58,23 @@ function reads(value: unknown, bare: boolean): string[] {
   }
 }
 
-function factsCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubeseed', 'facts')
-}
-
-/** A known_hosts file inside an inventory directory, else beside the inventory (file or directory). */
-export function localKnownHosts(inventories: string[]): string[] {
-  return inventories
-    .map((p) => resolve(p))
-    .map((p) => {
-      const inside = join(p, 'known_hosts')
-      return existsSync(p) && statSync(p).isDirectory() && existsSync(inside) ? inside : join(dirname(p), 'known_hosts')
-    })
-    .filter((f) => existsSync(f))
-}
-
-/** known_hosts files the inventory names in ansible_ssh_common_args (-o UserKnownHostsFile=...). */
-function inventoryKnownHosts(inv: Inventory): string[] {
-  const files = new Set<string>()
-  for (const h of inv.hosts.keys()) {
-    const vars = inv.hostVars(h)
-    for (const k of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
-      const v = vars[k]
-      if (typeof v === 'string' && !v.includes('{{')) for (const f of knownHostsFromSshArgs(v, h)) files.add(f)
-    }
+/** Every private key file a host of the run would use exists: a missing one is an input mistake, not an unreachable host. */
+function assertKeyFiles(hosts: string[], inv: PreparedInventory, option?: string): void {
+  if (option && !existsSync(option)) throw new InventoryError(`--private-key ${option}: file not found`, undefined, 'give the path of an SSH private key')
+  for (const h of hosts) {
+    const scope = inv.scope(h)
+    const r = scope.raw('ansible_ssh_private_key_file') ?? scope.raw('ansible_private_key_file')
+    if (!r || typeof r.value !== 'string' || r.value.includes('{{') || existsSync(r.value)) continue
+    throw new InventoryError(`host ${h}: ansible_ssh_private_key_file ${r.value}: file not found`, { file: r.source.includes('/') ? r.source : undefined, line: r.line },
+      'point it at an existing SSH private key (relative paths start at the current directory)')
   }
-  return [...files]
 }
 
-export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) => void): Promise<number> {
-  const warn = (message: string) => o.sink.emit({ type: 'warning', message })
-  const inv = prepareInventory(o.inventories, warn)
-  assertInventory(inv, warn)
-  const moduleInfo = (name: string) => {
+function readPlaybook(o: SessionOptions): Playbook {
+  if (typeof o.playbook !== 'string') return o.playbook
+  const file = resolve(o.playbook)
+  if (!existsSync(file)) throw new PlaybookError(`playbook not found: ${o.playbook}`, undefined, 'give a path to a playbook YAML file')
+  const module = (name: string) => {
     const t = o.registry.taskType(name)
     if (!t) return undefined
     return {
@@ -130,87 +83,43 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
       combine: (text: string, extra: Record<string, unknown>, where: Where) => combineArgs(t, text, extra, where),
     }
   }
-  let playbook: Playbook
-  if (typeof o.playbook === 'string') {
-    const playbookFile = resolve(o.playbook)
-    if (!existsSync(playbookFile)) throw new PlaybookError(`playbook not found: ${o.playbook}`, undefined, 'give a path to a playbook YAML file')
-    playbook = loadPlaybook(playbookFile, { module: moduleInfo, moduleNames: () => o.registry.taskTypeNames(), rolesPath: [ROLES_DIR] })
-  } else {
-    playbook = o.playbook
-  }
-  for (const play of playbook.plays) selectHosts(inv, play.hosts)
-  if (o.limit) selectHosts(inv, o.limit)
+  return loadPlaybook(file, { module, moduleNames: () => o.registry.taskTypeNames(), rolesPath: [ROLES_DIR] })
+}
 
-  const pool = new ConnectionPool({
-    acceptNewHostKeys: o.acceptNewHostKeys,
-    knownHostsFiles: [...new Set([...o.knownHostsFiles, ...localKnownHosts(o.inventories), ...inventoryKnownHosts(inv)])],
-  })
-  const connect = async (host: string, vars: (n: string) => unknown): Promise<Connection> => {
-    const names = ['ansible_host', 'ansible_port', 'ansible_user', 'ansible_ssh_private_key_file', 'ansible_password',
-      'ansible_ssh_pass', 'ansible_connection', 'ansible_become_password', 'ansible_ssh_common_args', 'ansible_ssh_extra_args']
-    const hv: Record<string, unknown> = {}
-    for (const n of names) { const v = vars(n); if (v !== undefined) hv[n] = v }
-    if (o.remoteUser && hv.ansible_user === undefined) hv.ansible_user = o.remoteUser
-    if (o.privateKeyFile && hv.ansible_ssh_private_key_file === undefined) hv.ansible_ssh_private_key_file = o.privateKeyFile
-    if (o.sshPassword && hv.ansible_password === undefined) hv.ansible_password = o.sshPassword
-    if (hv.ansible_connection === 'local') return new LocalConnection(host)
-    const bastions = inv.groups.has('bastion') ? inv.groupHosts('bastion').filter((b) => b !== host) : []
-    const jumpVars = bastions.length ? inv.hostVars(bastions[0]) : undefined
-    return pool.get(addressFromVars(host, hv, jumpVars ? { name: bastions[0], vars: jumpVars } : undefined))
+export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
+  const warn = (message: string) => o.sink.emit({ type: 'warning', message })
+  const inv = prepareInventory(o.inventories, warn)
+  inv.check({ kubeVersionProblem: o.kubeVersionProblem })
+  const playbook = readPlaybook(o)
+  // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
+  // when their play starts.
+  const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
+  let limited: Set<string> | undefined
+  try {
+    limited = o.limit ? new Set(selectHosts(inv, o.limit)) : undefined
+  } catch (e) {
+    if (e instanceof KubeseedError) throw new InventoryError(`--limit ${o.limit}: ${e.message}`)
+    throw e
   }
+  assertKeyFiles([...playHosts].filter((h) => !limited || limited.has(h)), inv, o.privateKeyFile)
 
+  const connector = new HostConnector(inv, { ...o, inventories: o.inventories })
   const extra = { ...o.extraVars }
   if (o.becomePassword && extra.ansible_become_password === undefined) extra.ansible_become_password = o.becomePassword
-  // Controller files (templates, copy sources) are read once per run, not once per host and task.
-  const controllerFiles = new Map<string, Buffer>()
-  const readFirst = (candidates: string[], missing: string): Buffer => {
-    const f = candidates.find((c) => controllerFiles.has(c) || existsSync(c))
-    if (!f) throw new PlaybookError(missing, undefined, `looked in ${candidates.join(', ')}`)
-    let data = controllerFiles.get(f)
-    if (!data) { data = readFileSync(f); controllerFiles.set(f, data) }
-    return data
-  }
-  const cacheDir = factsCacheDir()
-  const artifactsCache = new Map<string, unknown>()
+  const files = new ControllerFiles()
   const runner = new Runner({
     inventory: inv,
-    selectHosts: (p) => selectHosts(inv, p),
+    selectHosts: (p, unmatched) => selectHosts(inv, p, unmatched),
     taskType: (n) => o.registry.taskType(n),
     parseParams: (t, raw, where) => parseParams(t, raw, where, { templated: true }) as Record<string, unknown>,
     makeScope: (layers, opts) => new VarScope(layers, opts),
     renderTemplate: (source, name, scope, host) => renderTemplate(source, { name, scope, host }),
-    readTemplate: (name, roleDir, playbookDir) => readFirst(isAbsolute(name) ? [name] : [
-      ...(roleDir ? [join(roleDir, 'templates', name)] : []),
-      join(playbookDir, 'templates', name), join(TEMPLATES_DIR, name), join(PACKAGE_ROOT, name),
-    ], `template not found: ${name}`).toString('utf8'),
-    readLocalFile: (path, baseDirs) => readFirst(isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)],
-      `file not found on the controller: ${path}`),
-    statLocal: (path, baseDirs) => {
-      const candidates = isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)]
-      const f = candidates.find((c) => existsSync(c))
-      if (!f) throw new PlaybookError(`file not found on the controller: ${path}`, undefined, `looked in ${candidates.join(', ')}`)
-      return localTree(f)
-    },
+    readTemplate: (name, roleDir, playbookDir) => files.template(name, roleDir, playbookDir),
+    readLocalFile: (path, baseDirs) => files.file(path, baseDirs),
+    statLocal: (path, baseDirs) => files.stat(path, baseDirs),
     reads,
-    connect,
-    extraMagic: (_host, scope) => ({
-      // The offline manifest's entry for this host's kube_version and architecture: URLs, sha256, images, packages, package sets.
-      kubeseed_artifacts: () => {
-        const sc = scope()
-        const kubeVersion = String(sc.get('kube_version'))
-        const arch = String(sc.has('image_arch') ? sc.get('image_arch') : sc.has('host_architecture') ? sc.get('host_architecture') : 'amd64')
-        const extraFiles = sc.has('kubeseed_manifest_files') ? (sc.get('kubeseed_manifest_files') as string[]) : []
-        const key = JSON.stringify([kubeVersion, arch, extraFiles])
-        if (!artifactsCache.has(key)) {
-          const a = artifactsFor({ kubeVersion, arch, manifestFiles: extraFiles })
-          artifactsCache.set(key, {
-            kube_version: a.kubeVersion, arch, versions: a.versions,
-            files: Object.fromEntries(a.files.map((f) => [f.name, f])), images: a.images, packages: a.packages, package_sets: a.packageSets,
-          })
-        }
-        return artifactsCache.get(key)
-      },
-    }),
+    connect: (host, vars) => connector.connect(host, vars),
+    extraMagic: o.hostMagic,
     extraVars: extra,
     limit: o.limit,
     tags: o.tags,
@@ -219,36 +128,23 @@ export async function runPlaybook(o: SessionOptions, onDone?: (runner: Runner) =
     diff: o.diff,
     forks: o.forks,
     sink: o.sink,
-    inventoryFile: resolve(o.inventories[0]),
-    factsCache: {
-      load: (host) => {
-        const f = join(cacheDir, `${host}.json`)
-        return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Facts) : undefined
+    inventoryFile: resolve(o.inventories[0]!),
+    factsCache: fileFactsCache({
+      inventory: o.inventories.map((p) => resolve(p)).join('\n'),
+      address: (h) => {
+        const v = (n: string) => { const s = inv.scope(h); return s.has(n) ? String(s.get(n)) : undefined }
+        return `${v('ansible_host') ?? h}:${v('ansible_port') ?? 22}`
       },
-      save: (host, facts) => {
-        mkdirSync(cacheDir, { recursive: true })
-        writeFileSync(join(cacheDir, `${host}.json`), JSON.stringify(facts))
-      },
-    },
+    }),
   })
-  let ok: boolean
+  let recap
   try {
-    ok = await runner.run(playbook)
+    recap = await runner.run(playbook)
   } finally {
-    await pool.closeAll()
+    await connector.closeAll()
   }
-  onDone?.(runner)
-  if (ok) return ExitCode.ok
-  return runner.anyUnreachable() ? ExitCode.unreachable : ExitCode.hostFailed
-}
-
-/** A playbook that only gathers facts of the hosts matching `pattern`. */
-export function factsPlaybook(pattern: string): Playbook {
-  return {
-    file: '(facts)',
-    plays: [{
-      name: 'Gather facts', where: {}, hosts: pattern, gatherFacts: true, serial: [], anyErrorsFatal: false,
-      strategy: 'linear', vars: {}, roles: [], items: [], handlers: [], baseDir: process.cwd(),
-    }],
-  }
+  const facts: Record<string, Facts> = {}
+  for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
+  const code = recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
+  return { code, hosts: recap.hosts, failures: recap.failures, facts }
 }

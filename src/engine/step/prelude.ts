@@ -78,7 +78,11 @@ ks_attrs() {
   if [ -n "$3" ] && [ "$3" != "$_ku" ]; then ks_who_ok passwd "$3"; ks_changed "owner of $1: $6 -> $3"; ks_check || chown "$3" "$1" || exit 1; fi
   if [ -n "$4" ] && [ "$4" != "$_kg" ]; then ks_who_ok group "$4"; ks_changed "group of $1: $7 -> $4"; ks_check || chgrp "$4" "$1" || exit 1; fi
 }
-# ks_put SRC DEST MODE OWNER GROUP: install SRC's content at DEST atomically when it differs.
+# ks_put SRC DEST MODE OWNER GROUP: install SRC's content at DEST atomically when it differs. The temporary
+# file comes from mktemp (O_EXCL, so a link planted under its name is never followed) in DEST's directory
+# (so the rename is atomic) and gets its final owner and mode while still empty: no moment where a secret
+# is readable by more users than DEST allows. Unset MODE/OWNER/GROUP keep DEST's, or for a new file
+# root-or-caller and 0666 minus the umask.
 ks_put() {
   if [ -f "$2" ] && cmp -s "$1" "$2"; then ks_attrs "$2" "$3" "$4" "$5"; return; fi
   if [ -e "$2" ] && [ ! -f "$2" ]; then ks_fail "$2 exists and is not a regular file"; fi
@@ -90,12 +94,15 @@ ks_put() {
   if [ -f "$2" ]; then ks_changed "content of $2"; else ks_changed "create $2"; fi
   ks_check && return 0
   [ -d "$_kd" ] || ks_fail "directory $_kd does not exist (create it first)"
-  _kt="$_kd/.${D}{2##*/}.kubeseed-$$"
-  cp "$1" "$_kt" || ks_fail "cannot write $_kt"
-  # A new file gets 0666 less the umask (as Ansible's modules give it); a replaced one keeps what it had.
-  if [ -f "$2" ]; then chmod --reference="$2" "$_kt"; [ -n "$4$5" ] || chown --reference="$2" "$_kt"; else chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$_kt"; fi
-  if [ -n "$3" ]; then _kw=$(ks_mode_for "$_kt" "$3") && chmod "0$_kw" "$_kt" || { rm -f "$_kt"; exit 1; }; fi
-  if [ -n "$4$5" ]; then chown "$4${D}{5:+:$5}" "$_kt" || { rm -f "$_kt"; exit 1; }; fi
-  mv -f "$_kt" "$2" || { rm -f "$_kt"; exit 1; }
+  _kpt=$(mktemp "$_kd/.${D}{2##*/}.kubeseed-XXXXXXXX") || ks_fail "cannot create a temporary file in $_kd"
+  # The mode starts from the replaced file's or 0666 less the umask; a symbolic MODE is reckoned from there.
+  if ! { { [ ! -f "$2" ] || chown --reference="$2" "$_kpt"; } &&
+         { [ -z "$4$5" ] || chown "$4${D}{5:+:$5}" "$_kpt"; } &&
+         if [ -f "$2" ]; then chmod --reference="$2" "$_kpt"; else chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$_kpt"; fi &&
+         { [ -z "$3" ] || { _kw=$(ks_mode_for "$_kpt" "$3") && chmod "0$_kw" "$_kpt"; }; }; }; then
+    rm -f "$_kpt"; ks_fail "cannot set owner or mode of a new $2"
+  fi
+  cat "$1" >"$_kpt" || { rm -f "$_kpt"; ks_fail "cannot write $2"; }
+  mv -f "$_kpt" "$2" || { rm -f "$_kpt"; ks_fail "cannot rename into $2"; }
 }
 `

@@ -8,6 +8,15 @@ import { InventoryError } from '../errors.js'
 import { shlexSplit, ShlexError } from '../shlex.js'
 import type { HostAddress } from './types.js'
 
+/** Every variable addressFromVars reads: what a caller looks up in the host's scope. */
+export const CONNECTION_VARS: readonly string[] = [
+  'ansible_connection', 'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port',
+  'ansible_user', 'ansible_ssh_user', 'ansible_remote_user', 'ansible_ssh_private_key_file', 'ansible_private_key_file',
+  'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password',
+  'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass',
+  'ansible_ssh_common_args', 'ansible_ssh_extra_args',
+]
+
 export interface BastionVars {
   name: string
   vars: Record<string, unknown>

@@ -2,9 +2,10 @@
 // lazily on first use and cached. An unused bad value never fails; a used one fails naming the
 // variable, its file and line, the host and the expression.
 import { ExprError, KubeseedError, TemplateError, type Where } from '../errors.js'
-import { evaluate, isDict, messageWithoutHint, isTemplated, isUndefined, isUndefinedError, parseExpr, renderString, truthy as pyTruthy, Undefined, withExpr, type Env } from '../expr/index.js'
+import { evaluate, isDict, messageWithoutHint, isTemplated, isUndefined, isUndefinedError, parseExpr, renderString, renderStringTyped, truthy as pyTruthy, Undefined, withExpr, type Env } from '../expr/index.js'
 import { markUndefined } from '../expr/undefined.js'
 import type { ScopeLayer } from './layer.js'
+import { passwordLookup } from './password-lookup.js'
 
 export interface ScopeOptions {
   host: string
@@ -12,6 +13,8 @@ export interface ScopeOptions {
   magic?: Record<string, () => unknown>
   /** Environment for lookup('env', ...); defaults to the controller's process environment. */
   getenv?: (name: string) => string | undefined
+  /** lookup('password', ...); defaults to the password file on the controller (see password-lookup.ts). */
+  password?: (term: string) => string
 }
 
 /** A host's variables as the run, the templates and the checks read them. */
@@ -32,6 +35,8 @@ export type ScopeFactory = (layers: ScopeLayer[], opts: ScopeOptions) => Scope
 
 interface Entry {
   value?: unknown
+  /** The value is text from to_json, string, ... that a template naming it alone keeps as text. */
+  nativeText?: boolean
   error?: Error
   /** Every name read while rendering, transitively: decides whether a child may reuse this entry. */
   deps: Set<string>
@@ -58,6 +63,9 @@ export class VarScope implements Scope {
     this.env = {
       lookup: (name) => this.lookupForEval(name),
       getenv: (name) => (this.opts.getenv ? this.opts.getenv(name) : process.env[name]),
+      raw: (name) => this.raw(name),
+      password: (term) => (this.opts.password ?? passwordLookup)(term),
+      isNativeText: (name) => !!this.entry(name)?.nativeText,
     }
   }
 
@@ -136,6 +144,10 @@ export class VarScope implements Scope {
     this.resolving.push(name)
     this.collectors.push(deps)
     try {
+      if (typeof def.value === 'string' && isTemplated(def.value)) {
+        const r = renderStringTyped(def.value, this.env)
+        return { value: r.value, nativeText: r.nativeText, deps }
+      }
       return { value: this.renderValue(def.value), deps }
     } catch (e) {
       return { error: this.varError(name, def, e), deps }

@@ -32,6 +32,8 @@ export const imageTagsByMinor: Record<number, { etcd: string; coredns: string; p
   32: { etcd: '3.5.21-0', coredns: 'v1.11.3', pause: '3.10' },
   33: { etcd: '3.5.21-0', coredns: 'v1.12.0', pause: '3.10' },
   34: { etcd: '3.6.4-0', coredns: 'v1.12.1', pause: '3.10.1' },
+  35: { etcd: '3.6.6-0', coredns: 'v1.13.1', pause: '3.10.1' },
+  36: { etcd: '3.6.8-0', coredns: 'v1.14.2', pause: '3.10.2' },
 }
 
 export const supportedMinors = Object.keys(imageTagsByMinor).map(Number)

@@ -2,7 +2,7 @@
 // OS packages, and pull every image, from a mirror on the bastion made of the sandbox bundle.
 
 import { expect } from 'chai'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { load } from 'js-yaml'
 import { PACKAGE_ROOT, ROLES_DIR } from '../../../src/engine/paths.js'
@@ -13,9 +13,10 @@ import { loadManifest, supportedReleases } from '../../../src/offline/manifest.j
 import type { SandboxBundle } from '../../../src/sandbox/bundle.js'
 import type { MirrorHandle } from '../../../src/offline/serve.js'
 import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
+import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
 import { kubeseedAsync } from '../../harness/cli.js'
 import { verifyBundle } from '../../../src/offline/verify.js'
-import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
 
 // Its own sandbox and subnet, so it runs beside other sandbox suites.
 const NAME = 'airgap'
@@ -59,19 +60,12 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
     ;({ sandbox: up, bundle, mirror } = env)
 
     // The sandbox's inventory plus the group_vars `offline serve` printed.
-    inventory = join(work, 'inventory')
-    mkdirSync(join(inventory, 'group_vars', 'all'), { recursive: true })
-    cpSync(up.inventory, join(inventory, 'hosts.yaml'))
-    cpSync(join(up.state.stateDir, 'inventory', 'group_vars', 'all.yaml'), join(inventory, 'group_vars', 'all', 'sandbox.yaml'))
-    writeFileSync(join(inventory, 'group_vars', 'all', 'offline.yml'), mirror.yaml)
-    writeFileSync(join(inventory, 'group_vars', 'all', 'cluster.yml'), `kube_version: ${kubeVersion}\nkubeseed_manifest_files: [${JSON.stringify(bundle.manifestFile)}]\n`)
+    inventory = writeAirgapInventory(env, work)
   })
 
   after(async function () {
     this.timeout(2 * 60_000)
-    await env?.stop()
-    await sandboxDown({ name: NAME })
-    if (work) rmSync(work, { recursive: true, force: true })
+    await teardownAirgap(env, NAME, work)
   })
 
   let first: PlayResult

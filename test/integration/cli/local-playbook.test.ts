@@ -95,11 +95,18 @@ describe('kubeseed exit codes and one-line errors', function () {
     expect(r.stdout).to.not.match(/PLAY/)
   })
 
-  it('exits 4 for an unknown group in a play pattern', () => {
-    writeFileSync(join(dir, 'nogroup.yaml'), '- hosts: kube_contrl_plane\n  tasks: []\n')
-    const r = kubeseed(['play', join(dir, 'nogroup.yaml'), '-i', INV])
+  it('warns about a group a play pattern names but the inventory lacks, skips that play and goes on, as Ansible does', () => {
+    writeFileSync(join(dir, 'nogroup.yaml'), '- hosts: calico_rr\n  tasks: []\n- hosts: workers:calico_rr\n  gather_facts: false\n  tasks:\n    - debug: { msg: ran }\n')
+    const r = kubeseed(['play', join(dir, 'nogroup.yaml'), '-i', INV, '--no-progress'])
+    expect(r.code, r.stdout + r.stderr).to.equal(0)
+    expect(r.stdout.match(/\[WARNING\]: Could not match supplied host pattern, ignoring: calico_rr/g)).to.have.length(2)
+    expect(r.stdout).to.match(/ok: \[local1\]: ran/)
+  })
+
+  it('exits 4 for a --limit that names nothing in the inventory', () => {
+    const r = kubeseed(['play', SITE, '-i', INV, '--limit', 'kube_contrl_plane'])
     expect(r.code).to.equal(4)
-    expect(r.stderr).to.match(/kube_contrl_plane/)
+    expect(r.stderr).to.match(/unknown group or host 'kube_contrl_plane'/)
   })
 
   it('exits 2 when a task fails on a host, naming host and task, and the other host goes on', () => {

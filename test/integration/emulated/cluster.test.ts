@@ -69,9 +69,19 @@ describe('emulated kubeadm/kubelet/kubectl on loopback', function () {
     writeFileSync(join(r, 'proc/swaps'), 'Filename\tType\tSize\tUsed\tPriority\n')
   }
 
+  /** What systemd does with kubeadm's drop-in: the EnvironmentFile= variables expanded into ExecStart. */
+  function unitVariable(node: string, file: string, name: string): string[] {
+    const path = join(rootOf(node), file)
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
+    const value = new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1]?.trim().replace(/^"(.*)"$/, '$1') ?? ''
+    return value.split(/\s+/).filter(Boolean)
+  }
+
   const kubelet = (node: string) => daemon(node, 'kubelet', [
-    '--config=/var/lib/kubelet/config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf',
-    '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+    '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf',
+    '--config=/var/lib/kubelet/config.yaml',
+    ...unitVariable(node, 'var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS'),
+    ...unitVariable(node, 'etc/default/kubelet', 'KUBELET_EXTRA_ARGS'),
   ])
 
   before(async function () {
@@ -149,6 +159,9 @@ nodeStatusUpdateFrequency: 1s
       expect(text).to.not.match(/^import |^export |import\.meta|require\("js-yaml"\)/m)
       expect((await run('cp1', tool, ['--help'])).stdout).to.contain(`kubeseed sandbox emulation of ${tool} v1.32.13`)
     }
+    // What scripts parse stays exactly as the real binaries print it.
+    expect((await run('cp1', 'kubelet', ['--version'])).stdout).to.equal('Kubernetes v1.32.13\n')
+    expect((await run('cp1', 'kubeadm', ['version', '-o', 'short'])).stdout).to.equal('v1.32.13\n')
   })
 
   it('refuses a config with an unknown field, naming it as kubeadm does', async () => {
@@ -162,6 +175,12 @@ nodeStatusUpdateFrequency: 1s
     expect(unknownFlag.stderr).to.match(/^unknown flag: --pod-network-cird\n/)
     const dryRun = await run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--dry-run'])
     expect(dryRun.stderr).to.contain('dry-run is not supported by the kubeseed sandbox emulation')
+    const gate = await run('cp1', 'kubeadm', ['init', '--feature-gates', 'NoSuchGate=true'])
+    expect(gate.stderr).to.match(/unrecognized feature-gate key: NoSuchGate/)
+    const cpJoin = await run('cp1', 'kubeadm', ['join', '--config', '/kubeadm.yaml', '--control-plane', '--certificate-key', 'ab'.repeat(32)])
+    expect(cpJoin.stderr).to.match(/^can not mix '--config' with arguments \[certificate-key control-plane\]\n/)
+    const reset = await run('cp1', 'kubeadm', ['reset', '-f', '--config', '/kubeadm.yaml'])
+    expect(reset.stderr).to.match(/^can not mix '--config' with arguments \[force\]\n/)
   })
 
   it('fails preflight for images missing from the runtime, and inits with the check ignored', async () => {
@@ -169,7 +188,7 @@ nodeStatusUpdateFrequency: 1s
     if (failing.code === 0) throw new Error(`init unexpectedly passed preflight: ${failing.stdout}`)
     expect(failing.stderr).to.contain('[ERROR ImagePull]: image registry.k8s.io/kube-apiserver:v1.32.13 does not exist and the image pull policy is "Never"')
     const init = run('cp1', 'kubeadm', ['init', '--config', '/kubeadm.yaml', '--upload-certs', '--ignore-preflight-errors=ImagePull,NumCPU,Mem'])
-    await waitUntil('kubelet config from kubeadm', 60_000, () => existsSync(join(rootOf('cp1'), 'var/lib/kubelet/config.yaml')))
+    await waitUntil('kubelet config from kubeadm', 60_000, () => existsSync(join(rootOf('cp1'), 'var/lib/kubelet/kubeadm-flags.env')))
     kubelet('cp1')
     const r = await init
     expect(r.stderr).to.equal('')
@@ -204,6 +223,9 @@ nodeStatusUpdateFrequency: 1s
     expect((await run('cp1', 'kubeadm', ['certs', 'certificate-key'])).stdout).to.match(/^[0-9a-f]{64}\n$/)
     const bad = await run('cp1', 'kubeadm', ['token', 'create', 'not-a-token'])
     expect(bad.stderr).to.contain('token: Invalid value: "not-a-token": the bootstrap token is invalid')
+    const dry = await run('cp1', 'kubeadm', ['token', 'create', 'dryrun.0123456789abcdef', '--dry-run'])
+    expect(dry.stdout).to.contain('[dryrun] Would perform action CREATE on resource "secrets"')
+    expect((await run('cp1', 'kubeadm', ['token', 'list'])).stdout).not.to.contain('dryrun.')
   })
 
   it('joins a worker whose kubelet registers through the bootstrap certificate', async () => {
@@ -222,7 +244,16 @@ nodeStatusUpdateFrequency: 1s
     const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
     const before = await run('cp1', 'kubectl', [...kc, 'get', 'nodes'])
     expect(before.stdout).to.match(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+NotReady\s+control-plane\s+\S+\s+v1\.32\.13\nw1\s+NotReady\s+<none>\s+\S+\s+v1\.32\.13$/m)
-    writeFileSync(join(cniDir, '10-bridge.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'test', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', subnet: '10.244.0.0/24' } }] }))
+    const conflist = JSON.stringify({ cniVersion: '1.0.0', name: 'test', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', subnet: '10.244.0.0/24' } }] })
+    writeFileSync(join(cniDir, '10-bridge.conflist'), conflist)
+    // containerd here reads its own conf_dir; the kubelet also wants a network config in the node's /etc/cni/net.d.
+    await new Promise((r) => setTimeout(r, 3_000))
+    const runtimeOnly = await run('cp1', 'kubectl', [...kc, 'get', 'node', 'w1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].message}'])
+    expect(runtimeOnly.stdout.trim()).to.equal('container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized')
+    for (const n of ['cp1', 'w1', 'cp2']) {
+      mkdirSync(join(rootOf(n), 'etc/cni/net.d'), { recursive: true })
+      writeFileSync(join(rootOf(n), 'etc/cni/net.d/10-bridge.conflist'), conflist)
+    }
     await waitUntil('nodes Ready', 30_000, async () => {
       const r = await run('cp1', 'kubectl', [...kc, 'get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
       return r.stdout.trim() === 'True True'
@@ -263,7 +294,10 @@ ${key ? `  certificateKey: ${key}\n` : ''}`
     expect(wrongKey.stderr).to.contain('error decoding secret data with provided key: cipher: message authentication failed')
     writeFileSync(join(r2, 'join.yaml'), joinConfig(certificateKey))
     const joining = run('cp2', 'kubeadm', ['join', '--config', '/join.yaml', ignore])
-    await waitUntil('cp2 kubelet config', 60_000, () => existsSync(join(r2, 'etc/kubernetes/kubelet.conf')))
+    await Promise.race([
+      waitUntil('cp2 kubelet config', 60_000, () => existsSync(join(r2, 'etc/kubernetes/kubelet.conf')) && existsSync(join(r2, 'var/lib/kubelet/kubeadm-flags.env'))),
+      joining.then((early) => { throw new Error(`join ended before its kubelet started: ${early.stderr}\n${early.stdout.slice(-600)}`) }),
+    ])
     kubelet('cp2')
     const r = await joining
     expect(r.stderr).to.equal('')
@@ -342,6 +376,94 @@ spec:
     expect((await run('cp1', 'kubectl', [...kc, 'delete', 'node', 'w1'])).stdout).to.equal('node "w1" deleted\n')
     const gone = await run('cp1', 'kubectl', [...kc, 'get', 'node', 'w1'])
     expect(gone.stderr).to.equal('Error from server (NotFound): nodes "w1" not found\n')
+  })
+
+  it('applies manifests the way kubectl and a strict API server do: CRDs first, unknown fields refused, re-apply unchanged', async () => {
+    const kc = ['--kubeconfig', '/etc/kubernetes/admin.conf']
+    writeFileSync(join(rootOf('cp1'), 'net.yaml'), `apiVersion: v1
+kind: Namespace
+metadata:
+  name: kube-flannel
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ippools.crd.projectcalico.org
+spec:
+  group: crd.projectcalico.org
+  names: {kind: IPPool, listKind: IPPoolList, plural: ippools, singular: ippool}
+  scope: Cluster
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          apiVersion: {type: string}
+          kind: {type: string}
+          metadata: {type: object}
+          spec:
+            type: object
+            properties:
+              cidr: {type: string}
+              blockSize: {type: integer}
+---
+apiVersion: crd.projectcalico.org/v1
+kind: IPPool
+metadata:
+  name: default-pool
+spec:
+  cidr: 10.233.64.0/18
+  blockSize: 26
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-flannel-ds
+  namespace: kube-flannel
+spec:
+  selector:
+    matchLabels: {app: flannel}
+  template:
+    metadata:
+      labels: {app: flannel}
+    spec:
+      hostNetwork: true
+      tolerations:
+      - {operator: Exists, effect: NoSchedule}
+      containers:
+      - name: kube-flannel
+        image: ghcr.io/flannel-io/flannel:v0.28.4
+        resources:
+          requests: {cpu: 100m, memory: 50Mi}
+        securityContext:
+          privileged: false
+          capabilities: {add: [NET_ADMIN, NET_RAW]}
+`)
+    const first = await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/net.yaml'])
+    expect(first.code).to.equal(1)
+    expect(first.stdout).to.equal('namespace/kube-flannel created\ncustomresourcedefinition.apiextensions.k8s.io/ippools.crd.projectcalico.org created\ndaemonset.apps/kube-flannel-ds created\n')
+    expect(first.stderr).to.equal('error: resource mapping not found for name: "default-pool" namespace: "" from "/net.yaml": no matches for kind "IPPool" in version "crd.projectcalico.org/v1"\nensure CRDs are installed first\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/net.yaml'])).stdout).to.contain('ippool.crd.projectcalico.org/default-pool created\n')
+    const again = await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/net.yaml'])
+    expect(again.stdout.trim().split('\n').map((l) => l.split(' ')[1])).to.deep.equal(['unchanged', 'unchanged', 'unchanged', 'unchanged'])
+    expect((await run('cp1', 'kubectl', [...kc, 'get', 'ippools'])).stdout).to.match(/^NAME\s+AGE\ndefault-pool\s+\S+$/m)
+    writeFileSync(join(rootOf('cp1'), 'typo.yaml'), readFileSync(join(rootOf('cp1'), 'net.yaml'), 'utf8').replace('hostNetwork: true', 'hostNetwrok: true').replace('name: kube-flannel-ds', 'name: typo-ds'))
+    const typo = await run('cp1', 'kubectl', [...kc, 'apply', '-f', '/typo.yaml'])
+    expect(typo.code).to.equal(1)
+    expect(typo.stderr).to.equal('Error from server (BadRequest): error when creating "/typo.yaml": DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.template.spec.hostNetwrok"\n')
+    const ds = await run('cp1', 'kubectl', [...kc, 'get', 'ds', '-A'])
+    expect(ds.stdout).to.match(/^NAMESPACE\s+NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/m)
+    expect(ds.stdout).to.match(/^kube-flannel\s+kube-flannel-ds\s+[1-9]\s+0\s+0\s+0\s+0\s+<none>\s+\S+$/m)
+    expect(ds.stdout).to.match(/^kube-system\s+kube-proxy\s+[1-9]\s+0\s+0\s+0\s+0\s+kubernetes.io\/os=linux\s+\S+$/m)
+    const pods = await run('cp1', 'kubectl', [...kc, 'get', 'pods', '-A'])
+    expect(pods.stderr).to.equal('No resources found\n')
+    writeFileSync(join(rootOf('cp1'), 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: created-once\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'create', '-f', '/ns.yaml'])).stdout).to.equal('namespace/created-once created\n')
+    const twice = await run('cp1', 'kubectl', [...kc, 'create', '-f', '/ns.yaml'])
+    expect([twice.code, twice.stderr]).to.deep.equal([1, 'Error from server (AlreadyExists): error when creating "/ns.yaml": namespaces "created-once" already exists\n'])
   })
 
   it('answers kubectl without a kubeconfig as kubectl does', async () => {

@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { mkdtemp, mkdir, writeFile, readFile, rm, readdir, access, appendFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { randomBytes, createHash } from 'node:crypto'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
 import { join, basename } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -17,6 +17,8 @@ import { serveBundle } from '../../../src/offline/serve.js'
 import { startFileServer, type FileServer } from '../../../src/offline/file-server.js'
 import { busyboxLayer, writeOciArchive } from '../../../src/sandbox/oci-image.js'
 import { bundlePaths } from '../../../src/offline/bundle-index.js'
+import { load } from 'js-yaml'
+import { CLI } from '../../harness/cli.js'
 
 const run = promisify(execFile)
 const KUBE = '1.99.0'
@@ -241,6 +243,31 @@ describe('offline bundle (integration)', function () {
       expect(pid).to.be.a('number')
       expect(() => process.kill(pid as number, 0)).to.throw()
       expect((await verifyBundle({ dir: out() })).ok).to.equal(true)
+    })
+
+    it('`offline serve` writes the variables as YAML to --vars-file, progress to stderr, nothing on stdout', async () => {
+      const varsFile = join(work, 'offline-vars.yml')
+      const registryPort = await freePort()
+      const child = spawn(process.execPath, [CLI, 'offline', 'serve', out(), '--listen', '127.0.0.1', '--port', '0',
+        '--registry-port', String(registryPort), '--vars-file', varsFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
+      child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+      const exited = new Promise<number | null>((res) => child.once('close', res))
+      try {
+        for (let i = 0; i < 600 && !stderr.includes('Serving;'); i++) await new Promise((r) => setTimeout(r, 100))
+        expect(stderr).to.include(`mirror variables written to ${varsFile}`).and.include('pushed registry.k8s.io/kube-apiserver')
+        const vars = load(await readFile(varsFile, 'utf8')) as Record<string, unknown>
+        expect(vars.registry_host).to.equal(`127.0.0.1:${registryPort}`)
+        expect(String(vars.files_repo)).to.match(/^http:\/\/127\.0\.0\.1:\d+\/files$/)
+        const res = await fetch(`${String(vars.files_repo)}/${artifacts.files[0]!.path}`)
+        expect(res.status).to.equal(200)
+      } finally {
+        child.kill('SIGTERM')
+      }
+      expect(await exited).to.equal(0)
+      expect(stdout).to.equal('')
     })
   })
 })

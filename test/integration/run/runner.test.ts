@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { playLocal, statuses } from '../../harness/play.js'
@@ -183,6 +183,49 @@ describe('runner (local connection, several hosts)', function () {
     expect(statuses(o, 'next play')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
   })
 
+  it('meta: end_play under serial ends the later batches too; end_batch ends only the current one', async () => {
+    const play = (action: string) => playLocal(`
+- hosts: g
+  gather_facts: false
+  serial: 1
+  tasks:
+    - name: before
+      command: /bin/true
+    - meta: ${action}
+      when: inventory_hostname == 'h2'
+    - name: after
+      command: /bin/true
+`)
+    const ended = await play('end_play')
+    expect(ended.code).to.equal(0)
+    expect(statuses(ended, 'before')).to.deep.equal({ h1: 'changed', h2: 'changed' })
+    expect(statuses(ended, 'after')).to.deep.equal({ h1: 'changed' })
+    const batch = await play('end_batch')
+    expect(batch.code).to.equal(0)
+    expect(statuses(batch, 'before')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+    expect(statuses(batch, 'after')).to.deep.equal({ h1: 'changed', h3: 'changed' })
+  })
+
+  it('meta: clear_host_errors lets failed hosts run the next tasks; the recap keeps the failure', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: fails on h1
+      command: /bin/false
+      when: inventory_hostname == 'h1'
+    - name: skipped by the failed host
+      command: /bin/true
+    - meta: clear_host_errors
+    - name: after clearing
+      command: /bin/true
+`)
+    expect(statuses(o, 'skipped by the failed host')).to.deep.equal({ h2: 'changed', h3: 'changed' })
+    expect(statuses(o, 'after clearing')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
+    expect(o.recap.hosts.h1!.failed).to.equal(1)
+    expect(o.code).to.equal(2)
+  })
+
   it('serial batches the hosts; max_fail_percentage stops the play', async () => {
     const o = await playLocal(`
 - hosts: g
@@ -325,24 +368,36 @@ describe('runner (local connection, several hosts)', function () {
 `
       const all = await playLocal(pb, { hosts: ['h1', 'h2'] })
       expect(all.code).to.equal(0)
-      const limited = await playLocal(pb, { hosts: ['h1', 'h2'], limit: 'h1' })
+      const peer = readFileSync(join(all.dir, 'h1-peer'), 'utf8')
+      rmSync(join(all.dir, 'h1-peer'))
+      const limited = await playLocal(pb, { hosts: ['h1', 'h2'], limit: 'h1', dir: all.dir })
       expect(limited.code, JSON.stringify(limited.recap.failures)).to.equal(0)
       expect(Object.keys(limited.recap.hosts)).to.deep.equal(['h1'])
-      expect(readFileSync(join(limited.dir, 'h1-peer'), 'utf8')).to.equal(readFileSync(join(all.dir, 'h1-peer'), 'utf8'))
+      expect(readFileSync(join(limited.dir, 'h1-peer'), 'utf8')).to.equal(peer)
+      // Cached facts are the controller user's only, and belong to that inventory: another cluster's
+      // inventory with a host of the same name does not read them.
+      const cacheDir = join(process.env.XDG_CACHE_HOME!, 'kubeseed', 'facts')
+      const files = readdirSync(cacheDir)
+      expect(files).to.have.length(2)
+      for (const f of files) expect(statSync(join(cacheDir, f)).mode & 0o777).to.equal(0o600)
+      expect(statSync(cacheDir).mode & 0o777).to.equal(0o700)
+      const other = await playLocal(pb, { hosts: ['h1', 'h2'], limit: 'h1' })
+      expect(other.code).to.equal(4)
+      expect(other.recap.failures.h1).to.match(/ansible_kernel/)
     } finally {
       if (saved === undefined) delete process.env.XDG_CACHE_HOME
       else process.env.XDG_CACHE_HOME = saved
     }
   })
 
-  it('a template error names the variable, template and host and fails only that host', async () => {
+  it('a template error names the variable, template and host, fails only that host, and makes the run exit 4 (bad input)', async () => {
     const o = await playLocal(`
 - hosts: g
   gather_facts: false
   tasks:
     - copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "{{ only_on_h1 }}"}
 `, { inventory: '[g]\nh1 ansible_connection=local only_on_h1=yes\nh2 ansible_connection=local\n' })
-    expect(o.code).to.equal(2)
+    expect(o.code).to.equal(4)
     expect(o.recap.failures.h2).to.match(/only_on_h1/).and.match(/h2/)
     expect(o.recap.hosts.h1.failed).to.equal(0)
   })
@@ -376,7 +431,7 @@ describe('runner (local connection, several hosts)', function () {
     expect(statuses(o, 'after')).to.deep.equal({ h1: 'changed', h2: 'changed' })
     expect(statuses(o, 'bad loop')).to.deep.equal({ h1: 'failed', h2: 'failed' })
     expect(existsSync(join(o.dir, 'h1.never'))).to.equal(false)
-    expect(o.code).to.equal(2)
+    expect(o.code, 'an unignored template error is bad input').to.equal(4)
     expect(o.recap.hosts.h1).to.include({ ok: 4, changed: 2, failed: 1, ignored: 2 })
     expect(o.recap.failures.h1).to.match(/bad loop/).and.match(/no_such_list/)
   })

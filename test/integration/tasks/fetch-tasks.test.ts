@@ -98,6 +98,7 @@ describe('get_url, stat, slurp, fetch, wait_for (real runs)', function () {
     const target = join(out, 'node1', f)
     expect(first.register).to.include({ changed: true, dest: target })
     expect(readFileSync(target)).to.deep.equal(content)
+    expect(statSync(target).mode & 0o777, 'a fetched kubeconfig is readable by the controller user only').to.equal(0o600)
     expect((await runTask(fetch, { src: f, dest: out })).register).to.include({ changed: false })
     const flat = await runTask(fetch, { src: f, dest: `${out}/`, flat: true })
     expect(flat.register.dest).to.equal(join(out, 'admin.conf'))

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { failureSummary } from '../../../src/engine/step/failure-lines.js'
 import { copy } from '../../../src/tasks/copy.js'
 import { packageTask } from '../../../src/tasks/package.js'
 import { shell } from '../../../src/tasks/shell.js'
@@ -70,7 +71,9 @@ describe('package with apt (real runs in a chroot, local repository)', function 
     expect((await run({ name: [`hello=${version.split('-')[0]}*`] })).changes).to.deep.equal([])
     const bad = await run({ name: ['hello=9.9.9'] })
     expect(bad.rc).to.equal(1)
-    expect(bad.stderr).to.include('apt-get install failed: hello=9.9.9')
+    expect(bad.stderr).to.include('apt-get install failed: hello=9.9.9 (from: file:/srv/repo)')
+    // The message keeps apt's own E: line, which says what is wrong, ahead of the chatter of the retry.
+    expect(failureSummary(bad.stderr, bad.stdout, bad.rc)).to.match(/E: Version '9\.9\.9' for 'hello' was not found.* \| apt-get install failed/)
   })
 
   it('removes, then is ok', async () => {
@@ -84,7 +87,7 @@ describe('package with apt (real runs in a chroot, local repository)', function 
   it('refuses names that are not package names', async () => {
     expect(() => packageTask.plan({ name: ['hello; reboot'], state: 'present', use: 'apt', update_cache: false, cache_valid_time: 0 }, {
       host: 'h', where: {}, facts: {}, check: false, diff: false, vars: () => undefined, hasVar: () => false, evaluate: () => undefined,
-      renderTemplate: () => '', readLocalFile: () => Buffer.alloc(0), statLocal: (path) => ({ path, dir: false, mode: 0o644 }),
+      render: () => undefined, renderTemplate: () => '', readLocalFile: () => Buffer.alloc(0), statLocal: (path) => ({ path, dir: false, mode: 0o644 }),
     })).to.throw(/is not a package name/)
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { checkControlPlaneVersion, checkKubeletVersion, checkUpgradeTarget, parseKubeVersion, type KubeVersion } from '../../../src/sandbox/emulated/versions.js'
+import { checkControlPlaneVersion, checkKubeletVersion, checkUpgradeTarget, imageTagsByMinor, parseKubeVersion, type KubeVersion } from '../../../src/sandbox/emulated/versions.js'
 
 const v = (s: string): KubeVersion => parseKubeVersion(s)!
 
@@ -34,5 +34,17 @@ describe('emulated Kubernetes version skew rules', () => {
     ])
     expect(checkUpgradeTarget(v('1.31.4'), v('1.32.2'), v('1.31.9')).join()).to.contain('is higher than the kubeadm version "v1.31.9". Upgrade kubeadm first')
     expect(checkUpgradeTarget(v('1.32.4'), v('1.31.2'), v('1.32.4')).join()).to.contain('is lower than the minimum supported version "v1.32.4"')
+  })
+
+  it('covers the releases kubespray master supports (1.34 to 1.36) with kubeadm\'s image tags and skew', () => {
+    expect(imageTagsByMinor[34]).to.deep.equal({ etcd: '3.6.4-0', coredns: 'v1.12.1', pause: '3.10.1' })
+    expect(imageTagsByMinor[35]).to.deep.equal({ etcd: '3.6.6-0', coredns: 'v1.13.1', pause: '3.10.1' })
+    expect(imageTagsByMinor[36]).to.deep.equal({ etcd: '3.6.8-0', coredns: 'v1.14.2', pause: '3.10.2' })
+    expect(checkControlPlaneVersion(v('1.36.4'), v('1.35.8'))).to.deep.equal({})
+    expect(checkControlPlaneVersion(v('1.36.4'), v('1.34.11')).error).to.contain('control plane version >= v1.35.0')
+    expect(checkUpgradeTarget(v('1.35.8'), v('1.36.4'), v('1.36.4'))).to.deep.equal([])
+    expect(checkUpgradeTarget(v('1.34.11'), v('1.36.4'), v('1.36.4')).join()).to.contain('too high')
+    expect(checkKubeletVersion(v('1.33.9'), v('1.36.4'), v('1.36.4'))).to.equal(undefined)
+    expect(checkKubeletVersion(v('1.32.9'), v('1.36.4'), v('1.36.4'))).to.contain('is lower than kubeadm can support')
   })
 })

@@ -1,3 +1,4 @@
+import { PyFloat } from '../../../src/engine/py-float.js'
 import { expect } from 'chai'
 import { ExprError } from '../../../src/engine/errors.js'
 import { evaluate, parseExpr, Undefined, withExpr, type Env } from '../../../src/engine/expr/index.js'
@@ -102,7 +103,12 @@ const CASES: Array<[string, unknown]> = [
   ["'v' ~ none", 'vNone'],
   ["'%s-%d' % ('a', 3)", 'a-3'],
   ["'%05d' % 42", '00042'],
-  ['f * 2', 5],
+  ['f * 2', new PyFloat(5)],
+  ['4 / 2', new PyFloat(2)],
+  ['3 * 2', 6],
+  ['3.0', new PyFloat(3)],
+  ['-3.0', new PyFloat(-3)],
+  ['7.0 // 2', new PyFloat(3)],
   ['true + 1', 2],
   // comparisons and logic
   ['1 < 2', true],
@@ -366,7 +372,7 @@ const ERRORS: Array<[string, RegExp]> = [
   ['1 in 2', /'in' needs a string, list or dict/],
   ['n.split()', /method 'split' of int is not supported/],
   ["frob('x')", /function 'frob' is not supported by kubeseed/],
-  ["lookup('password', '/tmp/x')", /lookup plugin 'password' is not supported by kubeseed/],
+  ["lookup('file', '/tmp/x')", /lookup plugin 'file' is not supported by kubeseed/],
   ["lookup('vars', 'nope')", /no variable named 'nope'/],
   ['[] | first', /empty list/],
   ["'x' | from_json", /not valid JSON/],

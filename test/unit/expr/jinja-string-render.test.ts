@@ -4,7 +4,10 @@ import { ExprError } from '../../../src/engine/errors.js'
 import { freeVars, literalValue, pyRepr, renderString, templateFreeVars, Undefined, valueFreeVars, type Env } from '../../../src/engine/expr/index.js'
 
 const VARS: Record<string, unknown> = { a: 'x', n: 2, l: ['p', 'q'], d: { k: 'v' }, on: true, cidr: '10.0.0.0/8', nums: [1, 2, 3] }
-const env: Env = { lookup: (n) => (Object.hasOwn(VARS, n) ? VARS[n] : new Undefined(n)) }
+const env: Env = {
+  lookup: (n) => (Object.hasOwn(VARS, n) ? VARS[n] : new Undefined(n)),
+  raw: (n) => (Object.hasOwn(VARS, n) ? { value: VARS[n] } : undefined),
+}
 const r = (s: string): unknown => renderString(s, env)
 
 const CASES: Array<[string, unknown]> = [
@@ -44,7 +47,7 @@ const CASES: Array<[string, unknown]> = [
   ['{%- if nope is defined -%}\n[{{ nope }}]\n{%- else -%}\n[]\n{%- endif -%}', []],
   ['{% raw %}{{ not rendered }}{% endraw %}', '{{ not rendered }}'],
   ["{{ '}}' }}", '}}'],
-  ["{{ {'x': {'y': 1}}.x.y }}", 1],
+  ["{{ {'x': {'y': 1}}.x.y }}", '1'],
   ['{{ "True" }}', true],
   ['{{ a ~ "[" }}', 'x['],
 ]

@@ -46,4 +46,13 @@ describe('inventory: host patterns', () => {
     expect(() => selectHosts(inv, 'kube_node[5]')).to.throw(InventoryError, "no hosts match the subscripted pattern 'kube_node[5]'")
     expect(() => selectHosts(inv, '~(')).to.throw(InventoryError, 'invalid host pattern')
   })
+
+  it('as for a play: a name the inventory lacks is reported and ignored, the rest still match', () => {
+    const missing: string[] = []
+    expect(selectHosts(inv, 'kube_node:calico_route:etcd', (p) => missing.push(p))).to.deep.equal(['worker-a', 'worker-b', 'cp1', 'cp2', 'cp3'])
+    expect(selectHosts(inv, 'nothing*', (p) => missing.push(p))).to.deep.equal([])
+    expect(selectHosts(inv, 'absent[0]', (p) => missing.push(p))).to.deep.equal([])
+    expect(missing).to.deep.equal(['calico_route', 'nothing*', 'absent'])
+    expect(() => selectHosts(inv, '~(', () => {})).to.throw(InventoryError, 'invalid host pattern')
+  })
 })

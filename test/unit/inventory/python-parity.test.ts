@@ -5,6 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { expandHostRange, HostPatternError, splitPort } from '../../../src/engine/inventory/host-range.js'
 import { literalEval } from '../../../src/engine/inventory/python-literal.js'
+import { pyJson } from '../../../src/engine/expr/json-text.js'
+import { canonicalTyped, parseTypedJson } from '../../harness/typed-json.js'
 import { shlexSplit as split, ShlexError } from '../../../src/engine/shlex.js'
 const shlexSplit = (line: string) => split(line, { comments: true })
 
@@ -57,13 +59,19 @@ const PORTS = ['h1:22', 'h1', '10.0.0.1:2222', '[fe80::1]:22', 'fe80::1', 'web[1
 
 describe('inventory: parity with Python and Ansible helpers', function () {
   this.timeout(30_000)
+  let typedLit: Array<string | undefined>
   let want: { lit: ({ value: unknown } | { fail: true })[]; sh: (string[] | null)[]; rng: (string[] | null)[]; port: [string, number | null][] }
 
   before(() => {
     const which = spawnSync('sh', ['-c', 'command -v ansible-inventory'], { encoding: 'utf8' }).stdout.trim()
     if (!which) throw new Error('ansible-inventory is not on PATH: install ansible-core (apt-get install ansible-core) to run these tests')
     const python = /^#!\s*(\S+)/.exec(readFileSync(which, 'utf8'))?.[1] ?? 'python3'
-    want = JSON.parse(execFileSync(python, ['-c', SCRIPT], { input: JSON.stringify({ lit: LITERALS, sh: SHLEX, rng: RANGES, port: PORTS }), encoding: 'utf8' }))
+    const out = execFileSync(python, ['-c', SCRIPT], { input: JSON.stringify({ lit: LITERALS, sh: SHLEX, rng: RANGES, port: PORTS }), encoding: 'utf8' })
+    want = JSON.parse(out)
+    // literal values again with Python's types kept: 1.0 is a float, not the int 1
+    const typed = parseTypedJson(out)
+    if (typed.t !== 'dict' || typed.v.lit?.t !== 'list') throw new Error('unexpected helper output')
+    typedLit = typed.v.lit.v.map((x) => (x.t === 'dict' && x.v.value ? canonicalTyped(x.v.value) : undefined))
   })
 
   it('literal_eval: same value or same refusal', () => {
@@ -71,7 +79,10 @@ describe('inventory: parity with Python and Ansible helpers', function () {
       const w = want.lit[i]!
       const got = literalEval(src)
       if ('fail' in w) expect(got.ok, `literal ${JSON.stringify(src)}`).to.equal(false)
-      else expect(got, `literal ${JSON.stringify(src)}`).to.deep.equal({ ok: true, value: w.value })
+      else {
+        expect(got.ok, `literal ${JSON.stringify(src)}`).to.equal(true)
+        expect(canonicalTyped(parseTypedJson(pyJson(got.ok ? got.value : undefined))), `literal ${JSON.stringify(src)}`).to.equal(typedLit[i])
+      }
     })
   })
 

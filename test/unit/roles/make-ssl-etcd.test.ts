@@ -44,6 +44,15 @@ describe('etcd certificate script (make-ssl-etcd.sh)', function () {
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).to.equal(false)
   })
 
+  it('makes a node client certificate (node-NAME.pem) for an API server, signed by the same CA', () => {
+    const dir = join(work, 'node')
+    run(dir)
+    run(dir, '--node', 'cp1')
+    expect(readdirSync(dir).sort()).to.deep.equal(['ca-key.pem', 'ca.pem', 'node-cp1-key.pem', 'node-cp1.pem'])
+    expect(openssl('verify', '-CAfile', join(dir, 'ca.pem'), '-purpose', 'sslclient', join(dir, 'node-cp1.pem'))).to.contain(': OK')
+    expect(openssl('x509', '-in', join(dir, 'node-cp1.pem'), '-noout', '-subject')).to.contain('etcd-node-cp1')
+  })
+
   it('keeps every existing file when run again', () => {
     const dir = join(work, 'again')
     run(dir, 'node1', '10.0.0.1')

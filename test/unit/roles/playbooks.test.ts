@@ -26,12 +26,16 @@ function modules(items: Item[]): string[] {
 }
 
 describe('cluster playbook', () => {
-  it('runs preinstall, downloads and the runtime on k8s_cluster:etcd, then etcd on the etcd group', () => {
+  it('runs in kubespray\'s order: preparation and runtime, etcd (and control planes\' client certificates), kubelet, control plane, joins', () => {
     const pb = load('cluster.yaml')
-    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['k8s_cluster:etcd:calico_rr', 'k8s_cluster:etcd', 'etcd'])
+    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['k8s_cluster:etcd:calico_rr', 'k8s_cluster:etcd', 'etcd:kube_control_plane',
+      'k8s_cluster', 'kube_control_plane', 'k8s_cluster'])
     expect(pb.plays[1]!.roles.map((r) => r.name)).to.deep.equal(['kubespray_defaults', 'kubernetes/preinstall', 'download',
       'container-engine/runc', 'container-engine/cni', 'container-engine/containerd'])
     expect(pb.plays[2]!.roles.map((r) => r.name)).to.deep.equal(['kubespray_defaults', 'etcd'])
+    expect(pb.plays[3]!.roles.map((r) => r.name)).to.deep.equal(['kubespray_defaults', 'kubernetes/node'])
+    expect(pb.plays[4]!.roles.map((r) => r.name)).to.deep.equal(['kubespray_defaults', 'kubernetes/control-plane', 'kubernetes/client'])
+    expect(pb.plays[5]!.roles.map((r) => r.name)).to.deep.equal(['kubespray_defaults', 'kubernetes/kubeadm'])
   })
 
   it('downloads with get_url before anything is unpacked, and pulls images after containerd runs', () => {

@@ -4,7 +4,7 @@ import type { LocalTaskType } from '../../../src/engine/task.js'
 import { assert } from '../../../src/tasks/assert.js'
 import { debug } from '../../../src/tasks/debug.js'
 import { fail } from '../../../src/tasks/fail.js'
-import { meta } from '../../../src/tasks/meta.js'
+import { meta, type MetaParams } from '../../../src/tasks/meta.js'
 import { setFact } from '../../../src/tasks/set-fact.js'
 import { planContext } from './plan-context.js'
 
@@ -18,6 +18,9 @@ describe('local task types', () => {
   it('debug prints msg, or a variable by name', async () => {
     expect(await runLocal(debug, { msg: 'hi' })).to.include({ msg: 'hi', changed: false })
     expect((await runLocal(debug, { var: 'nodes' })).data).to.deep.equal({ nodes: 3 })
+    // Printed as Ansible prints it, always, and a missing name is reported rather than failed.
+    expect(await runLocal(debug, { var: 'kube_version' })).to.include({ msg: '"kube_version": "v1.31.2"', display: true })
+    expect((await runLocal(debug, { var: 'missing' })).msg).to.equal('"missing": "VARIABLE IS NOT DEFINED!"')
     expect((await runLocal(debug, {})).msg).to.equal('Hello world!')
     expect(() => parseParams(debug, { msg: 'a', var: 'b' }, where, { templated: true })).to.throw(/exclude/)
   })
@@ -43,8 +46,9 @@ describe('local task types', () => {
     expect((await runLocal(fail, {})).msg).to.equal('Failed as requested from task')
   })
 
-  it('meta returns the action for the runner and refuses unknown ones', async () => {
-    expect((await runLocal(meta, 'flush_handlers')).data).to.deep.equal({ meta: 'flush_handlers' })
+  it('meta names the action for the runner and refuses unknown ones', () => {
+    expect(meta.action(parseParams(meta, 'flush_handlers', where, { templated: true }) as MetaParams)).to.equal('flush_handlers')
+    expect(meta.action(parseParams(meta, 'end_batch', where, { templated: true }) as MetaParams)).to.equal('end_batch')
     expect(() => parseParams(meta, 'flush_handler', where, { templated: true })).to.throw(/did you mean "flush_handlers"/)
   })
 })

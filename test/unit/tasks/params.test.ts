@@ -1,3 +1,4 @@
+import { PyFloat } from '../../../src/engine/py-float.js'
 import { expect } from 'chai'
 import { PlaybookError } from '../../../src/engine/errors.js'
 import { parseParams } from '../../../src/engine/params.js'
@@ -90,6 +91,11 @@ describe('parseParams', () => {
     }
     expect(run(intType, { n: '10', l: '1, 2,3' })).to.deep.equal({ n: 10, l: [1, 2, 3] })
     expect(() => run(intType, { n: '1.5' })).to.throw(PlaybookError, /integer/)
+  })
+
+  it('takes a float written 5.0 (a Python float) for a number parameter', () => {
+    const numType: TaskType<{ x: number }> = { kind: 'local', name: 't', params: { x: { type: 'number' } }, run: () => ({}) }
+    expect(run(numType, { x: new PyFloat(5) })).to.deep.equal({ x: 5 })
   })
 
   it('skips type and choice checks for templated values at load time only', () => {

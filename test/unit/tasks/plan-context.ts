@@ -1,6 +1,6 @@
 // A PlanContext for planning tests: fixed facts and variables, templates and controller files from maps.
 
-import { evaluateDefined, parseExpr, Undefined } from '../../../src/engine/expr/index.js'
+import { evaluateDefined, parseExpr, renderString, Undefined } from '../../../src/engine/expr/index.js'
 import type { Facts, PlanContext } from '../../../src/engine/task.js'
 
 export function planContext(opts: {
@@ -24,6 +24,10 @@ export function planContext(opts: {
     },
     hasVar: (name) => name in vars,
     evaluate: (expr) => evalSimple(expr, vars),
+    render: (template) => renderString(template, {
+      lookup: (n) => (n in vars ? vars[n] : new Undefined(n)),
+      raw: (n) => (n in vars ? { value: vars[n] } : undefined),
+    }),
     renderTemplate: (name) => {
       const t = opts.templates?.[name]
       if (t === undefined) throw new Error(`no template ${name}`)

@@ -2,6 +2,12 @@
 // values stay quoted, and type-specific properties hold.
 
 import { expect } from 'chai'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildBatch, parseBatch } from '../../../src/engine/step/batch.js'
+import { LocalConnection } from '../../../src/engine/transport/local.js'
 import { parseParams } from '../../../src/engine/params.js'
 import type { RemoteTaskType } from '../../../src/engine/task.js'
 import { taskType } from '../../../src/tasks/index.js'
@@ -34,7 +40,7 @@ const cases: Case[] = [
   { type: 'swap', params: {}, includes: ['swapoff -a', '/etc/fstab'] },
   { type: 'hostname', params: { name: 'node-1' }, facts: { ks_systemd_running: true }, includes: ['hostnamectl set-hostname node-1'] },
   { type: 'hostname', params: { name: 'node-1' }, facts: { ks_systemd_running: false }, includes: ['/etc/hostname'], excludes: ['hostnamectl'] },
-  { type: 'package', params: { name: ['containerd.io=1.7.*', 'socat'], update_cache: true, cache_valid_time: 3600 }, facts: { pkg_mgr: 'apt' }, includes: ['DEBIAN_FRONTEND=noninteractive', 'dpkg-query', '3600'] },
+  { type: 'package', params: { name: ['containerd.io=1.7.*', 'socat'], update_cache: true, cache_valid_time: 3600 }, facts: { pkg_mgr: 'apt' }, includes: ['DEBIAN_FRONTEND=noninteractive', 'dpkg-query', '3600', 'apt-get install failed: $_kdo$(ks_from)'] },
   { type: 'package', params: { name: ['kubelet-1.31.2', 'socat'], state: 'latest' }, facts: { pkg_mgr: 'dnf' }, includes: ['rpm -q kubelet-1.31.2 socat', 'dnf -q check-update'], excludes: ['dpkg'] },
   { type: 'apt', params: { name: 'socat', state: 'absent' }, facts: { pkg_mgr: 'apt' }, includes: ['remove'] },
   { type: 'get_url', params: { url: `https://example.com/${encodeURIComponent(EVIL)}`, dest: `/usr/local/bin/${EVIL}`, checksum: `sha256:${'ab'.repeat(32)}`, headers: { Authorization: EVIL } }, includes: ['ab'.repeat(32)] },
@@ -50,8 +56,9 @@ const cases: Case[] = [
   { type: 'service', params: { name: EVIL, state: 'restarted' } },
   { type: 'command', params: { argv: ['kubeadm', EVIL], creates: `/etc/${EVIL}`, chdir: EVIL, stdin: EVIL } },
   { type: 'shell', params: { cmd: EVIL, removes: `/tmp/*${EVIL}` } },
-  { type: 'copy', params: { content: EVIL, dest: `/etc/${EVIL}`, owner: EVIL, validate: 'visudo -cf %s' } },
-  { type: 'template', params: { src: 't.hbs', dest: `/etc/${EVIL}` } },
+  { type: 'copy', params: { content: EVIL, dest: `/etc/${EVIL}`, owner: EVIL, validate: 'visudo -cf %s' }, includes: ['ks_put "$KS_P0"'] },
+  { type: 'copy', params: { content: 'token', dest: '/etc/k.key', mode: '0600', owner: 'root', group: 'root' }, includes: [`ks_put "$KS_P0" /etc/k.key 0600 root root`] },
+  { type: 'template', params: { src: 't.hbs', dest: `/etc/${EVIL}` }, includes: ['ks_put "$KS_P0"'] },
   { type: 'lineinfile', params: { path: `/etc/${EVIL}`, regexp: '^x=', line: EVIL, backrefs: true } },
 ]
 
@@ -94,6 +101,8 @@ describe('remote task planning (table)', () => {
       const unquoted = unquotedText(step.script)
       expect(unquoted).not.to.include('$(touch')
       expect(unquoted).not.to.include('`id`')
+      // Temporary files come from mktemp, never from a name another user could predict and plant.
+      expect(step.script).not.to.match(/kubeseed-(\$\$|link)/)
       for (const s of c.includes ?? []) expect(step.script).to.include(s)
       for (const s of c.excludes ?? []) expect(step.script).not.to.include(s)
     })
@@ -130,5 +139,73 @@ describe('parameter checks of remote types', () => {
   it('package maps installed/removed to present/absent', () => {
     const t = taskType('package')!
     expect(parseParams(t, { name: 'x', state: 'installed' }, where, { templated: true })).to.include({ state: 'present' })
+  })
+})
+
+describe('file writers run for real (local shell)', () => {
+  // Each writer makes a secret file 0600 owned by nobody: the result has exactly that, nothing is left
+  // beside it, and a second run changes nothing.
+  const writers: Array<[string, (dest: string) => Record<string, unknown>]> = [
+    ['copy', (dest) => ({ content: 'token\n', dest })],
+    ['template', (dest) => ({ src: 't.hbs', dest })],
+    ['lineinfile', (dest) => ({ path: dest, line: 'token', create: true })],
+    ['blockinfile', (dest) => ({ path: dest, block: 'token', create: true })],
+    ['get_url', (dest) => ({ url: `file://${dest}.src`, dest, checksum_waived: true })],
+  ]
+  for (const [type, params] of writers) {
+    it(`${type} writes a 0600 file owned by its owner, with no temporary file left`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ks-writer-'))
+      try {
+        const dest = join(dir, 'secret.conf')
+        writeFileSync(`${dest}.src`, 'token\n')
+        const t = taskType(type) as RemoteTaskType
+        const p = parseParams(t, { ...params(dest), mode: '0600', owner: 'nobody', group: 'nogroup' }, where, { templated: true })
+        const step = t.plan(p, planContext({ templates: { 't.hbs': 'token\n' } }))
+        const run = async () => {
+          const batch = buildBatch([step], { check: false, diff: false })
+          const r = await new LocalConnection('local').exec({ script: batch.script })
+          return parseBatch(r.stdout.toString(), r.stderr.toString(), batch)[0]
+        }
+        const first = await run()
+        expect(first.rc, first.stderr).to.equal(0)
+        expect(first.changes.length).to.be.greaterThan(0)
+        expect(readFileSync(dest, 'utf8')).to.include('token')
+        expect(execFileSync('stat', ['-c', '%a %U:%G', dest], { encoding: 'utf8' }).trim()).to.equal('600 nobody:nogroup')
+        expect(readdirSync(dir).sort()).to.deep.equal(['secret.conf', 'secret.conf.src'])
+        const second = await run()
+        expect(second.changes).to.deep.equal([])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  }
+
+  it('get_url gives the download its final mode and owner before the first byte arrives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-writer-'))
+    const fifo = join(dir, 'src.fifo')
+    execFileSync('mkfifo', [fifo])
+    const dest = join(dir, 'secret.key')
+    const t = taskType('get_url') as RemoteTaskType
+    const p = parseParams(t, { url: `file://${fifo}`, dest, checksum_waived: true, mode: '0600', owner: 'nobody' }, where, { templated: true })
+    const batch = buildBatch([t.plan(p, planContext())], { check: false, diff: false })
+    const running = new LocalConnection('local').exec({ script: batch.script })
+    try {
+      let temp: string | undefined
+      for (let i = 0; i < 300 && !temp; i++) {
+        const name = readdirSync(dir).find((n) => n.startsWith('.secret.key.kubeseed-'))
+        // The file exists from mktemp on; wait until chown has run, i.e. curl is reading the FIFO.
+        if (name && execFileSync('stat', ['-c', '%U', join(dir, name)], { encoding: 'utf8' }).trim() === 'nobody') temp = name
+        else await new Promise((r) => setTimeout(r, 10))
+      }
+      expect(temp, 'the temporary download file appears with its owner').to.be.a('string')
+      expect(execFileSync('stat', ['-c', '%a %s', join(dir, temp!)], { encoding: 'utf8' }).trim()).to.equal('600 0')
+      writeFileSync(fifo, 'KEY\n')
+      const r = await running
+      expect(r.code).to.equal(0)
+      expect(readFileSync(dest, 'utf8')).to.equal('KEY\n')
+    } finally {
+      await Promise.race([running, new Promise((r) => setTimeout(r, 100))])
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

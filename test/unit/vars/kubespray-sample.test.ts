@@ -1,13 +1,14 @@
 import { expect } from 'chai'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { load } from 'js-yaml'
 import { ANSIBLE_YAML_SCHEMA } from '../../../src/engine/yaml-schema.js'
 import { TemplateError } from '../../../src/engine/errors.js'
-import { deriveKubesprayVars } from '../../../src/engine/vars/kubespray-derived.js'
+import { deriveKubesprayVars } from '../../../src/engine/inventory/kubespray-derived.js'
 import type { ScopeLayer } from '../../../src/engine/vars/layer.js'
 import { VarScope } from '../../../src/engine/vars/scope.js'
-import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
+import { PACKAGE_ROOT, ROLES_DIR } from '../../../src/engine/paths.js'
 
 // kubespray's own sample (a verbatim copy of its group_vars; see test/fixtures/inventory/kubespray-sample).
 const ROOT = join(PACKAGE_ROOT, 'test', 'fixtures', 'inventory', 'kubespray-sample', 'group_vars')
@@ -39,7 +40,8 @@ describe('kubespray sample group_vars', () => {
   })
 
   it('renders every value, or fails only on use, naming the variable, its file and line', () => {
-    const scope = new VarScope(layers, { host: 'node1', magic: { inventory_dir: () => '/srv/inventory' } })
+    const inventoryDir = mkdtempSync(join(tmpdir(), 'ks-sample-'))
+    const scope = new VarScope(layers, { host: 'node1', magic: { inventory_dir: () => inventoryDir } })
     const failed: string[] = []
     for (const name of names) {
       try {
@@ -51,10 +53,11 @@ describe('kubespray sample group_vars', () => {
         expect((e as Error).message).to.contain(`${raw.source}:${raw.line}, host node1: variable '${name}'`)
       }
     }
-    // Unevaluable here: kube_service_subnets lives in kubespray's role defaults; lookup('password') needs I/O.
-    expect(failed.sort()).to.deep.equal(['kube_apiserver_ip', 'kubeadm_certificate_key', 'skydns_server', 'skydns_server_secondary'])
+    // Unevaluable without role defaults: kube_service_subnets lives in kubespray_defaults.
+    expect(failed.sort()).to.deep.equal(['kube_apiserver_ip', 'skydns_server', 'skydns_server_secondary'])
     expect(scope.get('kube_cert_dir')).to.equal('/etc/kubernetes/ssl')
-    expect(scope.get('credentials_dir')).to.equal('/srv/inventory/credentials')
+    expect(scope.get('credentials_dir')).to.equal(`${inventoryDir}/credentials`)
+    expect(scope.get('kubeadm_certificate_key')).to.match(/^[0-9a-f]{64}$/)
     expect(scope.get('kube_proxy_nodeport_addresses')).to.deep.equal([])
     expect(scope.get('dns_domain')).to.equal('cluster.local')
   })
@@ -74,6 +77,14 @@ describe('kubespray sample group_vars', () => {
     expect(deriveKubesprayVars(scope, seen).warnings).to.deep.equal([])
     const derived = scope.child(first.layer)
     expect(derived.get('skydns_server')).to.equal('10.233.0.3')
+  })
+
+  it('warns about none of them when kubeseed\'s kubespray_defaults (a play\'s role defaults) lies under the inventory', () => {
+    const file = join(ROLES_DIR, 'kubespray_defaults', 'defaults', 'main.yaml')
+    const defaults = { source: file, vars: load(readFileSync(file, 'utf8'), { schema: ANSIBLE_YAML_SCHEMA }) as Record<string, unknown> }
+    const { layer, warnings } = deriveKubesprayVars(new VarScope(layers, { host: 'node1' }), new Set(), new VarScope([defaults, ...layers], { host: 'node1' }))
+    expect(warnings).to.deep.equal([])
+    expect(layer.vars).to.include({ kube_apiserver_ip: '10.233.0.1', skydns_server: '10.233.0.3' })
   })
 
   it('keeps a plain value the user set and follows the inventory service CIDR', () => {

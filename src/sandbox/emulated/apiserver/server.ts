@@ -9,6 +9,15 @@ import { authenticate, authorize, forbiddenMessage, type Identity, type Request 
 import { mergePatch, ObjectStore, StoreError, type KubeObject, type ResourceKey } from './store.js'
 import { issueCertificate, parseCsr } from '../pki/x509.js'
 import { detachedJws } from '../bootstrap-tokens.js'
+import { builtinForPath, resourcesOfCrd, type ResourceType } from '../api-resources.js'
+import { API_KIND_SCHEMAS } from '../schema/api-kinds.js'
+import { objectMeta } from '../schema/api-workloads.js'
+import { fieldsOf, type KindSchema } from '../schema/types.js'
+import { decodeStrict } from '../decode/strict.js'
+import { parseKubeVersion } from '../versions.js'
+import { crdVersion, validateCustomResource } from './custom-resources.js'
+import { withDaemonSetStatus, withNodeLifecycle } from './derived-status.js'
+import { labelAndTaintErrors } from './label-validation.js'
 
 export interface ApiServerOptions {
   pkiDir: string
@@ -25,17 +34,36 @@ export interface ApiServerOptions {
 
 interface Route extends Request {
   key: ResourceKey
+  version: string
 }
+
+/** What serves a route: a built-in type (validated when it has a field table) or a CRD's version. */
+interface Served {
+  type: ResourceType
+  kindSchema?: KindSchema
+  crSchema?: Record<string, unknown>
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease']
+const CRDS: ResourceKey = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }
+const NAMESPACES: ResourceKey = { group: '', resource: 'namespaces' }
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+// RBAC objects are named by path segments (e.g. "system:node"), not DNS subdomains.
+const PATH_SEGMENT_NAMED = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'])
+const metadataOnly: KindSchema = { group: '', version: '', kind: 'ObjectMeta', goPackage: 'v1', fields: fieldsOf({ metadata: objectMeta }) }
 
 function parseRoute(method: string, path: string): Route | undefined {
   const parts = path.split('/').filter(Boolean)
   let group: string
+  let version: string
   let rest: string[]
   if (parts[0] === 'api' && parts[1] === 'v1') {
     group = ''
+    version = 'v1'
     rest = parts.slice(2)
   } else if (parts[0] === 'apis' && parts.length >= 3) {
     group = parts[1]!
+    version = parts[2]!
     rest = parts.slice(3)
   } else return undefined
   let namespace: string | undefined
@@ -55,6 +83,7 @@ function parseRoute(method: string, path: string): Route | undefined {
     ...(namespace ? { namespace } : {}),
     ...(name ? { name } : {}),
     key: { group, resource, ...(namespace ? { namespace } : {}) },
+    version,
   }
 }
 
@@ -96,12 +125,75 @@ function matchesSelectors(o: KubeObject, url: URL): boolean {
   return true
 }
 
+/** Where Go's base64.StdEncoding gives up on `s` ([]byte fields are base64 in JSON), or undefined when it decodes. */
+function base64ErrorAt(s: string): number | undefined {
+  const bad = s.search(/[^A-Za-z0-9+/=]/)
+  if (bad >= 0) return bad
+  const pad = s.indexOf('=')
+  if (pad >= 0 && (!/^=+$/.test(s.slice(pad)) || s.length - pad > 2)) return pad
+  if (s.length % 4 !== 0) return s.length - (s.length % 4)
+  return undefined
+}
+
 export class ApiServer {
   readonly store: ObjectStore
   private server?: Server
 
   constructor(private readonly opts: ApiServerOptions) {
     this.store = new ObjectStore(opts.stateFile)
+    if (opts.upstream) return
+    // The namespaces kube-apiserver itself creates at start.
+    for (const name of SYSTEM_NAMESPACES) {
+      if (!this.store.find(NAMESPACES, name)) this.store.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } })
+    }
+  }
+
+  private minor(): number {
+    return parseKubeVersion(this.opts.version())?.minor ?? 0
+  }
+
+  /** The built-in type or CRD version behind a route; undefined means the server does not serve it. */
+  private served(r: Route): Served | undefined {
+    const builtin = builtinForPath(r.group, r.version, r.resource)
+    if (builtin) {
+      const kindSchema = API_KIND_SCHEMAS.find((k) => k.kind === builtin.kind && k.group === r.group && k.version === r.version)
+      return { type: builtin, ...(kindSchema ? { kindSchema } : {}) }
+    }
+    const found = crdVersion(this.store.list(CRDS), r.group, r.version, r.resource)
+    if (!found) return undefined
+    const type = resourcesOfCrd(found.crd).find((t) => t.apiVersion === `${r.group}/${r.version}`)!
+    if (type.namespaced !== (r.namespace !== undefined) && r.verb !== 'list') return undefined
+    return { type, ...(found.schema ? { crSchema: found.schema } : {}) }
+  }
+
+  /** Strict field validation (what kubectl asks for by default) and name validation of a stored object. */
+  private validate(r: Route, served: Served, obj: KubeObject): void {
+    const kind = served.type.kind
+    const name = String(obj.metadata?.name ?? r.name ?? '')
+    const cannot = `${kind} in version "${r.version}" cannot be handled as a ${kind}: `
+    const invalid = (problems: string[]) => new StoreError(422, 'Invalid', `${r.group ? `${kind}.${r.group}` : kind} "${name}" is invalid: ${problems.join(', ')}`)
+    const p = decodeStrict(served.kindSchema ?? metadataOnly, served.kindSchema ? obj : { metadata: obj.metadata }, this.minor())
+    if (p.typeErrors.length) throw new StoreError(400, 'BadRequest', cannot + p.typeErrors[0])
+    const bytes = kind === 'Secret' ? obj.data : kind === 'ConfigMap' ? obj.binaryData : undefined
+    for (const v of Object.values((bytes ?? {}) as Record<string, unknown>)) {
+      const at = typeof v === 'string' ? base64ErrorAt(v) : undefined
+      if (at !== undefined) throw new StoreError(400, 'BadRequest', `${cannot}illegal base64 data at input byte ${at}`)
+    }
+    const cr = served.crSchema ? validateCustomResource(served.crSchema, obj) : { unknown: [], invalid: [] }
+    const unknown = [...p.unknownFields, ...cr.unknown]
+    if (unknown.length) throw new StoreError(400, 'BadRequest', `${cannot}strict decoding error: ${unknown.join(', ')}`)
+    const labels = labelAndTaintErrors(obj, r.group === '' && r.resource === 'nodes')
+    if (p.invalidValues.length || cr.invalid.length || labels.length) throw invalid([...p.invalidValues, ...cr.invalid, ...labels])
+    if (name && !PATH_SEGMENT_NAMED.has(kind) && !DNS1123_SUBDOMAIN.test(name)) {
+      throw invalid([`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`])
+    }
+  }
+
+  /** Status that a controller would maintain, filled in on read. */
+  private view(r: Route, o: KubeObject): KubeObject {
+    if (r.group === '' && r.resource === 'nodes') return withNodeLifecycle(o)
+    if (r.group === 'apps' && r.resource === 'daemonsets') return withDaemonSetStatus(o, this.store.list({ group: '', resource: 'nodes' }))
+    return o
   }
 
   private signKubeletCsr(id: Identity, csr: KubeObject): KubeObject {
@@ -174,9 +266,11 @@ export class ApiServer {
     const route = parseRoute(req.method ?? 'GET', path)
     if (!route) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'))
     if (!authorize(id, route)) return send(res, 403, status(403, 'Forbidden', forbiddenMessage(id, route)))
+    const served = this.served(route)
+    if (!served) return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'))
     try {
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readBody(req) : undefined
-      const out = this.apply(id, route, body as KubeObject | undefined, url)
+      const out = this.apply(id, route, served, body as KubeObject | undefined, url)
       send(res, route.verb === 'create' && route.subresource !== 'eviction' ? 201 : 200, out)
     } catch (e) {
       if (e instanceof StoreError) return send(res, e.code, status(e.code, e.reason, e.message))
@@ -185,7 +279,7 @@ export class ApiServer {
     }
   }
 
-  private apply(id: Identity, r: Route, body: KubeObject | undefined, url: URL): unknown {
+  private apply(id: Identity, r: Route, served: Served, body: KubeObject | undefined, url: URL): unknown {
     const s = this.store
     if (r.subresource === 'eviction') {
       s.delete(r.key, r.name!)
@@ -193,16 +287,18 @@ export class ApiServer {
     }
     switch (r.verb) {
       case 'list': {
-        const items = s.list(r.key).filter((o) => matchesSelectors(o, url))
+        const items = s.list(r.key).filter((o) => matchesSelectors(o, url)).map((o) => this.view(r, o))
         return { kind: 'List', apiVersion: 'v1', metadata: {}, items }
       }
       case 'get': {
         const o = s.get(r.key, r.name!)
         if (r.resource === 'configmaps' && r.namespace === 'kube-public' && r.name === 'cluster-info') return this.signClusterInfo(o)
-        return o
+        return this.view(r, o)
       }
       case 'create': {
         const obj = body ?? {}
+        this.validate(r, served, obj)
+        if (r.namespace && !s.find(NAMESPACES, r.namespace)) throw new StoreError(404, 'NotFound', `namespaces "${r.namespace}" not found`)
         if (r.group === 'certificates.k8s.io' && r.resource === 'certificatesigningrequests') {
           return s.create(r.key, this.signKubeletCsr(id, obj))
         }
@@ -213,11 +309,13 @@ export class ApiServer {
           const old = s.get(r.key, r.name!)
           return s.replace(r.key, r.name!, { ...old, status: body?.status })
         }
+        this.validate(r, served, body ?? {})
         return s.replace(r.key, r.name!, body ?? {})
       }
       case 'patch': {
-        const old = s.get(r.key, r.name!)
-        return s.replace(r.key, r.name!, mergePatch(old, body) as KubeObject)
+        const merged = mergePatch(s.get(r.key, r.name!), body) as KubeObject
+        this.validate(r, served, merged)
+        return s.replace(r.key, r.name!, merged)
       }
       case 'delete':
         return s.delete(r.key, r.name!)

@@ -39,6 +39,9 @@ export class ApiClient {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     return new Promise((resolve, reject) => {
       const req = request(url, {
+        // One connection per call: Node's default agent keeps sockets alive, and a socket the server
+        // closed while this process was busy (generating keys) fails the next call with "socket hang up".
+        agent: false,
         method,
         ca: this.opts.ca || undefined,
         cert: this.opts.cert,

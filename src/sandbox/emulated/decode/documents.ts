@@ -3,7 +3,7 @@
 import { loadAll, YAML11_SCHEMA } from 'js-yaml'
 import { EmulatedFailure } from '../failure.js'
 import { describeProblems, decodeStrict } from './strict.js'
-import { findKind, kubeadmApiVersions, removedKubeadmApiVersions } from '../schema/registry.js'
+import { componentConfigKinds, findKind, kubeadmApiVersions, removedIn } from '../schema/registry.js'
 import type { KindSchema } from '../schema/types.js'
 
 export interface DecodedDocument {
@@ -55,13 +55,18 @@ export function decodeConfigText(text: string, minor: number): DecodedConfig {
     if (typeof apiVersion !== 'string' || apiVersion === '') {
       throw new EmulatedFailure(`Object 'apiVersion' is missing in '${JSON.stringify(body)}'`)
     }
-    const removedIn = removedKubeadmApiVersions[apiVersion]
-    if (removedIn) {
+    const oldRelease = removedIn(apiVersion, minor)
+    if (oldRelease) {
       throw new EmulatedFailure(
-        `your configuration file uses an old API spec: "${apiVersion}" (kind: "${kind}"). Please use kubeadm ${removedIn} instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
+        `your configuration file uses an old API spec: "${apiVersion}" (kind: "${kind}"). Please use kubeadm ${oldRelease} instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
       )
     }
     const group = apiVersion.split('/')[0]!
+    // componentconfigs: a kubelet or kube-proxy document of another version of its group is an error.
+    const component = componentConfigKinds.find((k) => k.group === group)
+    if (component && apiVersion !== `${component.group}/${component.version}`) {
+      throw new EmulatedFailure(`unsupported apiVersion "${apiVersion}", you may have to do manual conversion to "${component.group}/${component.version}" and run kubeadm again`)
+    }
     const schema = findKind(apiVersion, kind, minor)
     if (!schema) {
       const known = kubeadmApiVersions.find((v) => v.apiVersion === apiVersion)

@@ -66,6 +66,9 @@ class Walker {
     switch (type.t) {
       case 'any':
         return
+      case 'scalar':
+        if (typeof v !== 'string' && typeof v !== 'number') this.typeError(v, goPath, type)
+        return
       case 'string':
         if (typeof v !== 'string') this.typeError(v, goPath, type)
         return

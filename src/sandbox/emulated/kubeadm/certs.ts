@@ -99,6 +99,23 @@ export const SHARED_CERT_FILES = [
   'ca.crt', 'ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd/ca.crt', 'etcd/ca.key',
 ]
 
+/**
+ * What upload-certs carries for a cluster, by Secret key and host path: the shared files, and with external etcd
+ * its CA and the API server's client certificate and key at the configured paths instead of the etcd CA
+ * (kubeadm's copycerts certsToTransfer).
+ */
+export function certsToTransfer(c: Pick<ClusterModel, 'certificatesDir' | 'etcd'>): Array<{ key: string; path: string; secret: boolean }> {
+  const ext = c.etcd.external
+  const shared = SHARED_CERT_FILES.filter((f) => !(ext && f.startsWith('etcd/')))
+    .map((f) => ({ key: f.replace(/\//g, '-'), path: `${c.certificatesDir}/${f}`, secret: f.endsWith('.key') }))
+  if (!ext) return shared
+  return [...shared,
+    { key: 'external-etcd-ca.crt', path: ext.caFile, secret: false },
+    { key: 'external-etcd.crt', path: ext.certFile, secret: false },
+    { key: 'external-etcd.key', path: ext.keyFile, secret: true },
+  ].filter((f) => f.path !== '')
+}
+
 export interface LoadedCa {
   cert: X509Certificate
   key: KeyObject
@@ -159,7 +176,7 @@ export function createCertificates(ctx: CertContext, log: (s: string) => void): 
     log('[certs] Using the existing "sa" key')
   } else {
     log('[certs] Generating "sa" key and public key')
-    const sa = generateKey(cluster.encryptionAlgorithm === 'ECDSA-P256' ? 'ECDSA-P256' : 'RSA-2048')
+    const sa = generateKey(cluster.encryptionAlgorithm.startsWith('ECDSA') ? cluster.encryptionAlgorithm : 'RSA-2048')
     writeHostFile(`${dir}/sa.key`, privateKeyPem(sa), 0o600)
     writeHostFile(`${dir}/sa.pub`, publicKeyPem(sa), 0o644)
   }

@@ -8,6 +8,7 @@ import { parseGoDuration } from '../decode/duration.js'
 import { DEFAULT_CRI_SOCKET } from '../cri/client.js'
 import { formatVersion, parseKubeVersion, type KubeVersion } from '../versions.js'
 import type { KeyAlgorithm } from '../pki/x509.js'
+import { featureGateErrors } from './feature-gates.js'
 
 export interface Taint {
   key: string
@@ -147,6 +148,11 @@ export function clusterModel(doc: Obj | undefined, apiVersion: string, defaultVe
   if (etcd.local && etcd.external) errs.push('etcd: Invalid value: "": either .Etcd.Local or .Etcd.External is required')
   const ext = etcd.external ? obj(etcd.external) : undefined
   if (ext && strs(ext.endpoints).length === 0) errs.push('etcd.external.endpoints: Required value: empty endpoints list is not allowed')
+  errs.push(...featureGateErrors(obj(c.featureGates), defaultVersion.minor))
+  // ECDSA-P384 joined kubeadm's known algorithms in 1.34 (the v1beta4 changelog).
+  if (c.encryptionAlgorithm === 'ECDSA-P384' && defaultVersion.minor < 34) {
+    errs.push('encryptionAlgorithm: Unsupported value: "ECDSA-P384": supported values: "ECDSA-P256", "RSA-2048", "RSA-3072", "RSA-4096"')
+  }
   if (errs.length) throw new EmulatedFailure(errs.join(', '))
   const local = ext ? undefined : obj(etcd.local)
   const dns = obj(c.dns)

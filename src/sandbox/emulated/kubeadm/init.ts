@@ -9,8 +9,8 @@ import { generateToken, tokenSecret } from '../bootstrap-tokens.js'
 import { parseGoDuration } from '../decode/duration.js'
 import { checkControlPlaneVersion, formatVersion, type KubeVersion } from '../versions.js'
 import type { ApiClient } from '../client/api-client.js'
-import type { InitModel } from './config-model.js'
-import { createCertificates, SHARED_CERT_FILES } from './certs.js'
+import type { ClusterModel, InitModel } from './config-model.js'
+import { certsToTransfer, createCertificates } from './certs.js'
 import { createKubeconfigs, controlPlaneUrl, hostPort, KUBECONFIG_DIR } from './kubeconfigs.js'
 import { writeControlPlaneManifests, writeEtcdManifest, MANIFESTS_DIR } from './static-pods.js'
 import { dnsServiceIp, kubeadmFlags, kubeletConfiguration, writeKubeletFiles } from './kubelet-files.js'
@@ -18,7 +18,7 @@ import { requiredImages } from './images.js'
 import * as pf from './preflight.js'
 import { startApiServer, restartKubelet } from './services.js'
 import { clientFor, createOrUpdate, waitFor, waitHealthy } from './cluster-api.js'
-import { encryptBytes, generateCertificateKey, secretKeyFor } from './upload-certs.js'
+import { encryptBytes, generateCertificateKey } from './upload-certs.js'
 import { defaultAdvertiseAddress } from './node-address.js'
 
 export interface InitOptions {
@@ -85,17 +85,16 @@ function ttlMs(ttl: string): number {
 }
 
 /** Upload the shared certificates encrypted with `key` (phase upload-certs). */
-export async function uploadCerts(admin: ApiClient, certDir: string, key: string, log: (s: string) => void): Promise<void> {
+export async function uploadCerts(admin: ApiClient, cluster: Pick<ClusterModel, 'certificatesDir' | 'etcd'>, key: string, log: (s: string) => void): Promise<void> {
   const data: Record<string, string> = {}
-  for (const f of SHARED_CERT_FILES) {
-    const full = hostPath(`${certDir}/${f}`)
+  for (const f of certsToTransfer(cluster)) {
     let content: Buffer
     try {
-      content = readFileSync(full)
+      content = readFileSync(hostPath(f.path))
     } catch {
       continue
     }
-    data[secretKeyFor(f)] = encryptBytes(content, key).toString('base64')
+    data[f.key] = encryptBytes(content, key).toString('base64')
   }
   await createOrUpdate(admin, 'secrets', {
     apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
@@ -186,7 +185,7 @@ export async function runInit(o: InitOptions): Promise<void> {
   let certificateKey = m.certificateKey
   if (o.uploadCerts && !skipped(skip, 'upload-certs')) {
     certificateKey ??= generateCertificateKey()
-    await uploadCerts(admin, c.certificatesDir, certificateKey, log)
+    await uploadCerts(admin, c, certificateKey, log)
   } else if (!o.uploadCerts) {
     log('[upload-certs] Skipping phase. Please see --upload-certs')
   }
@@ -272,7 +271,7 @@ async function installAddons(admin: ApiClient, o: InitOptions, skip: string[], l
     await createOrUpdate(admin, 'deployments', {
       apiVersion: 'apps/v1', kind: 'Deployment',
       metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      spec: { replicas: 2, selector: { matchLabels: { 'k8s-app': 'kube-dns' } }, template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', image }] } } },
+      spec: { replicas: 2, selector: { matchLabels: { 'k8s-app': 'kube-dns' } }, template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', image }], priorityClassName: 'system-cluster-critical', tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } } },
     })
     await createOrUpdate(admin, 'services', {
       apiVersion: 'v1', kind: 'Service',
@@ -291,7 +290,7 @@ async function installAddons(admin: ApiClient, o: InitOptions, skip: string[], l
     await createOrUpdate(admin, 'daemonsets', {
       apiVersion: 'apps/v1', kind: 'DaemonSet',
       metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' } },
-      spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image }] } } },
+      spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image }], hostNetwork: true, nodeSelector: { 'kubernetes.io/os': 'linux' }, priorityClassName: 'system-node-critical', tolerations: [{ operator: 'Exists' }] } } },
     })
     log('[addons] Applied essential addon: kube-proxy')
   }

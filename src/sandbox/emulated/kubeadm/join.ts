@@ -8,13 +8,13 @@ import { ApiClient, ApiError } from '../client/api-client.js'
 import { createCsr, generateKey } from '../pki/x509.js'
 import { renderKubeconfig } from '../kubeconfig.js'
 import { formatVersion, type KubeVersion } from '../versions.js'
-import { clusterModel, type JoinModel } from './config-model.js'
-import { createCertificates, SHARED_CERT_FILES } from './certs.js'
+import { clusterModel, type ClusterModel, type JoinModel } from './config-model.js'
+import { certsToTransfer, createCertificates } from './certs.js'
 import { createKubeconfigs, KUBECONFIG_DIR, hostPort } from './kubeconfigs.js'
 import { writeControlPlaneManifests, writeEtcdManifest, MANIFESTS_DIR } from './static-pods.js'
 import { kubeadmFlags, writeKubeletFiles } from './kubelet-files.js'
 import { discoverWithFile, discoverWithToken, type DiscoveredCluster } from './discovery.js'
-import { decryptBytes, secretKeyFor } from './upload-certs.js'
+import { decryptBytes } from './upload-certs.js'
 import * as pf from './preflight.js'
 import { restartKubelet, startApiServer } from './services.js'
 import { clientFor, waitHealthy } from './cluster-api.js'
@@ -61,7 +61,7 @@ async function fetchClusterConfiguration(c: ApiClient, kubeadmVersion: KubeVersi
   return clusterModel(raw, String(raw.apiVersion ?? 'kubeadm.k8s.io/v1beta4'), kubeadmVersion)
 }
 
-async function downloadCerts(c: ApiClient, certDir: string, key: string, log: (s: string) => void): Promise<void> {
+async function downloadCerts(c: ApiClient, cluster: ClusterModel, key: string, log: (s: string) => void): Promise<void> {
   log('[download-certs] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace')
   let secret: { data?: Record<string, string> }
   try {
@@ -72,13 +72,13 @@ async function downloadCerts(c: ApiClient, certDir: string, key: string, log: (s
     }
     throw e
   }
-  for (const f of SHARED_CERT_FILES) {
-    const v = secret.data?.[secretKeyFor(f)]
+  for (const f of certsToTransfer(cluster)) {
+    const v = secret.data?.[f.key]
     if (!v) continue
     const content = decryptBytes(Buffer.from(v, 'base64'), key)
-    writeHostFile(`${certDir}/${f}`, content, f.endsWith('.key') ? 0o600 : 0o644)
+    writeHostFile(f.path, content, f.secret ? 0o600 : 0o644)
   }
-  log(`[download-certs] Saving the certificates to the folder: "${certDir}"`)
+  log(`[download-certs] Saving the certificates to the folder: "${cluster.certificatesDir}"`)
 }
 
 /** The kubelet's TLS bootstrap with the bootstrap token: CSR, signed certificate, kubelet.conf. */
@@ -139,7 +139,7 @@ export async function runJoin(o: JoinOptions): Promise<void> {
       throw new EmulatedFailure('error execution phase control-plane-prepare/download-certs: a certificate key is required to download the certificates: pass --certificate-key (printed by `kubeadm init phase upload-certs --upload-certs`)')
     }
     await pf.runChecks([pf.checkImages(m.nodeRegistration.criSocket, requiredImages(cluster), m.nodeRegistration.imagePullPolicy)], [...m.nodeRegistration.ignorePreflightErrors, ...o.ignorePreflightErrors], log)
-    await downloadCerts(bootstrap, cluster.certificatesDir, cp.certificateKey, log)
+    await downloadCerts(bootstrap, cluster, cp.certificateKey, log)
     createCertificates({ nodeName: node, advertiseAddress: advertise, cluster }, log)
     createKubeconfigs(cluster, node, advertise, cp.bindPort, log, ['admin.conf', 'super-admin.conf', 'controller-manager.conf', 'scheduler.conf'])
     writeEtcdManifest(cluster, node, advertise, log)

@@ -20,6 +20,7 @@ import { KUBECONFIG_DIR } from './kubeconfigs.js'
 import { parseKubeconfig } from '../kubeconfig.js'
 import { runApiServerFromManifest } from '../apiserver/from-manifest.js'
 import { parseGoDuration } from '../decode/duration.js'
+import { parseFeatureGatesFlag } from './feature-gates.js'
 
 const log = (s: string): void => {
   process.stdout.write(`${s}\n`)
@@ -75,24 +76,37 @@ const JOIN_FLAGS: FlagSpec[] = [
   { name: 'patches', kind: 'string' },
 ]
 
-/** Flags kubeadm allows next to --config; any other is "can not mix". */
-const MIXABLE = new Set(['config', 'v', 'help', 'rootfs', 'ignore-preflight-errors', 'skip-phases', 'upload-certs', 'dry-run',
-  'skip-token-print', 'skip-certificate-key-print', 'certificate-key', 'patches', 'node-name', 'control-plane'])
+/**
+ * Flags kubeadm allows next to --config (isAllowedFlag in cmd/kubeadm/app/apis/kubeadm/validation):
+ * these and every "skip-*" flag. Any other set flag is "can not mix", listed in pflag's (sorted) order.
+ */
+const MIXABLE = new Set(['config', 'ignore-preflight-errors', 'dry-run', 'kubeconfig', 'node-name', 'kubeconfig-dir',
+  'upload-certs', 'print-join-command', 'rootfs', 'v', 'log-file', 'yes'])
 
-function rejectMixing(flags: FlagValues, set: string[]): void {
-  if (!str(flags, 'config')) return
-  const bad = set.filter((f) => !MIXABLE.has(f))
-  if (bad.length) throw new EmulatedFailure(`can not mix '--config' with arguments [${[...new Set(bad)].join(' ')}]`)
+export function mixedFlags(set: string[]): string[] {
+  if (!set.includes('config')) return []
+  return [...new Set(set)].filter((f) => !MIXABLE.has(f) && !f.startsWith('skip-')).sort()
 }
+
+function rejectMixing(set: string[]): void {
+  const bad = mixedFlags(set)
+  if (bad.length) throw new EmulatedFailure(`can not mix '--config' with arguments [${bad.join(' ')}]`)
+}
+
+const DRY_RUN_REFUSAL = 'dry-run is not supported by the kubeseed sandbox emulation of kubeadm: run without --dry-run (or dryRun: true)'
 
 /** Options the emulation cannot honour: refusing them beats silently doing something else. */
 function rejectUnsupported(flags: FlagValues, cfg?: DecodedConfig): void {
   const dryRunInConfig = cfg?.documents.some((d) => d.body.dryRun === true) ?? false
-  if (isSet(flags, 'dry-run') || dryRunInConfig) {
-    throw new EmulatedFailure('dry-run is not supported by the kubeseed sandbox emulation of kubeadm: run without --dry-run (or dryRun: true)')
-  }
+  if (isSet(flags, 'dry-run') || dryRunInConfig) throw new EmulatedFailure(DRY_RUN_REFUSAL)
   const patches = str(flags, 'patches') ?? cfg?.documents.map((d) => (d.body.patches as { directory?: string } | undefined)?.directory).find(Boolean)
   if (patches) process.stderr.write(`[patches] WARNING: the sandbox emulation does not apply the patches in "${patches}"\n`)
+}
+
+/** A dry run asked for by flag or by a Reset/UpgradeConfiguration document. */
+function dryRunRequested(flags: FlagValues, cfg: DecodedConfig | undefined, section?: 'apply' | 'node'): boolean {
+  if (isSet(flags, 'dry-run')) return true
+  return cfg?.documents.some((d) => d.body.dryRun === true || (section !== undefined && (d.body[section] as { dryRun?: unknown } | undefined)?.dryRun === true)) ?? false
 }
 
 function readConfig(path: string, minor: number): DecodedConfig {
@@ -127,6 +141,7 @@ function initConfigFromFlags(flags: FlagValues, v: KubeVersion): DecodedConfig {
   if (str(flags, 'node-name')) reg.name = str(flags, 'node-name')
   if (str(flags, 'cri-socket')) reg.criSocket = str(flags, 'cri-socket')
   init.nodeRegistration = reg
+  if (str(flags, 'feature-gates')) cluster.featureGates = parseFeatureGatesFlag(str(flags, 'feature-gates')!, v.minor)
   if (str(flags, 'token') || str(flags, 'token-ttl')) {
     init.bootstrapTokens = [{ ...(str(flags, 'token') ? { token: str(flags, 'token') } : {}), ...(str(flags, 'token-ttl') ? { ttl: str(flags, 'token-ttl') } : {}) }]
   }
@@ -137,7 +152,7 @@ function initConfigFromFlags(flags: FlagValues, v: KubeVersion): DecodedConfig {
 async function cmdInit(args: string[], phase?: string): Promise<void> {
   const v = emulatedVersion()
   const { flags, set } = parseFlags(args, INIT_FLAGS)
-  rejectMixing(flags, set)
+  rejectMixing(set)
   const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, v.minor) : initConfigFromFlags(flags, v)
   rejectUnsupported(flags, cfg)
   const model = initModel(cfg, v)
@@ -164,7 +179,7 @@ async function cmdInit(args: string[], phase?: string): Promise<void> {
 async function cmdJoin(args: string[]): Promise<void> {
   const v = emulatedVersion()
   const { flags, set, positional } = parseFlags(args, JOIN_FLAGS)
-  rejectMixing(flags, set)
+  rejectMixing(set)
   let cfg: DecodedConfig
   if (str(flags, 'config')) {
     if (positional.length) throw new EmulatedFailure(`can not mix '--config' with arguments [${positional.join(' ')}]`)
@@ -196,9 +211,6 @@ async function cmdJoin(args: string[]): Promise<void> {
   }
   rejectUnsupported(flags, cfg)
   const model = joinModel(cfg)
-  if (str(flags, 'config') && isSet(flags, 'control-plane') && !model.controlPlane) {
-    model.controlPlane = { advertiseAddress: '', bindPort: 6443, certificateKey: str(flags, 'certificate-key') ?? '' }
-  }
   if (model.controlPlane && str(flags, 'certificate-key')) model.controlPlane.certificateKey = str(flags, 'certificate-key')!
   if (str(flags, 'node-name')) model.nodeRegistration.name = str(flags, 'node-name')!
   await runJoin({ model, kubeadmVersion: v, ignorePreflightErrors: list(flags, 'ignore-preflight-errors'), log })
@@ -206,22 +218,26 @@ async function cmdJoin(args: string[]): Promise<void> {
 
 async function cmdToken(args: string[]): Promise<void> {
   const [sub, ...rest] = args
-  const { flags, positional } = parseFlags(rest, [...common,
+  const { flags, positional, set } = parseFlags(rest, [...common,
     { name: 'print-join-command', kind: 'bool' }, { name: 'ttl', kind: 'string' }, { name: 'description', kind: 'string' },
     { name: 'usages', kind: 'list' }, { name: 'groups', kind: 'list' }, { name: 'kubeconfig', kind: 'string' },
     { name: 'certificate-key', kind: 'string' }, { name: 'config', kind: 'string' }, { name: 'dry-run', kind: 'bool' },
     { name: 'output', kind: 'string', short: 'o' }])
   const admin = clientFor(str(flags, 'kubeconfig') ?? `${KUBECONFIG_DIR}/admin.conf`)
   if (sub === 'create') {
+    rejectMixing(set)
     const token = positional[0] ?? generateToken()
     validateToken(token, 'token')
     const ttl = parseGoDuration(str(flags, 'ttl') ?? '24h')
     if (ttl === undefined) throw new EmulatedFailure(`invalid argument "${str(flags, 'ttl')}" for "--ttl" flag: time: invalid duration "${str(flags, 'ttl')}"`)
-    await createOrUpdate(admin, 'secrets', tokenSecret({
+    const secret = tokenSecret({
       token, ...(str(flags, 'description') ? { description: str(flags, 'description')! } : {}), ttlMs: ttl / 1e6,
       usages: list(flags, 'usages').length ? list(flags, 'usages') : ['signing', 'authentication'],
       groups: list(flags, 'groups').length ? list(flags, 'groups') : ['system:bootstrappers:kubeadm:default-node-token'],
-    }))
+    })
+    // A dry run goes through kubeadm's dry-run client: the Secret is printed about, never stored.
+    if (isSet(flags, 'dry-run')) log(`[dryrun] Would perform action CREATE on resource "secrets" in API group "core/v1" (Secret "bootstrap-token-${token.split('.')[0]}" in namespace "kube-system")`)
+    else await createOrUpdate(admin, 'secrets', secret)
     if (!isSet(flags, 'print-join-command')) return log(token)
     const k = parseKubeconfig(readHostFile(`${KUBECONFIG_DIR}/admin.conf`)!, 'admin.conf')
     const cm = await admin.get<{ data?: Record<string, string> }>('/api/v1/namespaces/kube-public/configmaps/cluster-info')
@@ -274,7 +290,11 @@ async function cmdConfig(args: string[]): Promise<void> {
   if (args[0] === 'validate') {
     const { flags } = parseFlags(args.slice(1), [...common, { name: 'config', kind: 'string' }, { name: 'allow-experimental-api', kind: 'bool' }])
     if (!str(flags, 'config')) throw new EmulatedFailure('the --config flag is mandatory')
-    readConfig(str(flags, 'config')!, v.minor)
+    const cfg = readConfig(str(flags, 'config')!, v.minor)
+    // Validated as init or join would take it: decoding, then the semantic checks (feature gates, tokens, hashes...).
+    const kinds = new Set(cfg.documents.map((d) => d.kind))
+    if (kinds.has('JoinConfiguration')) joinModel(cfg)
+    if (kinds.has('InitConfiguration') || kinds.has('ClusterConfiguration')) initModel(cfg, v)
     return log('ok')
   }
   throw new EmulatedFailure(`unknown command "${args.join(' ')}" for "kubeadm config"`)
@@ -286,13 +306,14 @@ async function cmdCerts(args: string[]): Promise<void> {
 }
 
 async function cmdUploadCerts(args: string[]): Promise<void> {
-  const { flags } = parseFlags(args, INIT_FLAGS)
+  const { flags, set } = parseFlags(args, INIT_FLAGS)
+  rejectMixing(set)
   if (!isSet(flags, 'upload-certs')) return log('[upload-certs] Skipping phase. Please see --upload-certs')
   const v = emulatedVersion()
   const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, v.minor) : initConfigFromFlags({}, v)
   const model = initModel(cfg, v)
   const key = str(flags, 'certificate-key') ?? model.certificateKey ?? generateCertificateKey()
-  await uploadCerts(clientFor(`${KUBECONFIG_DIR}/admin.conf`), model.cluster.certificatesDir, key, log)
+  await uploadCerts(clientFor(`${KUBECONFIG_DIR}/admin.conf`), model.cluster, key, log)
 }
 
 function help(): void {
@@ -342,11 +363,12 @@ export async function kubeadmMain(argv: string[]): Promise<number> {
         await cmdJoin(rest)
         return 0
       case 'reset': {
-        const { flags } = parseFlags(rest, [...common, { name: 'force', kind: 'bool', short: 'f' }, { name: 'cri-socket', kind: 'string' },
+        const { flags, set } = parseFlags(rest, [...common, { name: 'force', kind: 'bool', short: 'f' }, { name: 'cri-socket', kind: 'string' },
           { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'cert-dir', kind: 'string' }, { name: 'kubeconfig', kind: 'string' },
           { name: 'skip-phases', kind: 'list' }, { name: 'dry-run', kind: 'bool' }, { name: 'cleanup-tmp-dir', kind: 'bool' }, { name: 'config', kind: 'string' }])
-        if (str(flags, 'config')) readConfig(str(flags, 'config')!, emulatedVersion().minor)
-        runReset(isSet(flags, 'force'), log)
+        rejectMixing(set)
+        const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
+        runReset(isSet(flags, 'force') || cfg?.documents.some((d) => d.body.force === true) === true, log, dryRunRequested(flags, cfg))
         return 0
       }
       case 'token':
@@ -360,14 +382,15 @@ export async function kubeadmMain(argv: string[]): Promise<number> {
         return 0
       case 'upgrade': {
         const [sub, ...more] = rest
-        const { flags, positional } = parseFlags(more, [...common, { name: 'yes', kind: 'bool', short: 'y' }, { name: 'force', kind: 'bool', short: 'f' },
+        const { flags, positional, set } = parseFlags(more, [...common, { name: 'yes', kind: 'bool', short: 'y' }, { name: 'force', kind: 'bool', short: 'f' },
           { name: 'config', kind: 'string' }, { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'certificate-renewal', kind: 'bool' },
           { name: 'etcd-upgrade', kind: 'bool' }, { name: 'allow-experimental-upgrades', kind: 'bool' }, { name: 'allow-release-candidate-upgrades', kind: 'bool' },
           { name: 'kubeconfig', kind: 'string' }, { name: 'dry-run', kind: 'bool' }, { name: 'print-config', kind: 'bool' }, { name: 'skip-phases', kind: 'list' }])
-        if (str(flags, 'config')) readConfig(str(flags, 'config')!, emulatedVersion().minor)
+        rejectMixing(set)
+        const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
         if (sub === 'plan') await upgradePlan(emulatedVersion(), positional[0], log)
-        else if (sub === 'apply') await upgradeApply(emulatedVersion(), positional[0], isSet(flags, 'yes') || isSet(flags, 'force'), log)
-        else if (sub === 'node') await upgradeNode(emulatedVersion(), log)
+        else if (sub === 'apply') await upgradeApply(emulatedVersion(), positional[0], isSet(flags, 'yes') || isSet(flags, 'force'), log, dryRunRequested(flags, cfg, 'apply'))
+        else if (sub === 'node') await upgradeNode(emulatedVersion(), log, dryRunRequested(flags, cfg, 'node'))
         else throw new EmulatedFailure(`unknown command "${sub ?? ''}" for "kubeadm upgrade"`)
         return 0
       }
@@ -380,6 +403,8 @@ export async function kubeadmMain(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e)
+    // As kubeadm: the stack trace only at --v=5 or higher.
+    if (argv.some((a) => /^--v=([5-9]|\d{2,})$/.test(a))) process.stderr.write(`${(e as Error).stack}\n`)
     process.stderr.write(`${/^(error execution phase|unknown|can not mix)/.test(msg) ? msg : `error execution phase ${cmd}: ${msg}`}\nTo see the stack trace of this error execute with --v=5 or higher\n`)
     return 1
   }

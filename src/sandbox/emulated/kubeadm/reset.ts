@@ -11,11 +11,19 @@ export const RESET_PATHS = [
   '/etc/kubernetes/tmp',
 ]
 
-export function runReset(force: boolean, log: (s: string) => void): void {
+/** With dryRun, say what would be done, as kubeadm's dry run does, and change nothing. */
+export function runReset(force: boolean, log: (s: string) => void, dryRun = false): void {
   if (!force) {
     throw new EmulatedFailure('error execution phase preflight: won\'t proceed; the user didn\'t answer (Y|n) in order to continue: pass --force (-f) to reset without a prompt')
   }
   log('[preflight] Running pre-flight checks')
+  if (dryRun) {
+    log('[dryrun] Would stop the kubelet service')
+    log('[dryrun] Would unmount mounted directories in "/var/lib/kubelet"')
+    log(`[dryrun] Would delete contents of directories: [${RESET_PATHS.filter((p) => !p.endsWith('.conf')).join(' ')}]`)
+    log(`[dryrun] Would delete files: [${RESET_PATHS.filter((p) => p.endsWith('.conf')).join(' ')}]`)
+    return
+  }
   const etcdManifest = readHostFile('/etc/kubernetes/manifests/etcd.yaml')
   let etcdDataDir: string | undefined
   if (etcdManifest) {

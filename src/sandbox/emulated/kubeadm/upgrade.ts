@@ -77,7 +77,7 @@ async function restartAndWait(admin: ApiClient, version: string, log: (s: string
   })
 }
 
-export async function upgradeApply(kubeadmVersion: KubeVersion, target: string | undefined, force: boolean, log: (s: string) => void): Promise<void> {
+export async function upgradeApply(kubeadmVersion: KubeVersion, target: string | undefined, force: boolean, log: (s: string) => void, dryRun = false): Promise<void> {
   if (!target) throw new EmulatedFailure('missing one or more required arguments. Required arguments: [version]')
   if (!force) throw new EmulatedFailure('[upgrade/confirm] won\'t proceed; the user didn\'t answer (Y|n) in order to continue: pass --yes (-y) to upgrade without a prompt')
   const to = parseKubeVersion(target)
@@ -99,6 +99,11 @@ export async function upgradeApply(kubeadmVersion: KubeVersion, target: string |
   }
   const version = formatVersion(to)
   log(`[upgrade/apply] Upgrading your Static Pod-hosted control plane to version "${version}"...`)
+  if (dryRun) {
+    log(`[dryrun] Would write the control plane manifests in "${MANIFESTS_DIR}" with image tag "${version}", restart them and update the "kubeadm-config" ConfigMap`)
+    log('[upgrade/successful] Finished dryrunning successfully!')
+    return
+  }
   rewriteManifestVersions(version)
   await restartAndWait(admin, version, log)
   await createOrUpdate(admin, 'configmaps', {
@@ -110,7 +115,7 @@ export async function upgradeApply(kubeadmVersion: KubeVersion, target: string |
   log('[upgrade] Now please proceed with upgrading the rest of the nodes by following the right order.')
 }
 
-export async function upgradeNode(kubeadmVersion: KubeVersion, log: (s: string) => void): Promise<void> {
+export async function upgradeNode(kubeadmVersion: KubeVersion, log: (s: string) => void, dryRun = false): Promise<void> {
   const isControlPlane = hostFileExists(`${MANIFESTS_DIR}/kube-apiserver.yaml`)
   const admin = clientFor(isControlPlane ? ADMIN : `${KUBECONFIG_DIR}/kubelet.conf`)
   log('[upgrade] Reading configuration from the "kubeadm-config" ConfigMap in namespace "kube-system"...')
@@ -120,6 +125,11 @@ export async function upgradeNode(kubeadmVersion: KubeVersion, log: (s: string) 
   if (!clusterVersion) throw new EmulatedFailure('couldn\'t read the cluster version from the kubeadm-config ConfigMap')
   if (compareVersions(clusterVersion, kubeadmVersion) > 0) {
     throw new EmulatedFailure(`the cluster version ${formatVersion(clusterVersion)} is newer than this kubeadm ${formatVersion(kubeadmVersion)}: upgrade kubeadm on this node first`)
+  }
+  if (dryRun) {
+    log(`[dryrun] Would upgrade ${isControlPlane ? 'the control plane instance and ' : ''}the kubelet configuration on this node to "${formatVersion(clusterVersion)}"`)
+    log('[upgrade/successful] Finished dryrunning successfully!')
+    return
   }
   if (isControlPlane) {
     log(`[upgrade/staticpods] Upgrading the control plane instance on this node to "${formatVersion(clusterVersion)}"`)

@@ -26,6 +26,3 @@ export function decryptBytes(data: Buffer, keyHex: string): Buffer {
     throw new EmulatedFailure('error downloading the secret: error decoding secret data with provided key: cipher: message authentication failed')
   }
 }
-
-/** Secret data key for a file under the certificates dir: "etcd/ca.crt" -> "etcd-ca.crt". */
-export const secretKeyFor = (file: string) => file.replace(/\//g, '-')

@@ -9,7 +9,7 @@ import { parseKubeconfig } from '../kubeconfig.js'
 import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.js'
 import { emulatedVersion, emulationLabel } from '../build-info.js'
 import { formatVersion } from '../versions.js'
-import { apiPath, resourceByName, resourceForObject, type ResourceType } from './resources.js'
+import { apiPath, builtinForObject, resourceByName, resourcesOfCrd, type ResourceType } from '../api-resources.js'
 import { printObjects } from './print.js'
 
 type Obj = Record<string, any>
@@ -47,11 +47,21 @@ function serverError(e: unknown): EmulatedFailure {
   return new EmulatedFailure(`Unable to connect to the server: ${(e as Error).message}`)
 }
 
-function resource(name: string | undefined): ResourceType {
+/** The resource types the server's CRDs add (kubectl learns them by discovery). */
+async function crdTypes(c: ApiClient): Promise<ResourceType[]> {
+  const crds = await c.get<{ items: Obj[] }>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
+  return crds.items.flatMap(resourcesOfCrd)
+}
+
+async function resource(c: ApiClient, name: string | undefined): Promise<ResourceType> {
   if (!name) throw new EmulatedFailure('error: You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.')
-  const r = resourceByName(name)
-  if (!r) throw new EmulatedFailure(`error: the server doesn't have a resource type "${name}"`)
-  return r
+  const builtin = resourceByName(name)
+  if (builtin) return builtin
+  const [first, ...group] = name.toLowerCase().split('.')
+  const custom = (await crdTypes(c)).find((t) => (t.plural === first || t.aliases.includes(first!) || t.kind.toLowerCase() === first)
+    && (!group.length || t.apiVersion.startsWith(`${group.join('.')}/`)))
+  if (!custom) throw new EmulatedFailure(`error: the server doesn't have a resource type "${name}"`)
+  return custom
 }
 
 function splitTypeName(args: string[]): { type: string | undefined; names: string[] } {
@@ -61,7 +71,7 @@ function splitTypeName(args: string[]): { type: string | undefined; names: strin
 
 async function cmdGet(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
   const { type, names } = splitTypeName(args)
-  const r = resource(type)
+  const r = await resource(c, type)
   const all = isSet(f, 'all-namespaces')
   const ns = r.namespaced && !all ? (str(f, 'namespace') ?? 'default') : undefined
   let objs: Obj[]
@@ -103,7 +113,7 @@ function parseLabelArgs(args: string[]): { set: Record<string, string>; remove: 
 
 async function cmdLabel(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
   const { type, names } = splitTypeName(args)
-  const r = resource(type)
+  const r = await resource(c, type)
   const name = names[0]!
   const { set, remove } = parseLabelArgs(names.slice(1))
   const path = apiPath(r, r.namespaced ? (str(f, 'namespace') ?? 'default') : undefined, name)
@@ -122,7 +132,7 @@ async function cmdLabel(c: ApiClient, args: string[], f: Record<string, any>): P
 
 async function cmdTaint(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
   const { type, names } = splitTypeName(args)
-  if (resource(type).kind !== 'Node') throw new EmulatedFailure(`error: invalid resource type ${type}, only node types are supported`)
+  if ((await resource(c, type)).kind !== 'Node') throw new EmulatedFailure(`error: invalid resource type ${type}, only node types are supported`)
   const name = names[0]!
   const node = await c.get<Obj>(`/api/v1/nodes/${name}`)
   let taints: Obj[] = [...(node.spec?.taints ?? [])]
@@ -194,15 +204,28 @@ async function cmdDrain(c: ApiClient, name: string, f: Record<string, any>): Pro
   out(`node/${name} drained`)
 }
 
-function readManifests(files: string[], recursive: boolean): Obj[] {
-  const docs: Obj[] = []
+interface ManifestObject {
+  obj: Obj
+  /** The file it came from, as kubectl names it in messages ("STDIN" for -). */
+  source: string
+}
+
+function readManifests(files: string[], recursive: boolean): ManifestObject[] {
+  const docs: ManifestObject[] = []
   const readOne = (path: string) => {
     const text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(hostPath(path), 'utf8')
-    for (const d of loadAll(text) as unknown[]) {
+    const source = path === '-' ? 'STDIN' : path
+    let parsed: unknown[]
+    try {
+      parsed = loadAll(text) as unknown[]
+    } catch (e) {
+      throw new EmulatedFailure(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${(e as { reason?: string }).reason ?? String(e)}`)
+    }
+    for (const d of parsed) {
       if (!d || typeof d !== 'object') continue
       const o = d as Obj
-      if (o.kind === 'List' && Array.isArray(o.items)) docs.push(...o.items)
-      else docs.push(o)
+      if (o.kind === 'List' && Array.isArray(o.items)) docs.push(...o.items.map((obj: Obj) => ({ obj, source })))
+      else docs.push({ obj: o, source })
     }
   }
   const walk = (path: string, top: boolean) => {
@@ -225,44 +248,94 @@ function readManifests(files: string[], recursive: boolean): Obj[] {
   return docs
 }
 
-async function cmdApply(c: ApiClient, f: Record<string, any>): Promise<void> {
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+
+/** Every field the manifest sets has the same value in the live object. */
+function contains(live: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) return Array.isArray(live) && live.length === wanted.length && wanted.every((w, i) => contains(live[i], w))
+  if (wanted && typeof wanted === 'object') {
+    return !!live && typeof live === 'object' && Object.entries(wanted).every(([k, w]) => contains((live as Obj)[k], w))
+  }
+  return live === wanted
+}
+
+/** The type of each manifest object, as discovery maps it; kinds nobody serves are kubectl's mapping errors. */
+async function mapObjects(c: ApiClient, docs: ManifestObject[], f: Record<string, any>): Promise<{ mapped: Array<ManifestObject & { r: ResourceType }>; errors: string[] }> {
+  let custom: ResourceType[] | undefined
+  const mapped: Array<ManifestObject & { r: ResourceType }> = []
+  const errors: string[] = []
+  for (const d of docs) {
+    const o = d.obj
+    if (!o.apiVersion || !o.kind) {
+      errors.push(`error: error validating "${d.source}": error validating data: [${[!o.apiVersion ? 'apiVersion not set' : '', !o.kind ? 'kind not set' : ''].filter(Boolean).join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`)
+      continue
+    }
+    let r = builtinForObject(String(o.apiVersion), String(o.kind))
+    if (!r) {
+      custom ??= await crdTypes(c)
+      r = custom.find((t) => t.apiVersion === o.apiVersion && t.kind === o.kind)
+    }
+    if (!r) {
+      errors.push(`error: resource mapping not found for name: "${o.metadata?.name ?? ''}" namespace: "${o.metadata?.namespace ?? str(f, 'namespace') ?? ''}" from "${d.source}": no matches for kind "${o.kind}" in version "${o.apiVersion}"\nensure CRDs are installed first`)
+      continue
+    }
+    mapped.push({ ...d, r })
+  }
+  return { mapped, errors }
+}
+
+/** `apply` creates or updates; `create` only creates, and an existing object is its AlreadyExists error. */
+async function cmdApply(c: ApiClient, f: Record<string, any>, mode: 'apply' | 'create' = 'apply'): Promise<void> {
   const files = list(f, 'filename')
   if (!files.length) throw new EmulatedFailure('error: must specify one of -f and -k')
-  for (const o of readManifests(files, isSet(f, 'recursive'))) {
-    if (!o.apiVersion || !o.kind) throw new EmulatedFailure(`error: error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false`)
-    const r = resourceForObject(String(o.apiVersion), String(o.kind))
+  // Like kubectl: map every object first, apply those that map, report every failure at the end.
+  const { mapped, errors } = await mapObjects(c, readManifests(files, isSet(f, 'recursive')), f)
+  for (const { obj: o, r, source } of mapped) {
     const name = o.metadata?.name
-    if (!name) throw new EmulatedFailure(`error: error when retrieving current configuration of: Resource: "${r.plural}", GroupVersionKind: "${o.apiVersion}, Kind=${o.kind}"\nName: "", Namespace: "": resource name may not be empty`)
+    if (!name) {
+      errors.push(`error: error when retrieving current configuration of:\nResource: "${r.plural}.${r.apiVersion}", GroupVersionKind: "${o.apiVersion}, Kind=${o.kind}"\nName: "", Namespace: "": resource name may not be empty`)
+      continue
+    }
     const ns = r.namespaced ? (o.metadata.namespace ?? str(f, 'namespace') ?? 'default') : undefined
-    const body = { ...o, metadata: { ...o.metadata, ...(ns ? { namespace: ns } : {}) } }
+    const manifest = { ...o, metadata: { ...o.metadata, ...(ns ? { namespace: ns } : {}) } }
+    const lastApplied = JSON.stringify(manifest)
+    const body = mode === 'create' ? manifest : { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied } } }
+    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
     let verb = 'created'
+    let live: Obj | undefined
     try {
-      const old = await c.get<Obj>(apiPath(r, ns, name))
-      const same = JSON.stringify({ ...old, metadata: undefined, status: undefined }) === JSON.stringify({ ...body, metadata: undefined, status: undefined })
-      if (same) verb = 'unchanged'
+      if (mode === 'apply') live = await c.get<Obj>(apiPath(r, ns, name))
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e
+    }
+    try {
+      if (!live) await c.call('POST', `${apiPath(r, ns)}?fieldValidation=Strict`, body)
+      else if (live.metadata?.annotations?.[LAST_APPLIED] === lastApplied && contains(live, manifest)) verb = 'unchanged'
       else {
-        await c.call('PUT', apiPath(r, ns, name), body)
+        await c.call('PUT', `${apiPath(r, ns, name)}?fieldValidation=Strict`, body)
         verb = 'configured'
       }
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 404)) throw e
-      await c.call('POST', apiPath(r, ns), body)
+      if (!(e instanceof ApiError)) throw e
+      errors.push(`Error from server (${e.reason}): error when ${live ? 'applying patch' : 'creating'} "${source}": ${e.message}`)
+      continue
     }
-    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
     out(`${r.kind.toLowerCase()}${group}/${name} ${verb}`)
   }
+  if (errors.length) throw new EmulatedFailure(errors.join('\n'))
 }
 
 async function cmdDelete(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
   if (list(f, 'filename').length) {
-    for (const o of readManifests(list(f, 'filename'), isSet(f, 'recursive'))) {
-      const r = resourceForObject(String(o.apiVersion), String(o.kind))
+    const { mapped, errors } = await mapObjects(c, readManifests(list(f, 'filename'), isSet(f, 'recursive')), f)
+    for (const { obj: o, r } of mapped) {
       await deleteOne(c, r, r.namespaced ? (o.metadata?.namespace ?? str(f, 'namespace') ?? 'default') : undefined, o.metadata?.name, f)
     }
+    if (errors.length) throw new EmulatedFailure(errors.join('\n'))
     return
   }
   const { type, names } = splitTypeName(args)
-  const r = resource(type)
+  const r = await resource(c, type)
   if (!names.length) throw new EmulatedFailure('error: resource(s) were provided, but no name was specified')
   for (const n of names) await deleteOne(c, r, r.namespaced ? (str(f, 'namespace') ?? 'default') : undefined, n, f)
 }
@@ -320,7 +393,7 @@ export async function kubectlMain(argv: string[]): Promise<number> {
         case 'uncordon': await setUnschedulable(c, positional[0]!, false); break
         case 'drain': await cmdDrain(c, positional[0]!, flags); break
         case 'apply': await cmdApply(c, flags); break
-        case 'create': await cmdApply(c, flags); break
+        case 'create': await cmdApply(c, flags, 'create'); break
         case 'delete': await cmdDelete(c, positional, flags); break
         default: throw new EmulatedFailure(`error: unknown command "${cmd}" for "kubectl"`)
       }

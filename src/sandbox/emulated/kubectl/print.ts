@@ -1,6 +1,6 @@
 // kubectl's output: aligned tables (tabwriter, 3 spaces), -o json (4-space indent) / yaml / name / jsonpath.
 import { dump } from 'js-yaml'
-import type { ResourceType } from './resources.js'
+import type { ResourceType } from '../api-resources.js'
 
 type Obj = Record<string, any>
 
@@ -23,7 +23,8 @@ export function age(ts: string | undefined, now = Date.now()): string {
 
 export function nodeStatus(n: Obj): string {
   const ready = (n.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready')
-  const base = ready ? (ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown') : 'Unknown'
+  // kubectl's node printer: "Ready" only for True; False and Unknown both print "NotReady".
+  const base = ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'
   return n.spec?.unschedulable ? `${base},SchedulingDisabled` : base
 }
 
@@ -44,6 +45,15 @@ function nodeRow(n: Obj, wide: boolean): string[] {
   return row
 }
 
+function containerColumns(workload: Obj): string[] {
+  const containers: Obj[] = workload.spec?.template?.spec?.containers ?? []
+  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(',')]
+}
+
+function matchLabels(workload: Obj): string {
+  return Object.entries(workload.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'
+}
+
 export function printTable(r: ResourceType, items: Obj[], wide: boolean, allNamespaces: boolean): string {
   if (r.kind === 'Node') {
     const head = ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']
@@ -53,10 +63,33 @@ export function printTable(r: ResourceType, items: Obj[], wide: boolean, allName
   const ns = allNamespaces && r.namespaced
   if (r.kind === 'Pod') {
     const head = [...(ns ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']
+    if (wide) head.push('IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES')
     return table([head, ...items.map((p) => [
       ...(ns ? [p.metadata.namespace] : []), p.metadata.name,
       `0/${(p.spec?.containers ?? []).length}`, p.status?.phase ?? 'Pending', '0', age(p.metadata.creationTimestamp),
+      ...(wide ? [p.status?.podIP ?? '<none>', p.spec?.nodeName ?? '<none>', p.status?.nominatedNodeName ?? '<none>', '<none>'] : []),
     ])])
+  }
+  if (r.kind === 'DaemonSet') {
+    const head = [...(ns ? ['NAMESPACE'] : []), 'NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']
+    if (wide) head.push('CONTAINERS', 'IMAGES', 'SELECTOR')
+    return table([head, ...items.map((d) => {
+      const st = d.status ?? {}
+      const selector = Object.entries(d.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'
+      const row = [...(ns ? [d.metadata.namespace] : []), d.metadata.name, ...['desiredNumberScheduled', 'currentNumberScheduled', 'numberReady', 'updatedNumberScheduled', 'numberAvailable'].map((k) => String(st[k] ?? 0)), selector, age(d.metadata.creationTimestamp)]
+      if (wide) row.push(...containerColumns(d), matchLabels(d))
+      return row
+    })])
+  }
+  if (r.kind === 'Deployment') {
+    const head = [...(ns ? ['NAMESPACE'] : []), 'NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']
+    if (wide) head.push('CONTAINERS', 'IMAGES', 'SELECTOR')
+    return table([head, ...items.map((d) => {
+      const st = d.status ?? {}
+      const row = [...(ns ? [d.metadata.namespace] : []), d.metadata.name, `${st.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`, String(st.updatedReplicas ?? 0), String(st.availableReplicas ?? 0), age(d.metadata.creationTimestamp)]
+      if (wide) row.push(...containerColumns(d), matchLabels(d))
+      return row
+    })])
   }
   const head = [...(ns ? ['NAMESPACE'] : []), 'NAME', 'AGE']
   return table([head, ...items.map((o) => [...(ns ? [o.metadata.namespace] : []), o.metadata.name, age(o.metadata.creationTimestamp)])])

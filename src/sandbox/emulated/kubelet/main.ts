@@ -15,6 +15,8 @@ import { parseKubeconfig, renderKubeconfig } from '../kubeconfig.js'
 import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.js'
 import { createCsr, generateKey, issueCertificate, privateKeyPem } from '../pki/x509.js'
 import { runtimeConditions, runtimeVersion, DEFAULT_CRI_SOCKET } from '../cri/client.js'
+import { cniConfigFiles, nodeReadiness, type RuntimeCondition } from './node-readiness.js'
+import { parseNodeLabels } from './node-labels.js'
 import { emulatedVersion, emulationLabel } from '../build-info.js'
 import { formatVersion } from '../versions.js'
 
@@ -23,25 +25,12 @@ const log = (s: string): void => {
   process.stderr.write(`${s}\n`)
 }
 
-function shellWords(s: string): string[] {
-  return [...s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
-}
-
-/** KEY="value" lines of an environment file, as systemd reads EnvironmentFile=. */
-export function envFileVar(text: string | undefined, key: string): string {
-  for (const line of (text ?? '').split('\n')) {
-    const m = new RegExp(`^\\s*${key}=(.*)$`).exec(line)
-    if (m) return m[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1')
-  }
-  return ''
-}
-
-/** argv plus the flags of kubeadm-flags.env and /etc/default/kubelet; argv wins, as it comes last in the unit. */
+/**
+ * The kubelet's flags come from its command line only: systemd expands $KUBELET_KUBEADM_ARGS and
+ * $KUBELET_EXTRA_ARGS from the unit's EnvironmentFile= lines; a unit without them loses those flags.
+ */
 export function kubeletFlags(argv: string[]): FlagValues {
-  const prefix = 'failed to parse kubelet flag: '
-  const kubeadmArgs = shellWords(envFileVar(readHostFile('/var/lib/kubelet/kubeadm-flags.env'), 'KUBELET_KUBEADM_ARGS'))
-  const extraArgs = shellWords(envFileVar(readHostFile('/etc/default/kubelet'), 'KUBELET_EXTRA_ARGS'))
-  return parseFlags([...kubeadmArgs, ...extraArgs, ...argv], KUBELET_FLAGS, prefix).flags
+  return parseFlags(argv, KUBELET_FLAGS, 'failed to parse kubelet flag: ').flags
 }
 
 export function loadKubeletConfig(path: string, minor: number): Obj {
@@ -114,6 +103,7 @@ export async function kubeletMain(argv: string[]): Promise<number> {
       return 0
     }
     const flags = kubeletFlags(argv)
+    const nodeLabels = parseNodeLabels(str(flags, 'node-labels'))
     const configPath = str(flags, 'config')
     if (!configPath) throw new EmulatedFailure('failed to load kubelet config file: --config is required on kubeadm nodes (/var/lib/kubelet/config.yaml)')
     const cfg = loadKubeletConfig(configPath, emulatedVersion().minor)
@@ -138,43 +128,41 @@ export async function kubeletMain(argv: string[]): Promise<number> {
     const rv = await runtimeVersion(endpoint)
     const ip = nodeIp(str(flags, 'node-ip'))
     const labels: Record<string, string> = { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' }
-    for (const kv of (str(flags, 'node-labels') ?? '').split(',').filter(Boolean)) {
-      const [k, v] = kv.split('=')
-      labels[k!] = v ?? ''
-    }
+    Object.assign(labels, nodeLabels)
     const taints = [...(cfg.registerWithTaints ?? []), ...(str(flags, 'register-with-taints') ?? '').split(',').filter(Boolean).map((t) => {
       const m = /^([^=:]+)(?:=([^:]*))?:(.+)$/.exec(t)!
       return { key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] }
     })]
     const osImage = /PRETTY_NAME="?([^"\n]*)/.exec(readHostFile('/etc/os-release') ?? '')?.[1] ?? 'Linux'
     const status = async (): Promise<Obj> => {
-      let conditions: Array<{ type: string; status: boolean; reason: string; message: string }> = []
-      let down = ''
+      const runtime: { down?: string; conditions: RuntimeCondition[] } = { conditions: [] }
       try {
-        conditions = await runtimeConditions(endpoint)
+        runtime.conditions = await runtimeConditions(endpoint)
       } catch (e) {
-        down = (e as Error).message
+        runtime.down = (e as Error).message
       }
-      const notReady = conditions.filter((c) => !c.status)
-      const ready = !down && notReady.length === 0 && conditions.length > 0
+      const r = nodeReadiness(runtime, cniConfigFiles())
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
-      const message = down
-        ? `container runtime is down: ${down}`
-        : notReady.map((c) => `container runtime ${c.type === 'NetworkReady' ? 'network ' : ''}not ready: ${c.type}=false reason:${c.reason} message:${c.message}`).join(', ')
       return {
         addresses: [...(ip ? [{ type: 'InternalIP', address: ip }] : []), { type: 'Hostname', address: nodeName }],
-        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? 'kubelet is posting ready status' : message, lastHeartbeatTime: now, lastTransitionTime: now }],
+        conditions: [{ type: 'Ready', status: r.ready ? 'True' : 'False', reason: r.reason, message: r.message, lastHeartbeatTime: now, lastTransitionTime: now }],
         nodeInfo: {
           kubeletVersion: formatVersion(emulatedVersion()), kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
           osImage, kernelVersion: release(), containerRuntimeVersion: `${rv.runtimeName}://${rv.runtimeVersion}`,
         },
       }
     }
-    try {
-      await client.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) }, status: await status() })
-      log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409)) throw e
+    // kubeadm starts the kubelet before the API server answers: like the real kubelet, keep trying to register.
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 7000)) {
+      try {
+        await client.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) }, status: await status() })
+        log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
+        break
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 409) break
+        log(`E0000 kubelet_node_status.go:95] "Unable to register node with API server" err="${(e as Error).message}" node="${nodeName}"`)
+        await new Promise((r) => setTimeout(r, delayMs))
+      }
     }
     const periodMs = (parseGoDuration(String(cfg.nodeStatusUpdateFrequency ?? '10s')) ?? 10e9) / 1e6
     const report = async () => {

@@ -4,10 +4,11 @@ import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, ve
 import { isIP } from 'node:net'
 import * as der from './der.js'
 
-export type KeyAlgorithm = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256'
+export type KeyAlgorithm = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384'
 
 export function generateKey(algorithm: KeyAlgorithm): KeyObject {
   if (algorithm === 'ECDSA-P256') return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey
+  if (algorithm === 'ECDSA-P384') return generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey
   return generateKeyPairSync('rsa', { modulusLength: Number(algorithm.slice(4)) }).privateKey
 }
 
@@ -30,6 +31,7 @@ const OID = {
   o: '2.5.4.10',
   rsaSha256: '1.2.840.113549.1.1.11',
   ecdsaSha256: '1.2.840.10045.4.3.2',
+  ecdsaSha384: '1.2.840.10045.4.3.3',
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
   basicConstraints: '2.5.29.19',
@@ -46,8 +48,14 @@ function name(s: Subject): Buffer {
   return der.seq(...rdns)
 }
 
+/** Go's x509 default for the key: ECDSA with SHA-384 for P-384, SHA-256 otherwise. */
+function digestFor(key: KeyObject): 'sha256' | 'sha384' {
+  return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'sha384' : 'sha256'
+}
+
 function signatureAlgorithm(key: KeyObject): Buffer {
-  return key.asymmetricKeyType === 'ec' ? der.seq(der.oid(OID.ecdsaSha256)) : der.seq(der.oid(OID.rsaSha256), der.nullValue())
+  if (key.asymmetricKeyType !== 'ec') return der.seq(der.oid(OID.rsaSha256), der.nullValue())
+  return der.seq(der.oid(digestFor(key) === 'sha384' ? OID.ecdsaSha384 : OID.ecdsaSha256))
 }
 
 export function spkiDer(key: KeyObject): Buffer {
@@ -125,7 +133,7 @@ export function issueCertificate(
     spki,
     der.explicit(3, der.seq(...exts)),
   )
-  const signature = sign('sha256', tbs, signer)
+  const signature = sign(digestFor(signer), tbs, signer)
   const cert = der.seq(tbs, signatureAlgorithm(signer), der.bitString(signature))
   return toPem('CERTIFICATE', cert)
 }
@@ -166,7 +174,7 @@ export function caCertHash(certPem: string): string {
 /** A PKCS#10 certificate request for `subject`, signed by `key`. */
 export function createCsr(subject: Subject, key: KeyObject): string {
   const info = der.seq(der.integer(0), name(subject), spkiDer(key), der.tlv(0xa0, Buffer.alloc(0)))
-  const signature = sign('sha256', info, key)
+  const signature = sign(digestFor(key), info, key)
   return toPem('CERTIFICATE REQUEST', der.seq(info, signatureAlgorithm(key), der.bitString(signature)))
 }
 

@@ -37,10 +37,10 @@ const localEtcd = struct(g('LocalEtcd'), {
   serverCertSANs: listOf(str),
   peerCertSANs: listOf(str),
 })
-const externalEtcd = struct(g('ExternalEtcd'), { endpoints: listOf(str), caFile: str, certFile: str, keyFile: str })
+const externalEtcd = struct(g('ExternalEtcd'), { endpoints: listOf(str), httpEndpoints: since('1.35', listOf(str)), caFile: str, certFile: str, keyFile: str })
 const etcd = struct(g('Etcd'), { local: localEtcd, external: externalEtcd })
 const patches = struct(g('Patches'), { directory: str })
-export const encryptionAlgorithm = enumOf(g('EncryptionAlgorithmType'), ['ECDSA-P256', 'RSA-2048', 'RSA-3072', 'RSA-4096'])
+export const encryptionAlgorithm = enumOf(g('EncryptionAlgorithmType'), ['ECDSA-P256', 'ECDSA-P384', 'RSA-2048', 'RSA-3072', 'RSA-4096'])
 const timeouts = struct(g('Timeouts'), {
   controlPlaneComponentHealthCheck: duration,
   kubeletHealthCheck: duration,
@@ -141,6 +141,7 @@ export const v1beta4Kinds: KindSchema[] = [
       allowExperimentalUpgrades: bool,
       allowRCUpgrades: bool,
       dryRun: bool,
+      etcdUpgrade: since('1.33', bool),
       ignorePreflightErrors: listOf(str),
       printConfig: bool,
     }),

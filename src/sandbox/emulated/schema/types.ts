@@ -13,6 +13,8 @@ export type FieldType =
   | { t: 'map'; of: FieldType }
   | { t: 'struct'; go: string; fields: Fields }
   | { t: 'any'; go: string }
+  /** intstr.IntOrString, resource.Quantity: a JSON string or number. */
+  | { t: 'scalar'; go: string }
 
 export interface Field {
   type: FieldType
@@ -42,6 +44,8 @@ export const struct = (go: string, fields: Record<string, FieldType | Field>): F
   ({ t: 'struct', go, fields: fieldsOf(fields) })
 export const since = (minor: string, type: FieldType): Field => ({ type, since: minor })
 export const anyValue = (go: string): FieldType => ({ t: 'any', go })
+export const intOrString: FieldType = { t: 'scalar', go: 'intstr.IntOrString' }
+export const quantity: FieldType = { t: 'scalar', go: 'resource.Quantity' }
 
 /** Human-readable Go type name, as encoding/json prints it in its errors. */
 export function goTypeName(f: FieldType): string {
@@ -57,6 +61,7 @@ export function goTypeName(f: FieldType): string {
     case 'map': return `map[string]${goTypeName(f.of)}`
     case 'struct': return f.go
     case 'any': return f.go
+    case 'scalar': return f.go
   }
 }
 

@@ -165,4 +165,12 @@ describe('emulated kubeadm strict config decoding', () => {
     expect(decodeConfigText(doc, 31).warnings.join()).to.contain('uses a deprecated API spec: "kubeadm.k8s.io/v1beta3"')
     expect(decodeConfigText(doc, 30).warnings).to.deep.equal([])
   })
+
+  it('reads v1beta3 up to kubeadm 1.36 and refuses it from 1.37, naming the release to migrate with', () => {
+    const doc = 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration'
+    expect(decodeConfigText(doc, 36).documents.map((d) => d.kind)).to.deep.equal(['ClusterConfiguration'])
+    expect(() => decodeConfigText(doc, 37)).to.throw(
+      'your configuration file uses an old API spec: "kubeadm.k8s.io/v1beta3" (kind: "ClusterConfiguration"). Please use kubeadm v1.36 instead')
+    expect(decodeConfigText('apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration', 37).documents).to.have.length(1)
+  })
 })

@@ -1,27 +1,15 @@
 import { expect } from 'chai'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import * as pf from '../../../../src/sandbox/emulated/kubeadm/preflight.js'
 import { defaultRouteInterface } from '../../../../src/sandbox/emulated/kubeadm/node-address.js'
 import { requiredImages } from '../../../../src/sandbox/emulated/kubeadm/images.js'
 import { clusterModel } from '../../../../src/sandbox/emulated/kubeadm/config-model.js'
 import { parseKubeVersion } from '../../../../src/sandbox/emulated/versions.js'
+import { useEmulationRoot } from '../../../harness/emulation-root.js'
 
 describe('emulated kubeadm preflight', () => {
-  let root: string
-  const saved = process.env.KUBESEED_EMULATION_ROOT
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'kubeseed-preflight-'))
-    process.env.KUBESEED_EMULATION_ROOT = root
-    mkdirSync(join(root, 'proc/sys/net/ipv4'), { recursive: true })
-  })
-  afterEach(() => {
-    if (saved === undefined) delete process.env.KUBESEED_EMULATION_ROOT
-    else process.env.KUBESEED_EMULATION_ROOT = saved
-    rmSync(root, { recursive: true, force: true })
-  })
+  const at = useEmulationRoot('preflight', ['proc/sys/net/ipv4'])
 
   const lines: string[] = []
   const log = (s: string) => lines.push(s)
@@ -30,14 +18,14 @@ describe('emulated kubeadm preflight', () => {
     const bridge = pf.checkFileContent('/proc/sys/net/bridge/bridge-nf-call-iptables', '1')
     expect(bridge.name).to.equal('FileContent--proc-sys-net-bridge-bridge-nf-call-iptables')
     expect((await bridge.run()).errors).to.deep.equal(['/proc/sys/net/bridge/bridge-nf-call-iptables does not exist'])
-    writeFileSync(join(root, 'proc/sys/net/ipv4/ip_forward'), '0\n')
+    writeFileSync(at('proc/sys/net/ipv4/ip_forward'), '0\n')
     expect((await pf.checkFileContent('/proc/sys/net/ipv4/ip_forward', '1').run()).errors).to.deep.equal(['/proc/sys/net/ipv4/ip_forward contents are not set to 1'])
-    writeFileSync(join(root, 'proc/sys/net/ipv4/ip_forward'), '1\n')
+    writeFileSync(at('proc/sys/net/ipv4/ip_forward'), '1\n')
     expect((await pf.checkFileContent('/proc/sys/net/ipv4/ip_forward', '1').run()).errors).to.deep.equal([])
   })
 
   it('fails on swap when the kubelet would refuse it, warns otherwise', async () => {
-    writeFileSync(join(root, 'proc/swaps'), 'Filename Type Size Used Priority\n/swapfile file 1024 0 -2\n')
+    writeFileSync(at('proc/swaps'), 'Filename Type Size Used Priority\n/swapfile file 1024 0 -2\n')
     expect((await pf.checkSwap(true).run()).errors[0]).to.contain('running with swap on is not supported')
     const relaxed = await pf.checkSwap(false).run()
     expect(relaxed.errors).to.deep.equal([])
@@ -51,14 +39,14 @@ describe('emulated kubeadm preflight', () => {
     expect((await pf.checkPort(port).run()).errors).to.deep.equal([`Port ${port} is in use`])
     await new Promise<void>((r) => srv.close(() => r()))
     expect((await pf.checkPort(port).run()).errors).to.deep.equal([])
-    mkdirSync(join(root, 'var/lib/etcd/member'), { recursive: true })
+    mkdirSync(at('var/lib/etcd/member'), { recursive: true })
     const dir = pf.checkDirAvailable('/var/lib/etcd')
     expect(dir.name).to.equal('DirAvailable--var-lib-etcd')
     expect((await dir.run()).errors).to.deep.equal(['/var/lib/etcd is not empty'])
   })
 
   it('reports the CRI as down when nothing answers on the socket', async () => {
-    const r = await pf.checkCri(`unix://${join(root, 'none.sock')}`).run()
+    const r = await pf.checkCri(`unix://${at('none.sock')}`).run()
     expect(r.errors[0]).to.contain('could not connect to the container runtime')
   })
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { age, jsonpath, nodeRoles, nodeStatus, printTable, table } from '../../../../src/sandbox/emulated/kubectl/print.js'
-import { resourceByName, resourceForObject, apiPath } from '../../../../src/sandbox/emulated/kubectl/resources.js'
+import { resourceByName, resourcesOfCrd, apiPath } from '../../../../src/sandbox/emulated/api-resources.js'
 
 const node = (name: string, ready: string, labels: Record<string, string> = {}, unschedulable = false) => ({
   metadata: { name, labels, creationTimestamp: new Date(Date.now() - 90_000).toISOString() },
@@ -16,6 +16,7 @@ describe('emulated kubectl printing', () => {
   it('prints node status, roles and age like kubectl get nodes', () => {
     expect(nodeStatus(node('a', 'True'))).to.equal('Ready')
     expect(nodeStatus(node('a', 'False', {}, true))).to.equal('NotReady,SchedulingDisabled')
+    expect(nodeStatus(node('a', 'Unknown'))).to.equal('NotReady')
     expect(nodeRoles(node('a', 'True', { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/worker': '' }))).to.equal('control-plane,worker')
     expect(nodeRoles(node('a', 'True'))).to.equal('<none>')
     expect(age(new Date(Date.now() - 3 * 3600_000).toISOString())).to.equal('3h')
@@ -33,7 +34,20 @@ describe('emulated kubectl printing', () => {
   it('maps names, short names and manifest kinds to API paths', () => {
     expect(apiPath(resourceByName('no')!, undefined, 'n1')).to.equal('/api/v1/nodes/n1')
     expect(apiPath(resourceByName('deploy')!, 'kube-system')).to.equal('/apis/apps/v1/namespaces/kube-system/deployments')
-    expect(apiPath(resourceForObject('crd.projectcalico.org/v1', 'IPPool'), 'default', 'p')).to.equal('/apis/crd.projectcalico.org/v1/ippools/p')
-    expect(apiPath(resourceForObject('example.com/v1', 'Policy'), 'ns1', 'p')).to.equal('/apis/example.com/v1/namespaces/ns1/policies/p')
+    const ippools = resourcesOfCrd({ spec: { group: 'crd.projectcalico.org', scope: 'Cluster', names: { kind: 'IPPool', plural: 'ippools', singular: 'ippool' }, versions: [{ name: 'v1', served: true }] } })
+    expect(apiPath(ippools[0]!, 'default', 'p')).to.equal('/apis/crd.projectcalico.org/v1/ippools/p')
+    const policies = resourcesOfCrd({ spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Policy', plural: 'policies' }, versions: [{ name: 'v1' }, { name: 'v0', served: false }] } })
+    expect(policies.map((t) => t.apiVersion)).to.deep.equal(['example.com/v1'])
+    expect(apiPath(policies[0]!, 'ns1', 'p')).to.equal('/apis/example.com/v1/namespaces/ns1/policies/p')
+  })
+
+  it('prints DaemonSets and Deployments with kubectl\'s columns', () => {
+    const created = new Date(Date.now() - 30_000).toISOString()
+    const ds = { metadata: { name: 'calico-node', namespace: 'kube-system', creationTimestamp: created }, spec: { template: { spec: { nodeSelector: { 'kubernetes.io/os': 'linux' } } } }, status: { desiredNumberScheduled: 5 } }
+    expect(printTable(resourceByName('ds')!, [ds], false, true)).to.equal(
+      'NAMESPACE     NAME          DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\n'
+      + 'kube-system   calico-node   5         0         0       0            0           kubernetes.io/os=linux   30s')
+    const deploy = { metadata: { name: 'coredns', namespace: 'kube-system', creationTimestamp: created }, spec: { replicas: 2 } }
+    expect(printTable(resourceByName('deploy')!, [deploy], false, false)).to.equal('NAME      READY   UP-TO-DATE   AVAILABLE   AGE\ncoredns   0/2     0            0           30s')
   })
 })

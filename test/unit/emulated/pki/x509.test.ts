@@ -13,7 +13,7 @@ describe('emulated PKI (X.509 from the DER writer)', () => {
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
-  for (const algo of ['RSA-2048', 'ECDSA-P256'] as const) {
+  for (const algo of ['RSA-2048', 'ECDSA-P256', 'ECDSA-P384'] as const) {
     it(`issues a CA and a serving certificate openssl verifies (${algo})`, () => {
       const caKey = generateKey(algo)
       const caPem = issueCertificate({ subject: { commonName: 'kubernetes' }, isCA: true, usages: [], validityMs: 864e5 }, caKey)

@@ -1,5 +1,5 @@
-// kubectl's view of resource types: names, short names, API paths and scope. Unknown kinds
-// from `apply -f` (CRDs, CNI objects) get the default plural and scope rules.
+// The built-in resource types the API server emulator serves (and kubectl knows by name, short
+// name and kind), plus the types a CustomResourceDefinition adds. Anything else is not served.
 
 export interface ResourceType {
   kind: string
@@ -37,6 +37,18 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', apiVersion: 'admissionregistration.k8s.io/v1', namespaced: false, aliases: [] },
   { kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', apiVersion: 'admissionregistration.k8s.io/v1', namespaced: false, aliases: [] },
   { kind: 'APIService', plural: 'apiservices', apiVersion: 'apiregistration.k8s.io/v1', namespaced: false, aliases: ['apiservice'] },
+  { kind: 'Event', plural: 'events', apiVersion: 'v1', namespaced: true, aliases: ['event', 'ev'] },
+  { kind: 'ResourceQuota', plural: 'resourcequotas', apiVersion: 'v1', namespaced: true, aliases: ['resourcequota', 'quota'] },
+  { kind: 'LimitRange', plural: 'limitranges', apiVersion: 'v1', namespaced: true, aliases: ['limitrange', 'limits'] },
+  { kind: 'ControllerRevision', plural: 'controllerrevisions', apiVersion: 'apps/v1', namespaced: true, aliases: ['controllerrevision'] },
+  { kind: 'Job', plural: 'jobs', apiVersion: 'batch/v1', namespaced: true, aliases: ['job'] },
+  { kind: 'CronJob', plural: 'cronjobs', apiVersion: 'batch/v1', namespaced: true, aliases: ['cronjob', 'cj'] },
+  { kind: 'NetworkPolicy', plural: 'networkpolicies', apiVersion: 'networking.k8s.io/v1', namespaced: true, aliases: ['networkpolicy', 'netpol'] },
+  { kind: 'Ingress', plural: 'ingresses', apiVersion: 'networking.k8s.io/v1', namespaced: true, aliases: ['ingress', 'ing'] },
+  { kind: 'IngressClass', plural: 'ingressclasses', apiVersion: 'networking.k8s.io/v1', namespaced: false, aliases: ['ingressclass'] },
+  { kind: 'EndpointSlice', plural: 'endpointslices', apiVersion: 'discovery.k8s.io/v1', namespaced: true, aliases: ['endpointslice'] },
+  { kind: 'RuntimeClass', plural: 'runtimeclasses', apiVersion: 'node.k8s.io/v1', namespaced: false, aliases: ['runtimeclass'] },
+  { kind: 'CSIDriver', plural: 'csidrivers', apiVersion: 'storage.k8s.io/v1', namespaced: false, aliases: ['csidriver'] },
 ]
 
 export function resourceByName(name: string): ResourceType | undefined {
@@ -44,14 +56,27 @@ export function resourceByName(name: string): ResourceType | undefined {
   return RESOURCE_TYPES.find((r) => r.plural === n || r.aliases.includes(n) || r.kind.toLowerCase() === n)
 }
 
-/** The type of an object from a manifest; unknown kinds are namespaced unless metadata.namespace is absent and the kind says Cluster. */
-export function resourceForObject(apiVersion: string, kind: string): ResourceType {
-  const known = RESOURCE_TYPES.find((r) => r.kind === kind && r.apiVersion === apiVersion)
-  if (known) return known
-  const lower = kind.toLowerCase()
-  const plural = lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`
-  const clusterScoped = /^(Cluster|Global)|^(IPPool|IPAMBlock|BlockAffinity|FelixConfiguration|BGPConfiguration|BGPPeer|HostEndpoint|KubeControllersConfiguration|IPAMConfig|IPAMHandle|ClusterInformation)$/.test(kind)
-  return { kind, plural, apiVersion, namespaced: !clusterScoped, aliases: [] }
+export function builtinForObject(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((r) => r.kind === kind && r.apiVersion === apiVersion)
+}
+
+export function builtinForPath(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((r) => r.plural === plural && r.apiVersion === (group ? `${group}/${version}` : version))
+}
+
+type Obj = Record<string, any>
+
+/** The resource types one CustomResourceDefinition serves: one per served version. */
+export function resourcesOfCrd(crd: Obj): ResourceType[] {
+  const spec = crd.spec ?? {}
+  const names = spec.names ?? {}
+  return (spec.versions ?? []).filter((v: Obj) => v.served !== false).map((v: Obj) => ({
+    kind: String(names.kind ?? ''),
+    plural: String(names.plural ?? ''),
+    apiVersion: `${spec.group}/${v.name}`,
+    namespaced: spec.scope !== 'Cluster',
+    aliases: [names.singular, ...(names.shortNames ?? [])].filter(Boolean).map(String),
+  }))
 }
 
 export function apiPath(r: ResourceType, namespace: string | undefined, name?: string): string {

@@ -4,8 +4,8 @@
 // a plain value the user wrote is always kept.
 import { cidrHost, isTemplated, messageWithoutHint, pyEquals } from '../expr/index.js'
 import { parseIp } from '../ip-address.js'
-import type { ScopeLayer } from './layer.js'
-import type { VarScope } from './scope.js'
+import type { ScopeLayer } from '../vars/layer.js'
+import type { VarScope } from '../vars/scope.js'
 
 interface Derivation {
   name: string
@@ -57,8 +57,10 @@ export interface DerivedVars {
 
 /**
  * @param seen names already warned about in this run; updated here so each warning appears once.
+ * @param judge the scope the inventory's expression is tried in: the inventory over the role defaults a
+ *   play has (kubespray_defaults), so only an expression that fails there too is warned about.
  */
-export function deriveKubesprayVars(scope: VarScope, seen: Set<string> = new Set()): DerivedVars {
+export function deriveKubesprayVars(scope: VarScope, seen: Set<string> = new Set(), judge: VarScope = scope): DerivedVars {
   const vars: Record<string, unknown> = {}
   const warnings: string[] = []
   for (const d of DERIVATIONS) {
@@ -71,7 +73,7 @@ export function deriveKubesprayVars(scope: VarScope, seen: Set<string> = new Set
     if (!raw || seen.has(d.name)) continue
     let problem: string | undefined
     try {
-      const theirs = scope.get(d.name)
+      const theirs = judge.get(d.name)
       if (!pyEquals(theirs, value)) problem = `evaluates to ${JSON.stringify(theirs)}`
     } catch (e) {
       problem = `cannot be evaluated by kubeseed (${e instanceof Error ? messageWithoutHint(e) : String(e)})`

@@ -1,0 +1,306 @@
+// One host through one segment: plan each task's step (skips, loops, controller tasks decided here), send
+// the steps to the host as one batch script, then read the results back in task order.
+
+import { ConnectError, formatWhere, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
+import type { TaskDef } from '../playbook/model.js'
+import { buildBatch, parseBatch } from '../step/batch.js'
+import type { Step, StepOutput } from '../step/types.js'
+import type { LocalEntry, LocalTaskType, PlanContext, RemoteTaskType, TaskType } from '../task.js'
+import type { Become, Connection } from '../transport/types.js'
+import type { Scope } from '../vars/scope.js'
+import type { HostScopes } from './host-scope.js'
+import { countResult, type HostState, type HostStates } from './host-state.js'
+import type { PlayCtx } from './play-context.js'
+import { applyConditions, fromLocal, resultOf, type TaskResult } from './results.js'
+import type { Segment } from './segments.js'
+import type { ToldResults } from './told-results.js'
+
+export interface SegmentOptions {
+  check: boolean
+  diff: boolean
+  taskType(name: string): TaskType | undefined
+  parseParams(type: TaskType, raw: unknown, where: Where): Record<string, unknown>
+  renderTemplate(source: string, name: string, scope: Scope, host: string): string
+  readTemplate(name: string, roleDir: string | undefined, playbookDir: string): string
+  readLocalFile(path: string, baseDirs: string[]): Buffer
+  statLocal(path: string, baseDirs: string[]): LocalEntry
+}
+
+export interface SegmentDeps {
+  o: SegmentOptions
+  states: HostStates
+  scopes: HostScopes
+  told: ToldResults
+  connection(host: string, ctx: PlayCtx): Promise<Connection>
+  playbookDir: string
+}
+
+/** A planned step waiting for the batch, with what reading its result needs. */
+interface Pending {
+  t: TaskDef
+  p: Record<string, unknown>
+  type: RemoteTaskType
+  scope: Scope
+  pctx: PlanContext
+  label?: string
+  step: Step
+}
+
+const CHECK_SKIP: TaskResult = { status: 'skipped', data: { skipped: true }, msg: 'skipped in check mode' }
+
+export class HostSegment {
+  private readonly pending: Pending[] = []
+  /** Results are told in task order once the batch has run: a skip planned after a step that then failed
+   * never happened. Numbers index `pending`; functions are results decided on the controller. */
+  private readonly order: Array<number | (() => void)> = []
+  private readonly loopResults = new Map<number, Record<string, unknown>[]>()
+  private readonly s: HostState
+  /** A task failed while being prepared and does not ignore errors: nothing after it is planned. */
+  private stopped = false
+
+  constructor(private readonly d: SegmentDeps, private readonly seg: Segment, private readonly host: string, private readonly ctx: PlayCtx) {
+    this.s = d.states.get(host)
+  }
+
+  async run(): Promise<void> {
+    try {
+      for (const t of this.seg) {
+        if (this.s.failed || this.s.ended || this.stopped) break
+        if (!(await this.plan(t))) break
+      }
+      if (!this.pending.length) { this.flushLoops(); return }
+      const { outs, execHost, attempts } = await this.send()
+      await this.read(outs, execHost, attempts)
+      this.flushLoops()
+    } catch (e) {
+      this.failed(e)
+    }
+  }
+
+  /** Before any pending step there is nothing to wait for: tell now. */
+  private defer(fn: () => void): void {
+    if (this.pending.length) this.order.push(fn)
+    else fn()
+  }
+
+  /**
+   * An error while preparing a task (its loop, condition or arguments fail to template, a parameter the task
+   * cannot take) is that task's own failure, told in its turn after the tasks before it in the batch have run;
+   * ignore_errors covers it, as in Ansible.
+   */
+  private planFailed(e: unknown, t: TaskDef, scope: Scope, label?: string): void {
+    if (!(e instanceof KubeseedError) || e instanceof ConnectError) throw e
+    const msg = e.where ? e.message : `${formatWhere({ ...t.where, host: this.host })}: ${e.message}`
+    this.defer(() => {
+      // Bad input (exit 4) unless ignored, as an error caught anywhere else while planning.
+      if (!t.ignoreErrors && !(e instanceof StepError)) this.s.inputError = true
+      this.finish(t, scope, { status: 'failed', data: { failed: true, changed: false, msg }, msg }, label)
+    })
+    if (!t.ignoreErrors) this.stopped = true
+  }
+
+  /** Plans one task (each loop item); false when a controller task failed the host. */
+  private async plan(t: TaskDef): Promise<boolean> {
+    const base = this.d.scopes.task(this.host, t, this.ctx)
+    let items: Array<{ value: unknown; index: number } | undefined>
+    try {
+      items = this.loopItems(t, base)
+    } catch (e) {
+      this.planFailed(e, t, base)
+      return true
+    }
+    const type = this.d.o.taskType(t.module)
+    if (!type || type.kind === 'run-control') throw new PlaybookError(`unknown module '${t.module}'`, t.where)
+    for (const it of items) {
+      let scope = base
+      let label: string | undefined
+      try {
+        scope = it ? this.d.scopes.task(this.host, t, this.ctx, { name: t.loopVar, value: it.value, index: it.index }) : base
+        label = it ? this.itemLabel(t, scope, it.value) : undefined
+        if (!(await this.planItem(t, type, scope, label))) return false
+      } catch (e) {
+        this.planFailed(e, t, scope, label)
+      }
+    }
+    return true
+  }
+
+  /** Plans one task or loop item; false when a controller task failed the host. */
+  private async planItem(t: TaskDef, type: RemoteTaskType | LocalTaskType, scope: Scope, label: string | undefined): Promise<boolean> {
+    const where = { ...t.where, host: this.host }
+    if (!t.when.every((c) => scope.truthy(c, where))) {
+      this.defer(() => this.finish(t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label))
+      return true
+    }
+    const p = this.d.o.parseParams(type, scope.render(t.args, where), where)
+    const pctx = this.planContext(t, scope, where)
+    const checkSkip = (t.checkMode ?? this.d.o.check) && type.supportsCheck === false
+    if (type.kind === 'local') {
+      if (checkSkip) { this.finish(t, scope, CHECK_SKIP, label); return true }
+      const r = await type.run(p, pctx)
+      if (r.facts) Object.assign(this.s.registered, r.facts)
+      this.finish(t, scope, fromLocal(r), label)
+      return !this.s.failed
+    }
+    if (checkSkip) { this.defer(() => this.finish(t, scope, CHECK_SKIP, label)); return true }
+    this.pending.push({ t, p, type, scope, pctx, label, step: this.stepOf(type.plan(p, pctx), t, scope, where) })
+    this.order.push(this.pending.length - 1)
+    return true
+  }
+
+  private loopItems(t: TaskDef, base: Scope): Array<{ value: unknown; index: number } | undefined> {
+    if (t.loop === undefined) return [undefined]
+    const list = base.render(t.loop, t.where)
+    if (!Array.isArray(list)) {
+      throw new PlaybookError(`loop must give a list, got ${typeof list}`, { ...t.where, host: this.host }, 'use a list or a filter such as dict2items')
+    }
+    this.loopResults.set(t.id, [])
+    if (!list.length) {
+      this.d.told.record(this.host, t, { status: 'skipped', data: { results: [], msg: 'no items' } })
+      if (t.register) this.s.registered[t.register] = { results: [], skipped: true, changed: false }
+    }
+    return list.map((value, index) => ({ value, index }))
+  }
+
+  /** The planned step with the task's environment, check_mode and error handling. */
+  private stepOf(step: Step, t: TaskDef, scope: Scope, where: Where): Step {
+    const env: Record<string, string> = { ...(step.env ?? {}) }
+    for (const e of t.environment) {
+      const vals = scope.render(e, where)
+      if (vals && typeof vals === 'object') for (const [k, v] of Object.entries(vals)) env[k] = String(v)
+    }
+    if (t.checkMode !== undefined) env.KS_CHECK = t.checkMode ? '1' : '0'
+    return { ...step, env, ignoreErrors: t.ignoreErrors || (t.failedWhen !== undefined) || step.ignoreErrors }
+  }
+
+  /** Sends the pending steps as one script (again while `until` is false and retries are left). */
+  private async send(): Promise<{ outs: StepOutput[]; execHost: string; attempts: number }> {
+    const first = this.pending[0]!
+    const t = first.t
+    const execHost = t.delegateTo ? String(first.scope.render(t.delegateTo, t.where)) : this.host
+    const become: Become | null = t.become
+      ? { method: 'sudo', user: t.becomeUser ?? 'root', password: becomePassword(first.scope) }
+      : null
+    const attempts = t.until !== undefined ? (t.retries ?? 3) + 1 : 1
+    let outs: StepOutput[] = []
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const conn = await this.d.connection(execHost, this.ctx)
+      const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff })
+      const t0 = Date.now()
+      const r = await conn.exec({ script: batch.script, become })
+      this.d.told.tell({ type: 'batch', host: execHost, steps: this.pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
+      outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
+      if (r.code !== 0 && outs.every((o) => o.rc === null)) {
+        const err = r.stderr.toString()
+        const sudoProblem = become && /sudo|password/i.test(err)
+        throw new StepError(sudoProblem ? 'privilege escalation failed' : 'the script could not run', { host: execHost, task: t.name }, r.code ?? -1, err)
+      }
+      if (attempt < attempts && untilHolds(t, first.scope, resultOf(outs[0]!))) break
+      if (attempt < attempts) await new Promise((r2) => setTimeout(r2, t.delay * 1000))
+    }
+    return { outs, execHost, attempts }
+  }
+
+  /** Tells every result in task order, stopping where the host failed or the batch stopped. */
+  private async read(outs: StepOutput[], execHost: string, attempts: number): Promise<void> {
+    for (const o of this.order) {
+      if (this.s.failed) break
+      if (typeof o === 'function') { o(); continue }
+      const x = this.pending[o]!
+      const out = outs[o]!
+      if (out.rc === null) break
+      let res = await finishRemote(x, out, resultOf(out))
+      if (x.t.until !== undefined && !untilHolds(x.t, x.scope, res)) {
+        res = { ...res, status: 'failed', msg: `still not true after ${attempts} attempts: ${x.t.until}` }
+      }
+      res = applyConditions(x.t, x.scope, res)
+      this.finish(x.t, x.scope, res, x.label, execHost !== this.host ? execHost : undefined)
+      if (this.s.failed) break
+    }
+  }
+
+  private failed(e: unknown): void {
+    if (e instanceof ConnectError) { this.d.told.unreachable(this.host, e); return }
+    const t = this.pending[0]?.t ?? this.seg[0]!
+    // An error raised without a location (a controller file or template not found) gets the task's.
+    const located = e instanceof KubeseedError && !e.where ? `${formatWhere({ ...t.where, host: this.host })}: ${e.message}` : undefined
+    const msg = located ?? (e instanceof KubeseedError ? e.message : e instanceof Error ? `${e.message}` : String(e))
+    if (e instanceof KubeseedError && !(e instanceof StepError)) this.s.inputError = true
+    this.d.told.fail(this.host, t.name, t.id, msg)
+    if (!(e instanceof KubeseedError)) this.d.told.tell({ type: 'warning', message: `internal error on ${this.host}: ${(e as Error)?.stack ?? e}` }, -1)
+  }
+
+  private itemLabel(t: TaskDef, scope: Scope, value: unknown): string {
+    if (t.loopLabel !== undefined) return String(scope.render(t.loopLabel, t.where))
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  }
+
+  private planContext(t: TaskDef, scope: Scope, where: Where): PlanContext {
+    const baseDirs = [t.role ? `${t.role.dir}/files` : '', t.where.file ? t.where.file.replace(/\/[^/]*$/, '') : ''].filter(Boolean)
+    return {
+      host: this.host,
+      where,
+      facts: this.s.facts,
+      check: t.checkMode ?? this.d.o.check,
+      diff: this.d.o.diff && !t.noLog,
+      vars: (n) => scope.get(n),
+      hasVar: (n) => scope.has(n),
+      evaluate: (expr) => scope.evaluate(expr, where),
+      render: (template) => scope.render(template, where),
+      renderTemplate: (name, extra) => {
+        const src = this.d.o.readTemplate(name, t.role?.dir, this.d.playbookDir)
+        const sc = extra ? scope.child({ source: 'template vars', vars: extra }) : scope
+        return this.d.o.renderTemplate(src, name, sc, this.host)
+      },
+      readLocalFile: (path) => this.d.o.readLocalFile(path, baseDirs),
+      statLocal: (path) => this.d.o.statLocal(path, baseDirs),
+    }
+  }
+
+  /** Registers, tells and counts one result; notifies handlers; fails the host on an unignored failure. */
+  private finish(t: TaskDef, scope: Scope, res: TaskResult, label: string | undefined, delegatedTo?: string): void {
+    if (res.status === 'failed' && t.ignoreErrors) res.ignored = true
+    const loop = this.loopResults.get(t.id)
+    if (loop) loop.push({ ...res.data, item: label, [t.loopVar]: scope.get(t.loopVar) })
+    else if (t.register) this.s.registered[t.register] = res.data
+    this.d.told.record(this.host, t, res, label, delegatedTo, !loop)
+    if (res.status === 'changed') for (const n of t.notify) this.s.notified.add(String(scope.render(n, t.where)))
+    if (res.status === 'failed' && !res.ignored) this.d.told.fail(this.host, t.name, t.id, res.msg ?? 'failed', true)
+  }
+
+  /** A looped task counts once per host in the recap, as in Ansible; its items were told one by one. */
+  private flushLoops(): void {
+    for (const t of this.seg) {
+      const results = this.loopResults.get(t.id)
+      if (!results?.length) continue
+      const failed = results.some((r) => r.failed)
+      const changed = results.some((r) => r.changed)
+      const skipped = results.every((r) => r.skipped)
+      countResult(this.s.recap, failed ? 'failed' : changed ? 'changed' : skipped ? 'skipped' : 'ok', failed && t.ignoreErrors)
+      if (t.register) this.s.registered[t.register] = { results, changed, failed, skipped, msg: 'All items completed' }
+    }
+  }
+}
+
+function becomePassword(scope: Scope): string | undefined {
+  for (const n of ['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass']) {
+    if (scope.has(n)) return String(scope.get(n))
+  }
+  return undefined
+}
+
+/** `until`, judged with the result registered under the task's `register` name. */
+function untilHolds(t: TaskDef, scope: Scope, res: TaskResult): boolean {
+  const sc = t.register ? scope.child({ source: 'until', vars: { [t.register]: res.data }, literal: true }) : scope
+  return sc.truthy(t.until!, t.where)
+}
+
+/** The task type's controller-side completion (fetch writing the file here), which may decide about change. */
+async function finishRemote(x: Pending, out: StepOutput, res: TaskResult): Promise<TaskResult> {
+  if (!x.type.finish || res.status === 'failed') return res
+  const extra = await x.type.finish(x.p, out, x.pctx)
+  Object.assign(res.data, extra)
+  if (typeof extra.changed === 'boolean' && res.status !== 'skipped') res = { ...res, status: extra.changed ? 'changed' : 'ok' }
+  if (extra.failed === true) res = { ...res, status: 'failed', msg: String(extra.msg ?? 'failed') }
+  return res
+}

@@ -1,0 +1,177 @@
+// The cluster playbook on the sandbox, air-gapped through the mirror: 3 control planes with etcd on them and
+// 2 workers. etcd forms a 3-member cluster over TLS, kubeadm inits the first control plane, the others join it
+// as control planes and the workers as nodes; every node registers; every kubeadm document a node received
+// decodes strictly; a second run and --check change nothing; a changed configuration reaches the running control
+// planes through kubeadm's phases. Wall times and SSH round trips are printed.
+
+import { expect } from 'chai'
+import { mkdtempSync } from 'node:fs'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
+import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
+import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
+import { decodeConfigText } from '../../../src/sandbox/emulated/decode/documents.js'
+import { initModel, joinModel } from '../../../src/sandbox/emulated/kubeadm/config-model.js'
+import { parseKubeVersion } from '../../../src/sandbox/emulated/versions.js'
+import { sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
+import { kubeseedAsync } from '../../harness/cli.js'
+
+// Its own sandbox and subnet, so it runs beside the other sandbox suites.
+const NAME = 'cl'
+const SUBNET = '10.231.18.0/24'
+
+interface PlayResult { code: number | null; output: string; events: RunEvent[]; recap: Record<string, HostRecap & { round_trips?: number }>; stderr: string; seconds: number }
+type ResultEvent = Extract<RunEvent, { type: 'result' }>
+
+describe('cluster.yaml on the sandbox: 3 control planes with etcd, 2 workers, air-gapped', function () {
+  this.timeout(15 * 60_000)
+  let work: string
+  let up: SandboxUpResult
+  let env: AirgapSandbox | undefined
+  let inventory: string
+  let kubeVersion: string
+
+  async function play(...args: string[]): Promise<PlayResult> {
+    const t0 = Date.now()
+    const r = await kubeseedAsync(['play', join(PACKAGE_ROOT, 'playbooks/cluster.yaml'), '-i', inventory, '--output', 'json',
+      '--known-hosts', up.knownHosts, ...args])
+    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent)
+    const recap = events.find((e): e is Extract<RunEvent, { type: 'recap' }> => e.type === 'recap')
+    if (!recap) throw new Error(`no recap from kubeseed play (exit ${r.code}): ${r.stderr.slice(-2000)}`)
+    return { code: r.code, output: r.stdout + r.stderr, events, recap: recap.hosts as PlayResult['recap'], stderr: r.stderr, seconds: (Date.now() - t0) / 1000 }
+  }
+  const results = (r: PlayResult) => r.events.filter((e): e is ResultEvent => e.type === 'result')
+  const failures = (r: PlayResult) => results(r).filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg ?? ''} ${e.stderr ?? ''}`.slice(0, 600)).join('\n')
+  const changedTasks = (r: PlayResult, h: string) => results(r).filter((e) => e.host === h && e.status === 'changed').map((e) => e.task).join(', ')
+  async function sh(node: string, command: string): Promise<string> {
+    const r = await sandboxSsh({ name: NAME, node, command, stdio: 'pipe' })
+    if (r.code !== 0) throw new Error(`${node}: ${command}: exit ${r.code}: ${r.stderr}`)
+    return r.stdout
+  }
+  const nodes = () => up.state.nodes.map((n) => n.name)
+  const report = (label: string, r: PlayResult) => {
+    const trips = nodes().map((h) => `${h}=${r.recap[h]?.round_trips ?? '?'}`).join(' ')
+    process.stdout.write(`      ${label}: ${r.seconds.toFixed(1)} s wall; SSH round trips per host: ${trips}\n`)
+  }
+
+  before(async function () {
+    this.timeout(15 * 60_000)
+    work = mkdtempSync('/var/tmp/kubeseed-cluster-')
+    env = await airgapSandbox({ name: NAME, nodes: 5, controlPlanes: 3, etcd: 3, subnet: SUBNET, httpPort: 0 })
+    up = env.sandbox
+    kubeVersion = env.bundle.kubeVersion
+
+    // Until the local API load balancer role is in cluster.yaml, workers talk to the first control plane.
+    inventory = writeAirgapInventory(env, work, ['loadbalancer_apiserver_localhost: false', 'node_labels: { tier: e2e }'])
+  })
+
+  after(async function () {
+    this.timeout(2 * 60_000)
+    await teardownAirgap(env, NAME, work)
+  })
+
+  let first: PlayResult
+  it('brings the cluster up, then a second run changes nothing', async () => {
+    first = await play('-v')
+    report('first run', first)
+    expect(first.code, `${failures(first)}\n${first.stderr.slice(-1500)}`).to.equal(0)
+    for (const h of nodes()) expect(first.recap[h]!.failed, h).to.equal(0)
+
+    const second = await play('-v')
+    report('second run', second)
+    expect(second.code, failures(second)).to.equal(0)
+    for (const h of nodes()) expect(second.recap[h]!.changed, `${h}: ${changedTasks(second, h)}`).to.equal(0)
+  })
+
+  it('no bootstrap token or certificate key a node joined with reaches the output', async () => {
+    const secrets: string[] = []
+    for (const node of nodes().filter((n) => n !== up.state.controlPlanes[0])) {
+      const f = up.state.controlPlanes.includes(node) ? '/etc/kubernetes/kubeadm-controlplane.yaml' : '/etc/kubernetes/kubeadm-client.conf'
+      const text = await sh(node, `cat ${f}`)
+      secrets.push(...[...text.matchAll(/(?:token|certificateKey): "?([0-9a-z.]{20,})"?/g)].map((m) => m[1]!))
+    }
+    expect(secrets.length).to.be.greaterThan(nodes().length - 1)
+    for (const s of secrets) expect(first.output.includes(s), 'a secret is in the output').to.equal(false)
+  })
+
+  it('etcd is a healthy 3-member cluster over TLS, and each control plane holds its node client certificate', async () => {
+    const cps = up.state.controlPlanes
+    const endpoints = up.state.nodes.filter((n) => cps.includes(n.name)).map((n) => `https://${n.address}:2379`).join(',')
+    for (const node of cps) {
+      const tls = `--endpoints=${endpoints} --cacert=/etc/ssl/etcd/ssl/ca.pem --cert=/etc/ssl/etcd/ssl/node-${node}.pem --key=/etc/ssl/etcd/ssl/node-${node}-key.pem`
+      const health = await sh(node, `ETCDCTL_API=3 /usr/local/bin/etcdctl ${tls} endpoint health 2>&1`)
+      expect(health.match(/is healthy/g)?.length, health).to.equal(3)
+      const members = await sh(node, `ETCDCTL_API=3 /usr/local/bin/etcdctl ${tls} member list`)
+      expect(members.trim().split('\n')).to.have.length(3)
+    }
+  })
+
+  it('every node is registered with its address and labels; control planes carry their taint', async () => {
+    const cp1 = up.state.controlPlanes[0]!
+    const list = JSON.parse(await sh(cp1, 'kubectl get nodes -o json')) as { items: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: { taints?: Array<{ key: string }> }; status: { addresses: Array<{ type: string; address: string }> } }> }
+    expect(list.items.map((n) => n.metadata.name).sort()).to.deep.equal([...nodes()].sort())
+    for (const n of list.items) {
+      const want = up.state.nodes.find((x) => x.name === n.metadata.name)!.address
+      expect(n.status.addresses.find((a) => a.type === 'InternalIP')?.address, n.metadata.name).to.equal(want)
+      expect(n.metadata.labels.tier, n.metadata.name).to.equal('e2e')
+      const tainted = (n.spec.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane')
+      expect(tainted, n.metadata.name).to.equal(up.state.controlPlanes.includes(n.metadata.name))
+    }
+    process.stdout.write(`${(await sh(cp1, 'kubectl get nodes -o wide')).replace(/^/gm, '      ')}\n`)
+  })
+
+  it('kubectl and an admin kubeconfig (0600) on every control plane; the kubelet gets its flags from its unit', async () => {
+    for (const node of up.state.controlPlanes) {
+      expect((await sh(node, 'stat -c %a /root/.kube/config /etc/kubernetes/admin.conf')).trim().split('\n')).to.deep.equal(['600', '600'])
+      expect(await sh(node, 'kubectl get nodes -o name')).to.contain(`node/${node}`)
+    }
+    for (const node of nodes()) {
+      const unit = await sh(node, 'systemctl cat kubelet')
+      expect(unit).to.contain('EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env')
+      expect(unit).to.contain('EnvironmentFile=-/etc/default/kubelet')
+      expect(await sh(node, 'systemctl is-active kubelet; systemctl is-enabled kubelet')).to.equal('active\nenabled\n')
+      expect(await sh(node, 'cat /etc/default/kubelet')).to.contain(`--node-ip=${up.state.nodes.find((n) => n.name === node)!.address}`)
+    }
+  })
+
+  it('every kubeadm document a node received decodes strictly for its kubeadm', async () => {
+    const minor = Number(kubeVersion.split('.')[1])
+    const version = parseKubeVersion(kubeVersion)!
+    const cps = up.state.controlPlanes
+    for (const node of nodes()) {
+      const files = cps[0] === node ? ['/etc/kubernetes/kubeadm-config.yaml']
+        : cps.includes(node) ? ['/etc/kubernetes/kubeadm-config.yaml', '/etc/kubernetes/kubeadm-controlplane.yaml']
+          : ['/etc/kubernetes/kubeadm-client.conf']
+      for (const f of files) {
+        expect((await sh(node, `stat -c %a ${f}`)).trim(), `${node}:${f}`).to.equal('600')
+        const cfg = decodeConfigText(await sh(node, `cat ${f}`), minor)
+        if (f.endsWith('kubeadm-config.yaml')) initModel(cfg, version)
+        else joinModel(cfg)
+      }
+    }
+  })
+
+  it('--check on the converged cluster reports no change', async () => {
+    const r = await play('--check')
+    expect(r.code, failures(r)).to.equal(0)
+    for (const h of nodes()) expect(r.recap[h]!.changed, `${h}: ${changedTasks(r, h)}`).to.equal(0)
+  })
+
+  it('a changed configuration reaches the running control planes through kubeadm phases, never a second init', async () => {
+    const cps = up.state.controlPlanes
+    const ca = async () => Promise.all(cps.map((n) => sh(n, 'sha256sum /etc/kubernetes/ssl/ca.crt')))
+    const caBefore = await ca()
+    const change = ['-e', JSON.stringify({ supplementary_addresses_in_ssl_keys: ['api.e2e.example'], kube_kubeadm_apiserver_extra_args: { 'audit-log-maxage': '7' } })]
+    const r = await play(...change)
+    expect(r.code, failures(r)).to.equal(0)
+    expect(results(r).some((e) => e.task === 'Control plane | kubeadm init on the first control plane' && e.status !== 'skipped')).to.equal(false)
+    for (const node of cps) {
+      expect(await sh(node, 'openssl x509 -in /etc/kubernetes/ssl/apiserver.crt -noout -ext subjectAltName'), node).to.contain('DNS:api.e2e.example')
+      expect(await sh(node, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), node).to.contain('--audit-log-maxage=7')
+    }
+    expect(await ca()).to.deep.equal(caBefore)
+    const again = await play(...change)
+    for (const h of nodes()) expect(again.recap[h]!.changed, `${h}: ${changedTasks(again, h)}`).to.equal(0)
+  })
+})
