@@ -85,6 +85,8 @@ function toOctalMode(n: number): string {
 }
 
 const OCTAL_MODE = /^0?[0-7]{3,4}$/
+/** chmod's symbolic modes as Ansible takes them: `u+x`, `g-s`, `u=rwx,g=rx,o=`, `a+X`. */
+const SYMBOLIC_MODE = /^[ugoa]*(?:[-+=][rwxXstugo]*)+(?:,[ugoa]*(?:[-+=][rwxXstugo]*)+)*$/
 
 function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: unknown, where: Where, templated: boolean): unknown {
   if (!templated && hasTemplate(v)) return v
@@ -144,7 +146,8 @@ function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: u
         const s = v.trim()
         return s.length === 3 ? `0${s}` : s
       }
-      throw fail("an octal file mode as a string like '0644'")
+      if (typeof v === 'string' && (SYMBOLIC_MODE.test(v.trim()) || v.trim() === 'preserve')) return v.trim()
+      throw fail("a file mode: octal as a string like '0644', or symbolic like 'u=rw,g=r,o='")
     }
     case 'list': {
       let items: unknown[]

@@ -25,6 +25,17 @@ export type ParamSpec = Record<string, ParamDef>
 /** Facts of one host, as gathered in one exec (see src/engine/facts). */
 export type Facts = Record<string, unknown>
 
+/** A controller path as copy sees it (see run/local-tree.ts). */
+export interface LocalEntry {
+  /** The path found (absolute when the search made it so). */
+  path: string
+  dir: boolean
+  /** Permission bits (07777). */
+  mode: number
+  files?: Array<{ rel: string; mode: number }>
+  dirs?: string[]
+}
+
 export interface PlanContext {
   host: string
   where: Where
@@ -42,6 +53,8 @@ export interface PlanContext {
   renderTemplate(name: string, extra?: Record<string, unknown>): string
   /** Read a file on the controller (copy src=..., relative to the playbook/role dirs). */
   readLocalFile(path: string): Buffer
+  /** Kind and mode of a controller path (copy's src), with a directory's files; throws when it is missing. */
+  statLocal(path: string): LocalEntry
 }
 
 export interface LocalResult {

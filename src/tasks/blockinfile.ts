@@ -4,7 +4,7 @@ import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
 import { BLOCK_EDIT_AWK } from './shared/block-edit-awk.js'
-import { pythonToEre, RegexTranslationError } from './shared/python-regex.js'
+import { hostRegex, pcreInsertLine, pcreLines } from './shared/host-regex.js'
 import { awkEditScript, diffPrologue } from './shared/shell-args.js'
 
 export interface BlockinfileParams {
@@ -52,12 +52,17 @@ export const blockinfile: RemoteTaskType<BlockinfileParams> = {
     const path = quote(p.path)
     const insRaw = p.insertafter ?? p.insertbefore
     let ins = insRaw ?? ''
+    const pre: string[] = []
     if (insRaw !== undefined && insRaw !== 'BOF' && insRaw !== 'EOF') {
-      try {
-        ins = pythonToEre(insRaw)
-      } catch (e) {
-        if (!(e instanceof RegexTranslationError)) throw e
-        throw new PlaybookError(`blockinfile: ${JSON.stringify(insRaw)}: ${e.message}`, ctx.where, 'rewrite it with POSIX ERE features')
+      const r = hostRegex(insRaw)
+      const file = `"$([ -f ${path} ] && printf %s ${path} || printf %s /dev/null)"`
+      const what = `blockinfile: ${JSON.stringify(insRaw)}`
+      if (r.kind === 'ere') ins = r.ere
+      else {
+        ins = ''
+        // As Ansible: a regexp with the (?m) flag is searched in the whole text, any other line by line.
+        if (r.multiline) pre.push(...pcreInsertLine('KS_INSAT', r.pcre, file, p.insertafter !== undefined, what), 'export KS_INSAT')
+        else pre.push(...pcreLines('KS_INSLINES', r.pcre, file, what), 'export KS_INSLINES')
       }
     }
     const env = [
@@ -72,6 +77,7 @@ export const blockinfile: RemoteTaskType<BlockinfileParams> = {
     lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${p.path} is not a regular file`)}; fi`)
     if (p.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
     else if (!p.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${p.path} does not exist (set create: yes to create it)`)}`)
+    lines.push(...pre)
     lines.push(...awkEditScript(BLOCK_EDIT_AWK, path, p, `blockinfile: editing ${p.path} failed`))
     return { script: lines.join('\n') }
   },

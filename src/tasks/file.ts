@@ -4,7 +4,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
 import type { RemoteTaskType } from '../engine/task.js'
-import { attrArgs, parentDir } from './shared/shell-args.js'
+import { attrArgs, baseName, parentDir } from './shared/shell-args.js'
 
 export interface FileParams {
   path: string
@@ -15,6 +15,7 @@ export interface FileParams {
   group?: string
   recurse: boolean
   force: boolean
+  follow: boolean
 }
 
 export const file: RemoteTaskType<FileParams> = {
@@ -30,12 +31,13 @@ export const file: RemoteTaskType<FileParams> = {
     group: { type: 'string' },
     recurse: { type: 'bool', default: false },
     force: { type: 'bool', default: false },
+    follow: { type: 'bool', default: true },
   },
   validate(p, where) {
     if ((p.state === 'link' || p.state === 'hard') && p.src === undefined) {
       throw new PlaybookError(`file: state=${p.state} needs "src"`, where, 'add src: <the link target>')
     }
-    if (p.recurse && p.state !== 'directory') {
+    if (p.recurse && p.state !== undefined && p.state !== 'directory') {
       throw new PlaybookError('file: recurse only works with state=directory', where, 'add state: directory or drop recurse')
     }
   },
@@ -43,7 +45,9 @@ export const file: RemoteTaskType<FileParams> = {
     const path = quote(p.path)
     const attrs = `ks_attrs ${path} ${attrArgs(p)}`
     const lines: string[] = []
-    switch (p.state) {
+    // As Ansible: without a state, recurse means a directory (one that exists must be one).
+    const state = p.state === undefined && p.recurse ? 'directory' : p.state
+    switch (state) {
       case undefined:
       case 'file':
         lines.push(`[ -e ${path} ] || ks_fail ${quote(`file ${p.path} does not exist (use state: touch to create it)`)}`)
@@ -51,15 +55,21 @@ export const file: RemoteTaskType<FileParams> = {
         lines.push(attrs)
         break
       case 'touch':
-        lines.push(`if [ ! -e ${path} ]; then ks_changed ${quote(`create ${p.path}`)}; ks_check && exit 0; : > ${path} || exit 1; fi`, attrs)
+        // Touching always changes something (the times), in check mode too, as Ansible reports it.
+        lines.push(
+          `if [ ! -e ${path} ]; then ks_changed ${quote(`create ${p.path}`)}; else ks_changed ${quote(`touch ${p.path}`)}; fi`,
+          `ks_check && { [ ! -e ${path} ] || ${attrs}; exit 0; }`,
+          `touch ${path} || exit 1`,
+          attrs,
+        )
         break
       case 'directory':
         lines.push(
           `if [ -e ${path} ] && [ ! -d ${path} ]; then ks_fail ${quote(`${p.path} exists and is not a directory`)}; fi`,
-          `if [ ! -d ${path} ]; then ks_changed ${quote(`create directory ${p.path}`)}; ks_check && exit 0; mkdir -p ${path} || exit 1; fi`,
+          `if [ ! -d ${path} ]; then ks_changed ${quote(`create directory ${p.path}`)}; ks_check && exit 0; ${createDirs(p)}; fi`,
           attrs,
         )
-        if (p.recurse && (p.mode || p.owner || p.group)) lines.push(recursiveAttrs(p))
+        if (p.recurse && (p.mode || p.owner || p.group)) lines.push(/[^0-7]/.test(p.mode ?? '') ? entryByEntryAttrs(p) : recursiveAttrs(p))
         break
       case 'absent':
         lines.push(`if [ -e ${path} ] || [ -L ${path} ]; then ks_changed ${quote(`remove ${p.path}`)}; ks_check || rm -rf ${path} || exit 1; fi`)
@@ -89,39 +99,73 @@ function recursiveAttrs(p: FileParams): string {
   ].join('\n')
 }
 
-function link(p: FileParams): string {
+/** mkdir -p, and as Ansible: every directory it made gets the asked attributes, not only the last. */
+function createDirs(p: FileParams): string {
   const path = quote(p.path)
+  if (!p.mode && !p.owner && !p.group) return `mkdir -p ${path} || exit 1`
+  return [
+    `_km=${path}; while [ ! -d "$(dirname -- "$_km")" ]; do _km=$(dirname -- "$_km"); done`,
+    `mkdir -p ${path} || exit 1`,
+    `find "$_km" -type d | { while IFS= read -r _ke; do ks_attrs "$_ke" ${attrArgs(p)}; done; } || exit 1`,
+  ].join('; ')
+}
+
+/** A symbolic mode depends on each entry's own mode: every entry is brought to it on its own (links left alone). */
+function entryByEntryAttrs(p: FileParams): string {
+  return `find ${quote(p.path)} -mindepth 1 ! -type l | { while IFS= read -r _ke; do ks_attrs "$_ke" ${attrArgs(p)}; done; }`
+}
+
+function link(p: FileParams): string {
+  let path = quote(p.path)
   const src = quote(p.src!)
   // A random name (mktemp -u): ln makes the link itself and fails rather than follow anything already there.
   const mkTmp = `_kl=$(mktemp -u ${quote(`${parentDir(p.path)}/.${p.path.split('/').pop()}.kubeseed-XXXXXXXX`)}) || exit 1`
   const tmp = '"$_kl"'
   const refuse = `ks_fail ${quote(`${p.path} exists and is not a link (set force: yes to replace it)`)}`
   if (p.state === 'hard') {
+    // As Ansible: a hard link asked for at a directory goes inside it, under the source's name.
+    const inside = quote(`${p.path.replace(/\/+$/, '')}/${baseName(p.src!)}`)
+    path = '"$_kn"'
     return [
+      `_kn=${quote(p.path)}; _kh=${quote(parentDir(p.path))}`,
+      `if [ -d "$_kn" ] && [ ! -L "$_kn" ]; then _kh=$_kn; _kn=${inside}; fi`,
       `[ -e ${src} ] || ks_fail ${quote(`hard link source ${p.src} does not exist`)}`,
       `if [ ${path} -ef ${src} ]; then ks_attrs ${path} ${attrArgs(p)}; exit 0; fi`,
       p.force ? '' : `if [ -e ${path} ]; then ${refuse}; fi`,
       `ks_changed ${quote(`hard link ${p.path} -> ${p.src}`)}`,
       'ks_check && exit 0',
-      mkTmp,
-      `ln ${src} ${tmp} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
+      `_kl=$(mktemp -u "$_kh"/${quote(`.${baseName(p.src!)}.kubeseed-XXXXXXXX`)}) || exit 1`,
+      `ln ${src} "$_kl" && mv -f "$_kl" ${path} || { rm -f "$_kl"; exit 1; }`,
       `ks_attrs ${path} ${attrArgs(p)}`,
     ].filter(Boolean).join('\n')
   }
+  // A relative source is relative to the link's directory.
+  const absSrc = p.src!.startsWith('/') ? src : quote(`${parentDir(p.path)}/${p.src}`)
   return [
     `if [ -L ${path} ] && [ "$(readlink ${path})" = ${src} ]; then`,
-    `  ${ownerOfLink(p)}`,
+    `  ${attrsOfLink(p)}`,
     '  exit 0',
     'fi',
-    `if [ -d ${path} ] && [ ! -L ${path} ]; then ks_fail ${quote(`${p.path} is a directory, not a link`)}; fi`,
+    p.force ? '' : `[ -e ${absSrc} ] || ks_fail ${quote(`src file does not exist, use "force: yes" if you really want to create the link: ${p.src}`)}`,
+    p.force
+      ? `if [ -d ${path} ] && [ ! -L ${path} ] && [ -n "$(ls -A ${path})" ]; then ks_fail ${quote(`the directory ${p.path} is not empty, refusing to convert it`)}; fi`
+      : `if [ -d ${path} ] && [ ! -L ${path} ]; then ks_fail ${quote(`refusing to convert from directory to symlink for ${p.path} (force: yes replaces an empty one)`)}; fi`,
     p.force ? '' : `if [ -e ${path} ] && [ ! -L ${path} ]; then ${refuse}; fi`,
     `ks_changed ${quote(`link ${p.path} -> ${p.src}`)}`,
     'ks_check && exit 0',
-    // A symlink is replaced atomically: made beside it, then renamed over it.
+    // A symlink is replaced atomically: made beside it, then renamed over it (an empty directory is removed first).
+    `if [ -d ${path} ] && [ ! -L ${path} ]; then rmdir ${path} || exit 1; fi`,
     mkTmp,
     `ln -s ${src} ${tmp} && mv -fT ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`,
-    ownerOfLink(p),
+    attrsOfLink(p),
   ].filter(Boolean).join('\n')
+}
+
+/** With follow (the default), mode and owner apply to what the link points at, if that exists; else to the link. */
+function attrsOfLink(p: FileParams): string {
+  if (!p.follow) return ownerOfLink(p)
+  if (!p.mode && !p.owner && !p.group) return ':'
+  return `if [ -e ${quote(p.path)} ]; then ks_attrs "$(readlink -f ${quote(p.path)})" ${attrArgs(p)}; fi`
 }
 
 /** Links have no mode of their own; their owner is set with chown -h. */

@@ -3,7 +3,7 @@
 import { PlaybookError } from '../engine/errors.js'
 import type { RemoteTaskType } from '../engine/task.js'
 import { lineEditScript } from './shared/line-edit.js'
-import { pythonToEre, RegexTranslationError } from './shared/python-regex.js'
+import { hostRegex, pcreLines } from './shared/host-regex.js'
 import { diffPrologue } from './shared/shell-args.js'
 
 export interface LineinfileParams {
@@ -52,22 +52,25 @@ export const lineinfile: RemoteTaskType<LineinfileParams> = {
     if (p.backrefs && p.regexp === undefined) throw bad('backrefs needs "regexp"', 'add regexp: with groups the line refers to')
   },
   plan(p, ctx) {
-    const ere = (re: string, what: string): string => {
-      try {
-        return pythonToEre(re)
-      } catch (e) {
-        if (e instanceof RegexTranslationError) {
-          throw new PlaybookError(`lineinfile: ${what} ${JSON.stringify(re)}: ${e.message}`, ctx.where, 'rewrite it with POSIX ERE features')
-        }
-        throw e
+    const file = '"$([ -f "$_kp" ] && printf %s "$_kp" || printf %s /dev/null)"'
+    const pre: string[] = []
+    const re = p.regexp !== undefined ? hostRegex(p.regexp) : undefined
+    const match = re ? (re.kind === 'ere' ? 're' : 'lines') : p.search_string !== undefined ? 'str' : 'line'
+    const pat = re ? (re.kind === 'ere' ? re.ere : '') : p.search_string ?? ''
+    if (re?.kind === 'pcre') pre.push(...pcreLines('KS_PATLINES', re.pcre, file, `lineinfile: regexp ${JSON.stringify(p.regexp)}`), 'export KS_PATLINES')
+    const insRaw = p.insertafter ?? p.insertbefore
+    let ins = insRaw ?? ''
+    if (insRaw !== undefined && insRaw !== 'BOF' && insRaw !== 'EOF') {
+      const r = hostRegex(insRaw)
+      if (r.kind === 'ere') ins = r.ere
+      else {
+        ins = ''
+        pre.push(...pcreLines('KS_INSLINES', r.pcre, file, `lineinfile: ${JSON.stringify(insRaw)}`), 'export KS_INSLINES')
       }
     }
-    const match = p.regexp !== undefined ? 're' : p.search_string !== undefined ? 'str' : 'line'
-    const pat = p.regexp !== undefined ? ere(p.regexp, 'regexp') : p.search_string ?? ''
-    const insRaw = p.insertafter ?? p.insertbefore
-    const ins = insRaw === undefined || insRaw === 'BOF' || insRaw === 'EOF' ? insRaw ?? '' : ere(insRaw, 'insertafter/insertbefore')
     const script = lineEditScript({
       ...p, match, pat, line: p.line ?? '', ins, insKind: p.insertbefore !== undefined ? 'before' : 'after',
+      pcre: re?.kind === 'pcre' ? re.pcre : undefined, before: pre,
     })
     return { script: diffPrologue(ctx) + script }
   },

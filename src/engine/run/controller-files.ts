@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { PlaybookError } from '../errors.js'
 import { PACKAGE_ROOT, TEMPLATES_DIR } from '../paths.js'
+import type { LocalEntry } from '../task.js'
+import { localTree } from './local-tree.js'
 
 export class ControllerFiles {
   private readonly read = new Map<string, Buffer>()
@@ -21,6 +23,14 @@ export class ControllerFiles {
   file(path: string, baseDirs: string[]): Buffer {
     return this.first(isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)],
       `file not found on the controller: ${path}`)
+  }
+
+  /** A copy source by path (looked up as `file`): its kind and mode, and a directory's tree. */
+  stat(path: string, baseDirs: string[]): LocalEntry {
+    const candidates = isAbsolute(path) ? [path] : [...baseDirs.map((d) => join(d, path)), resolve(path)]
+    const f = candidates.find((c) => existsSync(c))
+    if (!f) throw new PlaybookError(`file not found on the controller: ${path}`, undefined, `looked in ${[...new Set(candidates)].join(', ')}`)
+    return localTree(f)
   }
 
   private first(candidates: string[], missing: string): Buffer {

@@ -6,11 +6,11 @@ import { ConnectError, formatWhere, KubeseedError, PlaybookError, StepError, typ
 import type { TaskDef } from '../playbook/model.js'
 import { buildBatch, parseBatch } from '../step/batch.js'
 import type { Step, StepOutput } from '../step/types.js'
-import type { PlanContext, RemoteTaskType, TaskType } from '../task.js'
+import type { LocalEntry, LocalTaskType, PlanContext, RemoteTaskType, TaskType } from '../task.js'
 import type { Become, Connection } from '../transport/types.js'
 import type { Scope } from '../vars/scope.js'
 import type { HostScopes } from './host-scope.js'
-import type { HostState, HostStates } from './host-state.js'
+import { countResult, type HostState, type HostStates } from './host-state.js'
 import type { PlayCtx } from './play-context.js'
 import { applyConditions, fromLocal, resultOf, type TaskResult } from './results.js'
 import type { Segment } from './segments.js'
@@ -24,6 +24,7 @@ export interface SegmentOptions {
   renderTemplate(source: string, name: string, scope: Scope, host: string): string
   readTemplate(name: string, roleDir: string | undefined, playbookDir: string): string
   readLocalFile(path: string, baseDirs: string[]): Buffer
+  statLocal(path: string, baseDirs: string[]): LocalEntry
 }
 
 export interface SegmentDeps {
@@ -55,6 +56,8 @@ export class HostSegment {
   private readonly order: Array<number | (() => void)> = []
   private readonly loopResults = new Map<number, Record<string, unknown>[]>()
   private readonly s: HostState
+  /** A task failed while being prepared and does not ignore errors: nothing after it is planned. */
+  private stopped = false
 
   constructor(private readonly d: SegmentDeps, private readonly seg: Segment, private readonly host: string, private readonly ctx: PlayCtx) {
     this.s = d.states.get(host)
@@ -64,7 +67,7 @@ export class HostSegment {
     this.tick()
     try {
       for (const t of this.seg) {
-        if (this.s.failed || this.s.ended) break
+        if (this.s.failed || this.s.ended || this.stopped) break
         if (!(await this.waitFor(this.plan(t)))) break
       }
       if (!this.pending.length) { this.flushLoops(); return }
@@ -108,35 +111,68 @@ export class HostSegment {
     else fn()
   }
 
+  /**
+   * An error while preparing a task (its loop, condition or arguments fail to template, a parameter the task
+   * cannot take) is that task's own failure, told in its turn after the tasks before it in the batch have run;
+   * ignore_errors covers it, as in Ansible.
+   */
+  private planFailed(e: unknown, t: TaskDef, scope: Scope, label?: string): void {
+    if (!(e instanceof KubeseedError) || e instanceof ConnectError) throw e
+    const msg = e.where ? e.message : `${formatWhere({ ...t.where, host: this.host })}: ${e.message}`
+    this.defer(() => {
+      // Bad input (exit 4) unless ignored, as an error caught anywhere else while planning.
+      if (!t.ignoreErrors && !(e instanceof StepError)) this.s.inputError = true
+      this.finish(t, scope, { status: 'failed', data: { failed: true, changed: false, msg }, msg }, label)
+    })
+    if (!t.ignoreErrors) this.stopped = true
+  }
+
   /** Plans one task (each loop item); false when a controller task failed the host. */
   private async plan(t: TaskDef): Promise<boolean> {
     const base = this.d.scopes.task(this.host, t, this.ctx)
-    const items = this.loopItems(t, base)
+    let items: Array<{ value: unknown; index: number } | undefined>
+    try {
+      items = this.loopItems(t, base)
+    } catch (e) {
+      this.planFailed(e, t, base)
+      return true
+    }
     const type = this.d.o.taskType(t.module)
     if (!type || type.kind === 'run-control') throw new PlaybookError(`unknown module '${t.module}'`, t.where)
     for (const it of items) {
-      const scope = it ? this.d.scopes.task(this.host, t, this.ctx, { name: t.loopVar, value: it.value, index: it.index }) : base
-      const label = it ? this.itemLabel(t, scope, it.value) : undefined
-      const where = { ...t.where, host: this.host }
-      if (!t.when.every((c) => scope.truthy(c, where))) {
-        this.defer(() => this.finish(t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label))
-        continue
+      let scope = base
+      let label: string | undefined
+      try {
+        scope = it ? this.d.scopes.task(this.host, t, this.ctx, { name: t.loopVar, value: it.value, index: it.index }) : base
+        label = it ? this.itemLabel(t, scope, it.value) : undefined
+        if (!(await this.planItem(t, type, scope, label))) return false
+      } catch (e) {
+        this.planFailed(e, t, scope, label)
       }
-      const p = this.d.o.parseParams(type, scope.render(t.args, where), where)
-      const pctx = this.planContext(t, scope, where)
-      const checkSkip = (t.checkMode ?? this.d.o.check) && type.supportsCheck === false
-      if (type.kind === 'local') {
-        if (checkSkip) { this.finish(t, scope, CHECK_SKIP, label); continue }
-        const r = await this.waitFor(type.run(p, pctx))
-        if (r.facts) Object.assign(this.s.registered, r.facts)
-        this.finish(t, scope, fromLocal(r), label)
-        if (this.s.failed) return false
-        continue
-      }
-      if (checkSkip) { this.defer(() => this.finish(t, scope, CHECK_SKIP, label)); continue }
-      this.pending.push({ t, p, type, scope, pctx, label, step: this.stepOf(type.plan(p, pctx), t, scope, where) })
-      this.order.push(this.pending.length - 1)
     }
+    return true
+  }
+
+  /** Plans one task or loop item; false when a controller task failed the host. */
+  private async planItem(t: TaskDef, type: RemoteTaskType | LocalTaskType, scope: Scope, label: string | undefined): Promise<boolean> {
+    const where = { ...t.where, host: this.host }
+    if (!t.when.every((c) => scope.truthy(c, where))) {
+      this.defer(() => this.finish(t, scope, { status: 'skipped', data: { skipped: true, changed: false } }, label))
+      return true
+    }
+    const p = this.d.o.parseParams(type, scope.render(t.args, where), where)
+    const pctx = this.planContext(t, scope, where)
+    const checkSkip = (t.checkMode ?? this.d.o.check) && type.supportsCheck === false
+    if (type.kind === 'local') {
+      if (checkSkip) { this.finish(t, scope, CHECK_SKIP, label); return true }
+      const r = await this.waitFor(type.run(p, pctx))
+      if (r.facts) Object.assign(this.s.registered, r.facts)
+      this.finish(t, scope, fromLocal(r), label)
+      return !this.s.failed
+    }
+    if (checkSkip) { this.defer(() => this.finish(t, scope, CHECK_SKIP, label)); return true }
+    this.pending.push({ t, p, type, scope, pctx, label, step: this.stepOf(type.plan(p, pctx), t, scope, where) })
+    this.order.push(this.pending.length - 1)
     return true
   }
 
@@ -252,6 +288,7 @@ export class HostSegment {
         return this.d.o.renderTemplate(src, name, sc, this.host)
       },
       readLocalFile: (path) => this.d.o.readLocalFile(path, baseDirs),
+      statLocal: (path) => this.d.o.statLocal(path, baseDirs),
     }
   }
 
@@ -261,23 +298,22 @@ export class HostSegment {
     const loop = this.loopResults.get(t.id)
     if (loop) loop.push({ ...res.data, item: label, [t.loopVar]: scope.get(t.loopVar) })
     else if (t.register) this.s.registered[t.register] = res.data
-    this.d.told.record(this.host, t, res, label, delegatedTo)
+    this.d.told.record(this.host, t, res, label, delegatedTo, !loop)
     if (res.status === 'changed') for (const n of t.notify) this.s.notified.add(String(scope.render(n, t.where)))
     // The recap's failure line says why, except for a no_log task: nothing of its output leaves it.
     if (res.status === 'failed' && !res.ignored) this.d.told.fail(this.host, t.name, t.id, t.noLog ? HIDDEN : res.msg ?? 'failed', true)
   }
 
+  /** A looped task counts once per host in the recap, as in Ansible; its items were told one by one. */
   private flushLoops(): void {
     for (const t of this.seg) {
       const results = this.loopResults.get(t.id)
-      if (!results || !t.register) continue
-      this.s.registered[t.register] = {
-        results,
-        changed: results.some((r) => r.changed),
-        failed: results.some((r) => r.failed),
-        skipped: results.length > 0 && results.every((r) => r.skipped),
-        msg: 'All items completed',
-      }
+      if (!results?.length) continue
+      const failed = results.some((r) => r.failed)
+      const changed = results.some((r) => r.changed)
+      const skipped = results.every((r) => r.skipped)
+      countResult(this.s.recap, failed ? 'failed' : changed ? 'changed' : skipped ? 'skipped' : 'ok', failed && t.ignoreErrors)
+      if (t.register) this.s.registered[t.register] = { results, changed, failed, skipped, msg: 'All items completed' }
     }
   }
 }

@@ -11,7 +11,7 @@ import type { Inventory } from '../inventory/model.js'
 import type { MetaAction } from '../meta-actions.js'
 import type { BlockDef, Item, PlayDef, Playbook, TaskDef } from '../playbook/model.js'
 import type { EventSink, HostRecap, RunEvent } from '../report/events.js'
-import type { Facts, TaskType } from '../task.js'
+import type { Facts, LocalEntry, TaskType } from '../task.js'
 import type { Connection } from '../transport/types.js'
 import type { Scope, ScopeFactory } from '../vars/scope.js'
 import { HostScopes, type HostMagic } from './host-scope.js'
@@ -51,6 +51,7 @@ export interface RunOptions extends RunSettings {
   /** Finds a template by name (role templates dir first, then the top-level templates/). */
   readTemplate(name: string, roleDir: string | undefined, playbookDir: string): string
   readLocalFile(path: string, baseDirs: string[]): Buffer
+  statLocal(path: string, baseDirs: string[]): LocalEntry
   reads: SegmentRules['reads']
   connect(host: string, vars: (name: string) => unknown): Promise<Connection>
   /** Facts of hosts outside --limit that templates may read: load/save here. */

@@ -118,6 +118,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     renderTemplate: (source, name, scope, host) => renderTemplate(source, { name, scope, host }),
     readTemplate: (name, roleDir, playbookDir) => files.template(name, roleDir, playbookDir),
     readLocalFile: (path, baseDirs) => files.file(path, baseDirs),
+    statLocal: (path, baseDirs) => files.stat(path, baseDirs),
     reads,
     connect: (host, vars) => connector.connect(host, vars),
     extraMagic: o.hostMagic,

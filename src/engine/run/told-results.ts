@@ -56,8 +56,8 @@ export class ToldResults {
   }
 
   /** Tells one task result and counts it. */
-  record(host: string, t: TaskDef, res: TaskResult, item?: string, delegatedTo?: string): void {
-    countResult(this.states.get(host).recap, res.status, res.ignored)
+  record(host: string, t: TaskDef, res: TaskResult, item?: string, delegatedTo?: string, counted = true): void {
+    if (counted) countResult(this.states.get(host).recap, res.status, res.ignored)
     const hidden = t.noLog
     this.tell({
       type: 'result', task: t.name, taskId: t.id, host, status: res.status, item: hidden && item ? '(hidden)' : item,

@@ -12,14 +12,71 @@ ks_check() { [ "$KS_CHECK" = 1 ]; }
 ks_fail() { printf '%s\n' "$*" >&2; exit 1; }
 ks_diff() { if [ "$KS_DIFF" = 1 ]; then ks_mark 'DIFF{'; cat; ks_mark 'DIFF}'; else cat >/dev/null; fi; }
 ks_mode_eq() { [ "$(printf '%o' "0$1")" = "$(printf '%o' "0$2")" ]; }
-# ks_attrs PATH MODE OWNER GROUP: bring mode/owner/group of PATH to what is asked (empty: leave as is).
+# ks__symbit WHO PERM: the bits one permission letter of a symbolic mode stands for (in _sb), as Ansible
+# reckons them: from the path's mode before the change (_sp), X only for directories or executables (_sx),
+# and r/w/x masked by the umask (_sm) when the clause names nobody (_sk=1).
+ks__symbit() {
+  case $1$2 in
+    ur) _sb=0400 ;; uw) _sb=0200 ;; ux) _sb=0100 ;; us) _sb=04000 ;; uX) _sb=$((_sx * 0100)) ;;
+    uu) _sb=$((_sp & 0700)) ;; ug) _sb=$(((_sp & 070) << 3)) ;; uo) _sb=$(((_sp & 07) << 6)) ;;
+    gr) _sb=040 ;; gw) _sb=020 ;; gx) _sb=010 ;; gs) _sb=02000 ;; gX) _sb=$((_sx * 010)) ;;
+    gu) _sb=$(((_sp & 0700) >> 3)) ;; gg) _sb=$((_sp & 070)) ;; go) _sb=$(((_sp & 07) << 3)) ;;
+    or) _sb=04 ;; ow) _sb=02 ;; ox) _sb=01 ;; ot) _sb=01000 ;; oX) _sb=$((_sx * 01)) ;;
+    ou) _sb=$(((_sp & 0700) >> 6)) ;; og) _sb=$(((_sp & 070) >> 3)) ;; oo) _sb=$((_sp & 07)) ;;
+    *) _sb=0 ;;
+  esac
+  case $2 in [rwx]) [ "$_sk" = 1 ] && _sb=$((_sb & _sm)) ;; esac
+}
+# ks_symmode CUR ISDIR SPEC: symbolic SPEC (u=rwX,g-s,o=,+x) applied to octal mode CUR, printed in octal.
+ks_symmode() {
+  _sp=$((0$1)); _sn=$_sp; _sx=0; _sm=$((~0$(umask) & 0777)); _sr=$3,
+  if [ "$2" = 1 ] || [ $((_sp & 0111)) -ne 0 ]; then _sx=1; fi
+  while [ -n "$_sr" ]; do
+    _sc=${D}{_sr%%,*}; _sr=${D}{_sr#*,}
+    _su=${D}{_sc%%[-+=]*}; _so=${D}{_sc#"$_su"}; _sk=0
+    case $_su in '') _sk=1; _su=ugo ;; a) _su=ugo ;; *[!ugo]*) return 1 ;; esac
+    [ -n "$_so" ] || return 1
+    while [ -n "$_so" ]; do
+      _sop=${D}{_so%"${D}{_so#?}"}; _so=${D}{_so#?}; _sq=${D}{_so%%[-+=]*}; _so=${D}{_so#"$_sq"}
+      case $_sq in *[!rwxXstugo]*) return 1 ;; esac
+      for _sw in u g o; do
+        case $_su in *$_sw*) ;; *) continue ;; esac
+        _sa=0; _st=$_sq
+        while [ -n "$_st" ]; do ks__symbit $_sw "${D}{_st%"${D}{_st#?}"}"; _sa=$((_sa | _sb)); _st=${D}{_st#?}; done
+        case $_sop$_sw in
+          =u) _sn=$(((_sn & ~04700) | _sa)) ;; =g) _sn=$(((_sn & ~02070) | _sa)) ;; =o) _sn=$(((_sn & ~01007) | _sa)) ;;
+          +*) _sn=$((_sn | _sa)) ;; -*) _sn=$((_sn & ~_sa)) ;;
+        esac
+      done
+    done
+  done
+  printf '%04o\n' $((_sn & 07777))
+}
+# ks_mode_for PATH MODE: the octal mode MODE gives PATH (MODE octal, or symbolic and reckoned from PATH's mode).
+ks_mode_for() {
+  case $2 in
+    *[!0-7]*) _kc=$(stat -c %a "$1") || return 1; ks_symmode "$_kc" "$([ -d "$1" ] && echo 1)" "$2" ;;
+    *) printf '%04o\n' "0$2" ;;
+  esac
+}
+# ks_who_ok KIND NAME: a user/group name that must exist before anything is changed (also in check mode).
+ks_who_ok() {
+  case $2 in *[!0-9]*) getent "$1" "$2" >/dev/null || ks_fail "chown failed: failed to look up $1 $2" ;; esac
+}
+# ks_attrs PATH MODE OWNER GROUP: bring mode/owner/group of PATH to what is asked (empty: leave as is). A numeric
+# owner or group is compared with the numeric id.
 ks_attrs() {
   [ -n "$2$3$4" ] || return 0
-  _ka=$(stat -c '%a %U %G' "$1") || ks_fail "cannot stat $1"
+  _ka=$(stat -c '%a %U %G %u %g' "$1") || ks_fail "cannot stat $1"
   set -- "$1" "$2" "$3" "$4" $_ka
-  if [ -n "$2" ] && ! ks_mode_eq "$2" "$5"; then ks_changed "mode of $1: $5 -> $2"; ks_check || chmod "$2" "$1" || exit 1; fi
-  if [ -n "$3" ] && [ "$3" != "$6" ]; then ks_changed "owner of $1: $6 -> $3"; ks_check || chown "$3" "$1" || exit 1; fi
-  if [ -n "$4" ] && [ "$4" != "$7" ]; then ks_changed "group of $1: $7 -> $4"; ks_check || chgrp "$4" "$1" || exit 1; fi
+  if [ -n "$2" ]; then
+    _kw=$(ks_mode_for "$1" "$2") || ks_fail "mode $2 of $1 is not a valid mode"
+    if ! ks_mode_eq "$_kw" "$5"; then ks_changed "mode of $1: $5 -> $2"; ks_check || chmod "0$_kw" "$1" || exit 1; fi
+  fi
+  case $3 in *[!0-9]*) _ku=$6 ;; *) _ku=$8 ;; esac
+  case $4 in *[!0-9]*) _kg=$7 ;; *) _kg=$9 ;; esac
+  if [ -n "$3" ] && [ "$3" != "$_ku" ]; then ks_who_ok passwd "$3"; ks_changed "owner of $1: $6 -> $3"; ks_check || chown "$3" "$1" || exit 1; fi
+  if [ -n "$4" ] && [ "$4" != "$_kg" ]; then ks_who_ok group "$4"; ks_changed "group of $1: $7 -> $4"; ks_check || chgrp "$4" "$1" || exit 1; fi
 }
 # ks_put SRC DEST MODE OWNER GROUP: install SRC's content at DEST atomically when it differs. The temporary
 # file comes from mktemp (O_EXCL, so a link planted under its name is never followed) in DEST's directory
@@ -38,10 +95,11 @@ ks_put() {
   ks_check && return 0
   [ -d "$_kd" ] || ks_fail "directory $_kd does not exist (create it first)"
   _kpt=$(mktemp "$_kd/.${D}{2##*/}.kubeseed-XXXXXXXX") || ks_fail "cannot create a temporary file in $_kd"
+  # The mode starts from the replaced file's or 0666 less the umask; a symbolic MODE is reckoned from there.
   if ! { { [ ! -f "$2" ] || chown --reference="$2" "$_kpt"; } &&
          { [ -z "$4$5" ] || chown "$4${D}{5:+:$5}" "$_kpt"; } &&
-         if [ -n "$3" ]; then chmod "$3" "$_kpt"; elif [ -f "$2" ]; then chmod --reference="$2" "$_kpt";
-         else chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$_kpt"; fi; }; then
+         if [ -f "$2" ]; then chmod --reference="$2" "$_kpt"; else chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$_kpt"; fi &&
+         { [ -z "$3" ] || { _kw=$(ks_mode_for "$_kpt" "$3") && chmod "0$_kw" "$_kpt"; }; }; }; then
     rm -f "$_kpt"; ks_fail "cannot set owner or mode of a new $2"
   fi
   cat "$1" >"$_kpt" || { rm -f "$_kpt"; ks_fail "cannot write $2"; }

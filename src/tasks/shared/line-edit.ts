@@ -8,8 +8,13 @@ import { awkEditScript } from './shell-args.js'
 
 export interface LineEdit {
   path: string
-  /** re: `pat` is an ERE; str: a literal substring; line: lines equal to `line` match. */
-  match: 're' | 'str' | 'line'
+  /** re: `pat` is an ERE; str: a literal substring; line: lines equal to `line` match; lines: the lines
+   * numbered in $KS_PATLINES (set by `before`) match. */
+  match: 're' | 'str' | 'line' | 'lines'
+  /** The regexp for PCRE tools, when it is not an ERE (backrefs then expand it with perl). */
+  pcre?: string
+  /** Shell lines run once the file is known ("$_kp"), before the edit. */
+  before?: string[]
   pat: string
   line: string
   state: 'present' | 'absent'
@@ -30,6 +35,15 @@ export function ereLiteral(s: string): string {
   return s.replace(/[\\^$.[\]|()?*+{}]/g, '\\$&')
 }
 
+// Prints Python's match.expand(template) for the last line of stdin matching the regexp; exit 3 without one.
+const PERL_EXPAND = String.raw`my ($re, $t) = @ARGV; my @k;
+while (<STDIN>) { chomp; if (my @c = /$re/) { @k = ($&, @c) } }
+exit 3 unless @k;
+my %esc = (n => "\n", t => "\t", "\\" => "\\");
+sub g { my ($d, $c) = @_; return defined $d ? ($k[$d] // "") : exists $esc{$c} ? $esc{$c} : "\\$c" }
+$t =~ s{\\(?:(\d+)|g<(\d+)>|(.))}{g(defined $1 ? $1 : $2, $3)}ges;
+print $t;`
+
 export function lineEditScript(e: LineEdit): string {
   const path = '"$_kp"'
   const env = [
@@ -45,7 +59,17 @@ export function lineEditScript(e: LineEdit): string {
   lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${e.path} is not a regular file`)}; fi`)
   if (e.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
   else if (!e.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${e.path} does not exist (set create: yes to create it)`)}`)
-  if (e.backrefs) {
+  lines.push(...(e.before ?? []))
+  if (e.backrefs && e.pcre !== undefined) {
+    // Python's match.expand on the last matching line, done by perl, whose regexes read as Python's do.
+    lines.push(
+      `command -v perl >/dev/null || ks_fail ${quote('lineinfile: backrefs with this regexp need perl on the host (it is not POSIX ERE): install perl, or rewrite the regexp with POSIX ERE features')}`,
+      `_kx=$(perl -e ${quote(PERL_EXPAND)} ${quote(e.pcre)} ${quote(e.line)} < ${path}; _kr=$?; printf x; exit $_kr); _krc=$?`,
+      `case $_krc in 0) ;; 3) exit 0 ;; *) ks_fail 'lineinfile: perl could not use the regexp' ;; esac`,
+      'KS_LINE=${_kx%x}',
+      'export KS_LINE',
+    )
+  } else if (e.backrefs) {
     // The new line is the regexp's match expanded with its groups: sed on the last matching line, the
     // result framed by \002 so only the expansion is kept.
     const sedExpr = `s\x01${e.pat}\x01\x02${pythonTemplateToSed(e.line)}\x02\x01`

@@ -22,7 +22,8 @@ export const RUN_PARAM_SPEC = {
 
 /**
  * Wrap the shell text `run` (the command itself) with the guards. The command is always `changed` when it
- * runs; creates/removes turn it into `ok` without running; in check mode it is skipped unless they decide.
+ * runs; creates/removes turn it into `ok` without running. In check mode, as Ansible: with creates/removes
+ * it is `changed` when it would run, without them it is skipped.
  */
 export function guardedRun(kind: string, p: RunParams, run: string): { script: string; payloads: string[] } {
   const lines: string[] = []
@@ -34,8 +35,10 @@ export function guardedRun(kind: string, p: RunParams, run: string): { script: s
     lines.push(`_kr=0; for _kc in ${globWords(p.removes)}; do [ -e "$_kc" ] && _kr=1; done`)
     lines.push(`[ "$_kr" = 1 ] || { echo ${quote(`skipped, since ${p.removes} does not exist`)}; exit 0; }`)
   }
-  lines.push(`if ks_check; then ks_skipped ${quote(`${kind} would run (not run in check mode)`)}; exit 0; fi`)
-  if (p.chdir !== undefined) lines.push(`cd ${quote(p.chdir)} || ks_fail ${quote(`cannot change into directory ${p.chdir}`)}`)
+  if (p.creates !== undefined || p.removes !== undefined) lines.push(`if ks_check; then ks_changed ${quote(`${kind} would run`)}; exit 0; fi`)
+  else lines.push(`if ks_check; then ks_skipped ${quote(`${kind} would run (not run in check mode)`)}; exit 0; fi`)
+  // The physical directory, as Python's os.chdir leaves it: $PWD never names a symlink on the way.
+  if (p.chdir !== undefined) lines.push(`cd -P ${quote(p.chdir)} || ks_fail ${quote(`Unable to change directory before execution: ${p.chdir}`)}`)
   lines.push(`ks_changed ${quote(`ran ${kind}`)}`)
   const payloads: string[] = []
   if (p.stdin !== undefined) {

@@ -401,4 +401,60 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.recap.failures.h2).to.match(/only_on_h1/).and.match(/h2/)
     expect(o.recap.hosts.h1.failed).to.equal(0)
   })
+
+  it('a task that fails while being prepared fails on its own: the task before it in the batch runs, ignore_errors covers it', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: before
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}.before", content: "ran"}
+    - name: bad template
+      copy: {dest: "{{ work }}/x", content: "{{ not_defined_anywhere }}"}
+      ignore_errors: true
+    - name: bad parameter
+      file: {path: "{{ work }}/{{ inventory_hostname }}.before", state: "{{ 'sideways' }}"}
+      ignore_errors: true
+    - name: after
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}.after", content: "ran"}
+    - name: bad loop
+      debug: {msg: "{{ item }}"}
+      loop: "{{ no_such_list }}"
+    - name: never
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}.never", content: "ran"}
+`, { hosts: ['h1', 'h2'] })
+    expect(statuses(o, 'before')).to.deep.equal({ h1: 'changed', h2: 'changed' })
+    expect(readFileSync(join(o.dir, 'h1.before'), 'utf8')).to.equal('ran')
+    expect(statuses(o, 'bad template')).to.deep.equal({ h1: 'failed', h2: 'failed' })
+    expect(o.results.find((r) => r.task === 'bad template')?.ignored).to.equal(true)
+    expect(statuses(o, 'bad parameter')).to.deep.equal({ h1: 'failed', h2: 'failed' })
+    expect(statuses(o, 'after')).to.deep.equal({ h1: 'changed', h2: 'changed' })
+    expect(statuses(o, 'bad loop')).to.deep.equal({ h1: 'failed', h2: 'failed' })
+    expect(existsSync(join(o.dir, 'h1.never'))).to.equal(false)
+    expect(o.code, 'an unignored template error is bad input').to.equal(4)
+    expect(o.recap.hosts.h1).to.include({ ok: 4, changed: 2, failed: 1, ignored: 2 })
+    expect(o.recap.failures.h1).to.match(/bad loop/).and.match(/no_such_list/)
+  })
+
+  it('the recap counts a looped task once per host; the events keep one result per item', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: five
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}-{{ item }}", content: "{{ item }}"}
+      loop: [1, 2, 3, 4, 5]
+    - name: some skipped
+      debug: {msg: "{{ item }}"}
+      loop: [1, 2]
+      when: item == 2
+    - name: all skipped
+      debug: {msg: "{{ item }}"}
+      loop: [1, 2]
+      when: false
+`, { hosts: ['h1'] })
+    expect(o.code).to.equal(0)
+    expect(Object.keys(statuses(o, 'five'))).to.have.length(5)
+    expect(o.recap.hosts.h1).to.include({ ok: 2, changed: 1, skipped: 1 })
+  })
 })

@@ -25,17 +25,20 @@ describe('command and shell (real runs)', () => {
     expect(r.stderr).to.equal('nope\n')
   })
 
-  it('creates makes the second run ok without running; check mode skips', async () => {
+  it('creates makes the second run ok without running; check mode says changed when it would run', async () => {
     const marker = join(dir, 'done')
     const params = { cmd: `touch ${marker}`, creates: marker }
     const chk = await runTask(command, params, { check: true })
-    expect(chk.skipped).to.match(/check mode/)
+    expect(chk.skipped).to.equal(undefined)
+    expect(chk.changes).to.deep.equal(['command would run'])
     expect(existsSync(marker)).to.equal(false)
     expect((await runTask(command, params)).changes).to.deep.equal(['ran command'])
     const second = await runTask(command, params)
     expect(second.changes).to.deep.equal([])
     expect(second.stdout).to.include('skipped, since')
-    expect((await runTask(command, params, { check: true })).skipped).to.equal(undefined)
+    const chk2 = await runTask(command, params, { check: true })
+    expect([chk2.skipped, chk2.changes]).to.deep.equal([undefined, []])
+    expect((await runTask(command, { cmd: 'true' }, { check: true })).skipped).to.match(/check mode/)
   })
 
   it('removes runs only while the file exists; globs match', async () => {

@@ -62,7 +62,14 @@ describe('host task types (real runs in a chroot)', function () {
   })
 
   it('file: touch, link, hard link, absent', async () => {
-    await converges(file, { path: '/etc/ks-touched', state: 'touch', mode: '0600' }, snapshot('etc/ks-touched'))
+    // Touching is never idempotent: as Ansible, it reports changed every time (the times move), check mode too.
+    const touch = { path: '/etc/ks-touched', state: 'touch', mode: '0600' }
+    expect((await run(file, touch, { check: true })).changes).to.deep.equal(['create /etc/ks-touched'])
+    expect(existsSync(inHost('etc/ks-touched'))).to.equal(false)
+    expect((await run(file, touch)).changes).to.include('create /etc/ks-touched')
+    expect(lstatSync(inHost('etc/ks-touched')).mode & 0o7777).to.equal(0o600)
+    expect((await run(file, touch)).changes).to.deep.equal(['touch /etc/ks-touched'])
+    expect((await run(file, touch, { check: true })).changes).to.deep.equal(['touch /etc/ks-touched'])
     await converges(file, { path: '/usr/local/bin/ks-link', state: 'link', src: '/etc/ks-touched' }, snapshot('usr/local/bin/ks-link'))
     expect(readlinkSync(inHost('usr/local/bin/ks-link'))).to.equal('/etc/ks-touched')
     await converges(file, { path: '/usr/local/bin/ks-link', state: 'link', src: '/etc/hostname' }, snapshot('usr/local/bin/ks-link'))

@@ -27,6 +27,11 @@ describe('lineinfile (real runs)', () => {
     { name: 'removes every matching line', before: 'a\n/swap x\nb\n/swap y\n', params: { regexp: '\\sx$|swap y', state: 'absent' }, after: 'a\nb\n' },
     { name: 'removes by search_string, literally', before: 'a.b\naxb\n', params: { search_string: 'a.b', state: 'absent' }, after: 'axb\n' },
     { name: 'replaces by search_string', before: 'x[1]=a\n', params: { search_string: '[1]', line: 'x[1]=b' }, after: 'x[1]=b\n' },
+    // Regexes POSIX ERE cannot express run through grep -P (and perl for backrefs) on the host.
+    { name: 'matches a back-reference inside the regexp', before: 'a\nREF x REF\nb\n', params: { regexp: '^(REF) .* \\1$', line: 'c', backrefs: true }, after: 'a\nc\nb\n' },
+    { name: 'expands a PCRE-only regexp with backrefs', before: 'k = 1\n', params: { regexp: '^(?P<key>\\w+)\\s*=\\s*(\\d+?)$', line: '\\g<1>=\\2\\t#', backrefs: true }, after: 'k=1\t#\n' },
+    { name: 'inserts after a lookahead match', before: 'a1\na2\nb\n', params: { line: 'z', insertafter: '^a(?=2)' }, after: 'a1\na2\nz\nb\n' },
+    { name: 'removes lines a \\b regexp matches', before: 'foo\nfoobar\n', params: { regexp: '\\bfoo\\b', state: 'absent' }, after: 'foobar\n' },
   ]
 
   for (const c of cases) {
@@ -50,6 +55,12 @@ describe('lineinfile (real runs)', () => {
     expect(chk.changes).to.deep.equal([`content of ${f}`])
     expect(chk.diff).to.include('-PermitRootLogin yes').and.include('+PermitRootLogin no')
     expect(readFileSync(f, 'utf8')).to.equal('PermitRootLogin yes\n')
+  })
+
+  it('creates a file without a mode as 0644 (the umask), as Ansible does', async () => {
+    const first = await runTask(lineinfile, { path: f, line: 'x', create: true })
+    expect(first.rc, first.stderr).to.equal(0)
+    expect(statSync(f).mode & 0o7777).to.equal(0o644)
   })
 
   it('fails when the file is missing unless create is set, then creates it with its mode', async () => {

@@ -87,7 +87,7 @@ describe('package with apt (real runs in a chroot, local repository)', function 
   it('refuses names that are not package names', async () => {
     expect(() => packageTask.plan({ name: ['hello; reboot'], state: 'present', use: 'apt', update_cache: false, cache_valid_time: 0 }, {
       host: 'h', where: {}, facts: {}, check: false, diff: false, vars: () => undefined, hasVar: () => false, evaluate: () => undefined,
-      render: () => undefined, renderTemplate: () => '', readLocalFile: () => Buffer.alloc(0),
+      render: () => undefined, renderTemplate: () => '', readLocalFile: () => Buffer.alloc(0), statLocal: (path) => ({ path, dir: false, mode: 0o644 }),
     })).to.throw(/is not a package name/)
   })
 })

@@ -21,11 +21,12 @@ describe('command planning', () => {
     expect(s.script).to.include(`printf '%s\n' 'it'\\''s'`)
   })
 
-  it('guards with creates/removes and skips in check mode', () => {
+  it('guards with creates/removes; in check mode it is changed when it would run (skipped without a guard)', () => {
     const s = planCommand({ cmd: 'kubeadm init', creates: '/etc/kubernetes/admin.conf', removes: '/tmp/x y' })
     expect(s.script).to.include('/etc/kubernetes/admin.conf').and.include(`'/tmp/x y'`)
-    expect(s.script).to.match(/if ks_check; then ks_skipped/)
+    expect(s.script).to.match(/if ks_check; then ks_changed/)
     expect(s.script.indexOf('/etc/kubernetes/admin.conf')).to.be.lessThan(s.script.indexOf('ks_check'))
+    expect(planCommand({ cmd: 'kubeadm init' }).script).to.match(/if ks_check; then ks_skipped/)
   })
 
   it('feeds stdin from a payload, with a newline added by default', () => {
@@ -57,8 +58,8 @@ describe('shell planning', () => {
     expect(planShell({ cmd: 'echo hi', executable: '/bin/bash' }).script).to.include(`/bin/bash -c 'echo hi'`)
   })
 
-  it('changes directory first when chdir is given', () => {
+  it('changes directory first when chdir is given, to the physical directory', () => {
     const s = planShell({ cmd: 'ls', chdir: '/var/lib/my dir' })
-    expect(s.script).to.include(`cd '/var/lib/my dir' ||`)
+    expect(s.script).to.include(`cd -P '/var/lib/my dir' ||`)
   })
 })

@@ -17,18 +17,31 @@ describe('copy planning', () => {
     expect(shSyntaxError(s.script)).to.equal(undefined)
   })
 
-  it('reads src from the controller and appends its name to a dest ending in /', () => {
+  it('reads src from the controller and puts it inside dest when dest is a directory', () => {
     const p = parseParams(copy, { src: 'files/ca.pem', dest: '/etc/ssl/' }, where, { templated: true })
     const s = copy.plan(p, planContext({ files: { 'files/ca.pem': 'PEM' } }))
     expect(String(s.payloads?.[0])).to.equal('PEM')
-    expect(s.script).to.include('ks_put "$KS_P0" /etc/ssl/ca.pem')
+    expect(s.script).to.include('_kdst=/etc/ssl/').and.include('if [ -d "$_kdst" ]; then _kdst="${_kdst%/}"/ca.pem; fi')
+    expect(s.script).to.include('ks_put "$KS_P0" "$_kdst"')
+    expect(shSyntaxError(s.script)).to.equal(undefined)
+  })
+
+  it('copies a controller directory as itself, or its content with a trailing slash', () => {
+    const files = { 'files/d/a': 'A', 'files/d/s/b': 'B' }
+    const as = copy.plan(parseParams(copy, { src: 'files/d', dest: '/opt' }, where, { templated: true }), planContext({ files }))
+    expect(as.script).to.include('ks_put "$KS_P0" /opt/d/a').and.include('ks_put "$KS_P1" /opt/d/s/b').and.include('mkdir -p /opt/d/s')
+    const inside = copy.plan(parseParams(copy, { src: 'files/d/', dest: '/opt' }, where, { templated: true }), planContext({ files }))
+    expect(inside.script).to.include('ks_put "$KS_P0" /opt/a').and.include('ks_put "$KS_P1" /opt/s/b')
+    expect(inside.payloads?.map(String)).to.deep.equal(['A', 'B'])
+    expect(shSyntaxError(inside.script)).to.equal(undefined)
   })
 
   it('copies on the host with remote_src and leaves an existing dest alone with force: no', () => {
     const p = parseParams(copy, { src: '/etc/a', dest: '/etc/b', remote_src: true, force: false }, where, { templated: true })
     const s = copy.plan(p, planContext())
     expect(s.payloads).to.deep.equal([])
-    expect(s.script).to.include('if [ -e /etc/b ]; then :; else ks_put /etc/a /etc/b')
+    expect(s.script).to.include('if [ -e "$_kdst" ]; then :; else ks_put /etc/a "$_kdst"')
+    expect(shSyntaxError(s.script)).to.equal(undefined)
   })
 
   it('switches diff off for its subshell when the context says no diff (no_log)', () => {

@@ -31,8 +31,14 @@ describe('lineinfile planning', () => {
     expect(() => parse({ path: '/x', line: 'a', insertafter: 'a', insertbefore: 'b' })).to.throw(/exclude each other/)
   })
 
-  it('refuses a regex ERE cannot express, naming the task', () => {
-    expect(() => lineinfile.plan(parse({ path: '/x', regexp: '(?:a)', line: 'a' }), planContext())).to.throw(/main\.yaml:3.*\(\?\.\.\.\)/)
+  it('matches a regex ERE cannot express with grep -P on the host, saying so when the host lacks it', () => {
+    const s = lineinfile.plan(parse({ path: '/x', regexp: '^(REF) .* \\1$', line: 'a' }), planContext()).script
+    expect(s).to.include(`grep -nP -e '^(REF) .* \\1$'`).and.include('needs grep -P (PCRE) on the host')
+    expect(s).to.include('KS_MODE=lines')
+    expect(shSyntaxError(s)).to.equal(undefined)
+    const b = lineinfile.plan(parse({ path: '/x', regexp: '^(?P<k>a)\\Z', line: '\\g<1>', backrefs: true }), planContext()).script
+    expect(b).to.include('need perl on the host').and.include(`'^(?P<k>a)\\z'`)
+    expect(shSyntaxError(b)).to.equal(undefined)
   })
 })
 

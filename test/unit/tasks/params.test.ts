@@ -78,9 +78,11 @@ describe('parseParams', () => {
     expect(e.message).to.include("'0644'")
   })
 
-  it('refuses a symbolic or malformed mode', () => {
-    expect(() => run(copy, { dest: '/x', content: '', mode: 'u+rwx' })).to.throw(PlaybookError, /octal/)
-    expect(() => run(copy, { dest: '/x', content: '', mode: '0999' })).to.throw(PlaybookError)
+  it('takes octal and symbolic modes (and preserve) as Ansible does; refuses malformed ones', () => {
+    for (const mode of ['u+rwx', 'g-s', 'u=rwx,g=rx,o=', 'a+X', '=r', 'u=rw-x+X', 'preserve']) {
+      expect(run(copy, { dest: '/x', content: '', mode }).mode, mode).to.equal(mode)
+    }
+    for (const mode of ['0999', 'u+q', 'rwx', 'u+x,', 'z=r']) expect(() => run(copy, { dest: '/x', content: '', mode }), mode).to.throw(PlaybookError)
   })
 
   it('coerces ints and lists from strings', () => {

@@ -38,6 +38,14 @@ export function planContext(opts: {
       if (f === undefined) throw new Error(`no file ${path}`)
       return Buffer.from(f)
     },
+    statLocal: (path) => {
+      const below = Object.keys(opts.files ?? {}).filter((f) => f.startsWith(`${path.replace(/\/+$/, '')}/`))
+      if (!below.length && opts.files?.[path] === undefined) throw new Error(`no file ${path}`)
+      if (!below.length) return { path, dir: false, mode: 0o644 }
+      const rels = below.map((f) => f.slice(path.replace(/\/+$/, '').length + 1)).sort()
+      const dirs = [...new Set(rels.flatMap((r) => r.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))))].sort()
+      return { path: path.replace(/\/+$/, ''), dir: true, mode: 0o755, files: rels.map((rel) => ({ rel, mode: 0o644 })), dirs }
+    },
   }
 }
 

@@ -116,7 +116,7 @@ describe('parameter checks of remote types', () => {
     ['get_url', { url: 'https://x/y', dest: '/y', checksum: 'md5:abc' }, /not sha256/],
     ['get_url', { url: 'x/y', dest: '/y', checksum_waived: true }, /not an http/],
     ['file', { path: '/x', state: 'link' }, /needs "src"/],
-    ['file', { path: '/x', recurse: true }, /recurse only works/],
+    ['file', { path: '/x', state: 'file', recurse: true }, /recurse only works/],
     ['sysctl', { name: 'net.ipv4.ip_forward' }, /needs a value/],
     ['modprobe', { name: 'br netfilter' }, /not a module name/],
     ['hostname', { name: 'bad_name!' }, /not a valid host name/],
