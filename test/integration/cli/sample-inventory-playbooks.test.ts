@@ -38,9 +38,11 @@ describe('every bundled playbook accepts kubespray\'s sample inventory', functio
 
   for (const pb of playbooks) {
     it(`${pb}: unreachable hosts give exit 3, the missing calico_rr group a warning`, () => {
-      const r = kubeseed(['play', join(PACKAGE_ROOT, 'playbooks', pb), '-i', inventory, '-e', 'reset_confirmation=yes', '--no-progress'], { timeoutMs: 120_000 })
+      // The extra vars a user gives these playbooks: reset's confirmation, remove-node's node and confirmation.
+      const extra = ['-e', 'reset_confirmation=yes', '-e', 'node=node6', '-e', 'skip_confirmation=true']
+      const r = kubeseed(['play', join(PACKAGE_ROOT, 'playbooks', pb), '-i', inventory, ...extra, '--no-progress'], { timeoutMs: 120_000 })
       expect(r.code, r.stdout.slice(-2000) + r.stderr).to.equal(3)
-      expect(r.stdout).to.match(/unreachable: \[node1\]/)
+      expect(r.stdout).to.match(pb === 'remove-node.yaml' ? /unreachable: \[node6\]/ : /unreachable: \[node1\]/)
       const text = readFileSync(join(PACKAGE_ROOT, 'playbooks', pb), 'utf8')
       if (text.includes('calico_rr')) expect(r.stdout).to.include('[WARNING]: Could not match supplied host pattern, ignoring: calico_rr')
       // The sample's kube_apiserver_ip, skydns_server... evaluate over kubespray_defaults: nothing to warn about.
