@@ -49,7 +49,7 @@ export interface SandboxBundle {
 export const SANDBOX_CACHE_DIR = join(CACHE_DIR, 'sandbox-bundle')
 const MANIFEST_NAME = 'sandbox-manifest.yaml'
 /** Bumped when the way the bundle is made changes, so old caches are not reused. */
-const RECIPE = 1
+const RECIPE = 2
 
 /** Debian packages repackaged into upstream-style release files, and the busybox for the images. */
 const SOURCES = ['containerd', 'runc', 'etcd-server', 'etcd-client', 'containernetworking-plugins', 'busybox-static']
