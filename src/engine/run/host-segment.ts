@@ -246,7 +246,9 @@ export class HostSegment {
       if (out.rc === null) break
       let res = await this.waitFor(finishRemote(x, out, resultOf(out)))
       if (x.t.until !== undefined && !untilHolds(x.t, x.scope, res)) {
-        res = { ...res, status: 'failed', msg: `still not true after ${attempts} attempts: ${x.t.until}` }
+        // The last attempt's own failure (apt's E: line, a pull's error) is what the operator needs first.
+        const spent = `still not true after ${attempts} attempts: ${x.t.until}`
+        res = { ...res, status: 'failed', msg: res.status === 'failed' && res.msg ? `${res.msg} (${spent})` : spent }
       }
       res = applyConditions(x.t, x.scope, res)
       this.finish(x.t, x.scope, res, x.label, execHost !== this.host ? execHost : undefined)

@@ -99,7 +99,7 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
       const status = await sh(node, `dpkg-query -W -f='\${Package} \${Status}\\n' ${packages.join(' ')}`)
       for (const p of packages) expect(status, node).to.contain(`${p} install ok installed`)
       expect((await sh(node, 'grep -h "^deb" /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null || true')).trim())
-        .to.equal(`deb [trusted=yes] ${mirror.groupVars.debian_repo} ./`)
+        .to.equal(`deb [signed-by=/etc/apt/keyrings/kubeseed-mirror.asc] ${mirror.groupVars.debian_repo} ./`)
     }
   })
 

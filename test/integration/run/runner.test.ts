@@ -74,6 +74,21 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.recap.failures.h1).to.match(/still not true after 3 attempts/)
   })
 
+  it('a failing step retried until it is spent keeps its own error first', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: 'echo "E: the mirror said no" >&2; exit 3'
+      register: c
+      until: c.rc == 0
+      retries: 1
+      delay: 0
+`, { hosts: ['h1'] })
+    expect(o.code).to.equal(2)
+    expect(o.recap.failures.h1).to.match(/E: the mirror said no.*\(still not true after 2 attempts: c\.rc == 0\)/)
+  })
+
   it('rescues a failed block and always runs always; a block without rescue leaves the host failed', async () => {
     const o = await playLocal(`
 - hosts: g

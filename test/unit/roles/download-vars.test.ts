@@ -60,3 +60,19 @@ describe('preinstall role variables', () => {
     ])
   })
 })
+
+describe('download role: images from a mirror', () => {
+  it('with a mirror, images are pinned (a digest is required) and failures name the mirror hosts; without one they are not', () => {
+    expect(hostScope('node1', ['download']).get('download_images_pinned')).to.equal(false)
+    const mirror = {
+      registry_host: '10.231.0.1:5000',
+      containerd_registries_mirrors: ['registry.k8s.io', 'quay.io'].map((prefix) => ({ prefix, mirrors: [{ host: 'http://10.231.0.1:5000', capabilities: ['pull'] }] })),
+    }
+    const s = hostScope('node1', ['download', 'container-engine/containerd'], mirror)
+    expect(s.get('download_images_pinned')).to.equal(true)
+    expect(s.get('download_image_mirrors')).to.equal('http://10.231.0.1:5000')
+    // Digests alone (an inventory without registry_host) pin too: a digest is never dropped for the tag.
+    expect(hostScope('node1', ['download'], { kubeseed_image_digests: { 'registry.k8s.io/pause:3.10': `sha256:${'0'.repeat(64)}` } })
+      .get('download_images_pinned')).to.equal(true)
+  })
+})
