@@ -15,6 +15,9 @@ ks_diff() { if [ "$KS_DIFF" = 1 ]; then ks_mark 'DIFF{'; cat; ks_mark 'DIFF}'; e
 # CLEANUP (commands ending in ';') and then exits, so the EXIT trap runs too: dash skips it when a signal
 # ends the shell. Traps do not reach subshells, so every step's subshell sets them again.
 ks_traps() { trap "$1 exit 129" HUP; trap "$1 exit 130" INT; trap "$1 exit 141" PIPE; trap "$1 exit 143" TERM; }
+# ks_sweep DEST: removes temporary files an earlier run left beside DEST when something ended it outright
+# (SIGKILL, a crash: no trap runs). Ones touched in the last minute may belong to a run still writing.
+ks_sweep() { find "${D}{1%/*}/" -maxdepth 1 -type f -name ".${D}{1##*/}.kubeseed-*" -mmin +1 -delete 2>/dev/null; return 0; }
 ks_mode_eq() { [ "$(printf '%o' "0$1")" = "$(printf '%o' "0$2")" ]; }
 # ks__symbit WHO PERM: the bits one permission letter of a symbolic mode stands for (in _sb), as Ansible
 # reckons them: from the path's mode before the change (_sp), X only for directories or executables (_sx),
@@ -98,6 +101,7 @@ ks_put() {
   if [ -f "$2" ]; then ks_changed "content of $2"; else ks_changed "create $2"; fi
   ks_check && return 0
   [ -d "$_kd" ] || ks_fail "directory $_kd does not exist (create it first)"
+  ks_sweep "$2"
   _kpt=; ks_traps '[ -z "$_kpt" ] || rm -f "$_kpt";'
   _kpt=$(mktemp "$_kd/.${D}{2##*/}.kubeseed-XXXXXXXX") || ks_fail "cannot create a temporary file in $_kd"
   # The mode starts from the replaced file's or 0666 less the umask; a symbolic MODE is reckoned from there.
