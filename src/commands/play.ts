@@ -140,7 +140,10 @@ async function play(playbook: string, a: PlayArgs): Promise<number> {
     acceptNewHostKeys: a.acceptNewHostKeys, knownHostsFiles: a.knownHosts,
     sshPassword, becomePassword, privateKeyFile: a.privateKey, remoteUser: a.user,
   }).finally(() => stop.release())
-  if (outcome.code === ExitCode.interrupted) process.stderr.write(interruptedLines(outcome))
+  if (outcome.code === ExitCode.interrupted) {
+    // Handshakes still under way would keep the process alive until their timeout.
+    process.stderr.write(interruptedLines(outcome), () => process.exit(ExitCode.interrupted))
+  }
   return outcome.code
 }
 

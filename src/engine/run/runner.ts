@@ -64,6 +64,17 @@ export interface RunOptions extends RunSettings {
   extraMagic?: HostMagic
 }
 
+/** A connection still being opened does not hold up an interruption (the session closes it when it comes). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
+  if (!signal) return p
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new ConnectError('interrupted while connecting', { host }, false))
+    if (signal.aborted) { stop(); return }
+    signal.addEventListener('abort', stop, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
+  })
+}
+
 export type RunRecap = Omit<Extract<RunEvent, { type: 'recap' }>, 'type'>
 
 export class Runner {
@@ -175,7 +186,7 @@ export class Runner {
     const s = this.states.get(host)
     if (s.conn) return s.conn
     const scope = this.scopes.play(host, ctx)
-    s.conn = await this.o.connect(host, (n) => (scope.has(n) ? scope.get(n) : undefined))
+    s.conn = await untilAborted(this.o.connect(host, (n) => (scope.has(n) ? scope.get(n) : undefined)), this.o.signal, host)
     return s.conn
   }
 

@@ -148,7 +148,9 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   try {
     recap = await runner.run(playbook)
   } finally {
-    await connector.closeAll()
+    // Interrupted: a handshake still under way is not waited for.
+    const closing = connector.closeAll()
+    if (!o.signal?.aborted) await closing
   }
   const facts: Record<string, Facts> = {}
   for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
