@@ -85,6 +85,21 @@ describe('runner (local connection, several hosts)', function () {
     expect(statuses(o, 'after')).to.deep.equal({ h1: 'ok', h2: 'ok', h3: 'ok' })
   })
 
+  it('-e cluster_name gives dns_domain its value, as kubespray derives dns_domain from cluster_name', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: derived
+      assert:
+        that:
+          - dns_domain == 'foo.example'
+          - kube_apiserver_ip == '10.96.0.1'
+`, { hosts: ['h1'], extraVars: { cluster_name: 'foo.example', kube_service_addresses: '10.96.0.0/16' } })
+    expect(o.recap.failures, JSON.stringify(o.recap.failures)).to.deep.equal({})
+    expect(statuses(o, 'derived')).to.deep.equal({ h1: 'ok' })
+  })
+
   it('retries until a condition holds, with the register visible to until', async () => {
     const o = await playLocal(`
 - hosts: h1
