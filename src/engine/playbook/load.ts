@@ -310,8 +310,8 @@ export class PlaybookLoader {
     }
   }
 
-  private loadTask(t: Dict, file: string, inh: Inherited, baseDir: string): Item[] {
-    const where: Where = { file, line: lineOf(t) }
+  /** The one module key of a task; no module, two of them or an unknown keyword is an error naming it. */
+  private moduleKey(t: Dict, where: Where): string {
     const moduleKeys = Object.keys(t).filter((k) => !TASK_KEYWORDS.has(k))
     if (moduleKeys.length === 0) {
       throw new PlaybookError('task has no module (what should it do?)', where, 'add one such as command, template, file')
@@ -320,12 +320,13 @@ export class PlaybookLoader {
       const unknown = moduleKeys.filter((k) => !this.opts.module(k) && !isImport(k))
       const bad = unknown[0] ?? moduleKeys[1]
       throw new PlaybookError(`task has more than one module or an unknown keyword: ${moduleKeys.join(', ')}`,
-        { file, line: keyLineOf(t, bad) ?? where.line }, suggest(bad, [...TASK_KEYWORDS, ...this.opts.moduleNames()]))
+        { file: where.file, line: keyLineOf(t, bad) ?? where.line }, suggest(bad, [...TASK_KEYWORDS, ...this.opts.moduleNames()]))
     }
-    const key = moduleKeys[0]
-    const name = typeof t.name === 'string' ? t.name : undefined
-    const taskWhere = { ...where, task: name ?? key }
-    const child = this.narrow(t, taskWhere, inh)
+    return moduleKeys[0]
+  }
+
+  /** import_tasks / include_tasks / import_role / include_role: their tasks, loaded here; undefined for other modules. */
+  private loadInclude(t: Dict, key: string, taskWhere: Where, child: Inherited, baseDir: string): Item[] | undefined {
     const short = key.replace(/^ansible\.(builtin|legacy)\./, '')
     if (short === 'import_tasks' || short === 'include_tasks') {
       const target = isDict(t[key]) ? (t[key] as Dict).file : t[key]
@@ -348,35 +349,27 @@ export class PlaybookLoader {
       if (!tf) throw new PlaybookError(`role '${args.name}' has no tasks file '${tasksFrom}'`, taskWhere)
       return this.loadItems(readYamlFile(tf, taskWhere), tf, { ...child, role: ref }, dirname(tf))
     }
+    return undefined
+  }
+
+  private loadTask(t: Dict, file: string, inh: Inherited, baseDir: string): Item[] {
+    const where: Where = { file, line: lineOf(t) }
+    const key = this.moduleKey(t, where)
+    const name = typeof t.name === 'string' ? t.name : undefined
+    const taskWhere = { ...where, task: name ?? key }
+    const child = this.narrow(t, taskWhere, inh)
+    const included = this.loadInclude(t, key, taskWhere, child, baseDir)
+    if (included) return included
     const mod = this.opts.module(key)
     if (!mod) {
       throw new PlaybookError(`unknown module or keyword '${key}'`, { file, line: keyLineOf(t, key) ?? where.line },
         suggest(key, [...TASK_KEYWORDS, ...this.opts.moduleNames()]))
     }
-    let args = t[key]
-    if (t.args !== undefined) {
-      if (!isDict(t.args)) throw new PlaybookError(`'args' must be a mapping`, taskWhere)
-      if (isDict(args)) args = { ...t.args, ...args }
-      else if (args === null || args === undefined) args = t.args
-      else if (typeof args === 'string') args = mod.combine(args, t.args, taskWhere)
-    }
+    const args = taskArgs(t, key, mod, taskWhere)
     mod.check(args, { file, line: keyLineOf(t, key) ?? where.line, task: taskWhere.task })
-    let loop: unknown = t.loop
-    for (const w of ['with_items', 'with_list']) {
-      if (t[w] !== undefined) {
-        if (loop !== undefined) throw new PlaybookError(`use either loop or ${w}, not both`, taskWhere)
-        loop = t[w]
-      }
-    }
+    const loop = taskLoop(t, taskWhere)
     const lc = isDict(t.loop_control) ? t.loop_control : {}
-    // A template ("{{ drain_retries }}") is kept and rendered when the task runs, as Ansible does.
-    const intOf = (v: unknown, what: string): number | string | undefined => {
-      if (v === undefined) return undefined
-      if (typeof v === 'string' && isTemplated(v)) return v
-      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number`, taskWhere)
-      return n
-    }
+    const intOf = (v: unknown, what: string) => wholeNumber(v, what, taskWhere)
     const retries = intOf(t.retries, 'retries')
     const task: TaskDef = {
       kind: 'task',
@@ -411,6 +404,39 @@ export class PlaybookLoader {
     }
     return [task]
   }
+}
+
+/** The module's arguments, with `args:` merged in as Ansible merges it. */
+function taskArgs(t: Dict, key: string, mod: ModuleInfo, taskWhere: Where): unknown {
+  let args = t[key]
+  if (t.args !== undefined) {
+    if (!isDict(t.args)) throw new PlaybookError(`'args' must be a mapping`, taskWhere)
+    if (isDict(args)) args = { ...t.args, ...args }
+    else if (args === null || args === undefined) args = t.args
+    else if (typeof args === 'string') args = mod.combine(args, t.args, taskWhere)
+  }
+  return args
+}
+
+/** `loop`, or the older with_items / with_list; never two of them. */
+function taskLoop(t: Dict, taskWhere: Where): unknown {
+  let loop: unknown = t.loop
+  for (const w of ['with_items', 'with_list']) {
+    if (t[w] !== undefined) {
+      if (loop !== undefined) throw new PlaybookError(`use either loop or ${w}, not both`, taskWhere)
+      loop = t[w]
+    }
+  }
+  return loop
+}
+
+/** A whole number for retries or delay; a template ("{{ drain_retries }}") is kept and rendered when the task runs, as Ansible does. */
+function wholeNumber(v: unknown, what: string, taskWhere: Where): number | string | undefined {
+  if (v === undefined) return undefined
+  if (typeof v === 'string' && isTemplated(v)) return v
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number`, taskWhere)
+  return n
 }
 
 function isImport(k: string): boolean {
