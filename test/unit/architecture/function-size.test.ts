@@ -9,10 +9,10 @@ import { functionSizes, type FunctionSize } from './function-sizes.js'
 
 /**
  * The house limit is 60 lines. For now the limit is the longest function that was already there when
- * this check came (src/sandbox/emulated/kubeadm/init.ts runInit); set it to 60 to list every function still longer,
+ * this check came (src/engine/inventory/assemble.ts assembleInventory, engine/params.ts coerce, sandbox/bundle.ts buildSandboxBundle); set it to 60 to list every function still longer,
  * split them, and lower it as they go.
  */
-const MAX_LINES = 92
+const MAX_LINES = 84
 
 const describeSize = (f: FunctionSize) => `${f.at} ${f.name} (${f.lines} lines)`
 
