@@ -135,19 +135,7 @@ export class PlaybookLoader {
       throw new PlaybookError(`a play needs 'hosts' (a host pattern such as all or kube_control_plane)`, where)
     }
     const baseDir = dirname(file)
-    const vars: Dict = {}
-    const varsLines: Record<string, number> = {}
-    for (const vf of asList<string>(p.vars_files)) {
-      const path = isAbsolute(vf) ? vf : join(baseDir, vf)
-      const data = readYamlFile(path, where)
-      if (data !== null && !isDict(data)) throw new PlaybookError('a vars file must be a mapping', { file: path })
-      Object.assign(vars, data ?? {})
-    }
-    if (p.vars !== undefined) {
-      if (!isDict(p.vars)) throw new PlaybookError(`'vars' must be a mapping`, where)
-      Object.assign(vars, p.vars)
-      Object.assign(varsLines, keyLinesOf(p.vars) ?? {})
-    }
+    const { vars, varsLines } = playVars(p, baseDir, where)
     const inherited: Inherited = {
       when: [],
       tags: tagList(p.tags, where),
@@ -172,20 +160,7 @@ export class PlaybookLoader {
     items.push(...this.loadItems(p.post_tasks, file, inherited, baseDir))
     for (const h of this.loadItems(p.handlers, file, inherited, baseDir)) handlers.push(...flattenHandlers(h))
     checkPlayStatically(items, handlers)
-    const serial = asList<number | string>(p.serial)
-    for (const s of serial) {
-      if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {
-        throw new PlaybookError(`serial must be a number, a percentage or a list of them, got ${JSON.stringify(s)}`, where)
-      }
-    }
-    const strategy = (p.strategy ?? 'linear') as string
-    if (strategy !== 'linear' && strategy !== 'free') {
-      throw new PlaybookError(`unknown strategy '${strategy}'`, where, 'use linear or free')
-    }
-    const mfp = p.max_fail_percentage
-    if (mfp !== undefined && (typeof mfp !== 'number' || mfp < 0 || mfp > 100)) {
-      throw new PlaybookError('max_fail_percentage must be a number from 0 to 100', where)
-    }
+    const { serial, strategy, mfp } = playStrategy(p, where)
     return {
       name: typeof p.name === 'string' ? p.name : p.hosts,
       where,
@@ -404,6 +379,43 @@ export class PlaybookLoader {
     }
     return [task]
   }
+}
+
+/** A play's vars: its vars_files in order, then `vars:`, with the line of each key of `vars:`. */
+function playVars(p: Dict, baseDir: string, where: Where): { vars: Dict; varsLines: Record<string, number> } {
+  const vars: Dict = {}
+  const varsLines: Record<string, number> = {}
+  for (const vf of asList<string>(p.vars_files)) {
+    const path = isAbsolute(vf) ? vf : join(baseDir, vf)
+    const data = readYamlFile(path, where)
+    if (data !== null && !isDict(data)) throw new PlaybookError('a vars file must be a mapping', { file: path })
+    Object.assign(vars, data ?? {})
+  }
+  if (p.vars !== undefined) {
+    if (!isDict(p.vars)) throw new PlaybookError(`'vars' must be a mapping`, where)
+    Object.assign(vars, p.vars)
+    Object.assign(varsLines, keyLinesOf(p.vars) ?? {})
+  }
+  return { vars, varsLines }
+}
+
+/** serial, strategy and max_fail_percentage, checked. */
+function playStrategy(p: Dict, where: Where): { serial: Array<number | string>; strategy: 'linear' | 'free'; mfp: unknown } {
+  const serial = asList<number | string>(p.serial)
+  for (const s of serial) {
+    if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {
+      throw new PlaybookError(`serial must be a number, a percentage or a list of them, got ${JSON.stringify(s)}`, where)
+    }
+  }
+  const strategy = (p.strategy ?? 'linear') as string
+  if (strategy !== 'linear' && strategy !== 'free') {
+    throw new PlaybookError(`unknown strategy '${strategy}'`, where, 'use linear or free')
+  }
+  const mfp = p.max_fail_percentage
+  if (mfp !== undefined && (typeof mfp !== 'number' || mfp < 0 || mfp > 100)) {
+    throw new PlaybookError('max_fail_percentage must be a number from 0 to 100', where)
+  }
+  return { serial, strategy, mfp }
 }
 
 /** The module's arguments, with `args:` merged in as Ansible merges it. */
