@@ -133,6 +133,19 @@ async function bootNode(state: SandboxState, node: NodeState, o: {
   node.startTime = processStartTime(node.pid)
 }
 
+/** known_hosts, the inventory and its group_vars/all for the sandbox's nodes. */
+function writeInventoryFiles(state: SandboxState, paths: ReturnType<typeof statePaths>): void {
+  writeFile(paths.knownHosts, renderKnownHosts(state.nodes.map((n) => ({ name: n.name, address: n.address, publicKey: nodeHostKey(nodePaths(state.stateDir, n.name).root) }))))
+  writeFile(paths.hosts, renderHostsYaml(state))
+  writeFile(paths.groupVarsAll, renderGroupVarsAll(state), 0o600)
+}
+
+function waitForNodes(state: SandboxState, timeoutMs: number): Promise<NodeReadiness[]> {
+  return Promise.all(state.nodes.map((n) => waitForNode(n.name, sshTarget(state, n.name), {
+    pid: n.pid ?? 0, startTime: n.startTime, consoleLog: nodePaths(state.stateDir, n.name).console,
+  }, timeoutMs)))
+}
+
 export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpResult> {
   const log = opts.log ?? (() => {})
   const name = checkSandboxName(opts.name ?? DEFAULT_NAME)
@@ -187,14 +200,10 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
     }))
     writeState(state)
 
-    writeFile(paths.knownHosts, renderKnownHosts(state.nodes.map((n) => ({ name: n.name, address: n.address, publicKey: nodeHostKey(nodePaths(stateDir, n.name).root) }))))
-    writeFile(paths.hosts, renderHostsYaml(state))
-    writeFile(paths.groupVarsAll, renderGroupVarsAll(state), 0o600)
+    writeInventoryFiles(state, paths)
 
     const timeout = opts.bootTimeoutMs ?? 60_000 + 6_000 * toBoot.length
-    const readiness = await Promise.all(state.nodes.map((n) => waitForNode(n.name, sshTarget(state, n.name), {
-      pid: n.pid ?? 0, startTime: n.startTime, consoleLog: nodePaths(stateDir, n.name).console,
-    }, timeout)))
+    const readiness = await waitForNodes(state, timeout)
     const bootMs = Date.now() - bootStart
     for (const r of readiness) {
       if (r.status === 'degraded') log(`${r.node} is degraded: failed units ${r.failedUnits.join(', ')}`)

@@ -8,11 +8,11 @@ import { PACKAGE_ROOT } from '../../../src/engine/paths.js'
 import { functionSizes, type FunctionSize } from './function-sizes.js'
 
 /**
- * The house limit is 60 lines. For now the limit is the longest function that was already there when
- * this check came (src/engine/inventory/assemble.ts assembleInventory, engine/params.ts coerce, sandbox/bundle.ts buildSandboxBundle); set it to 60 to list every function still longer,
+ * The house limit is 60 lines. For now the limit is the longest function left from before this check
+ * (src/engine/transport/ssh.ts, the method run); set it to 60 to list every function still longer,
  * split them, and lower it as they go.
  */
-const MAX_LINES = 84
+const MAX_LINES = 76
 
 const describeSize = (f: FunctionSize) => `${f.at} ${f.name} (${f.lines} lines)`
 
