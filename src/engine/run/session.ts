@@ -91,7 +91,7 @@ function readPlaybook(o: SessionOptions): Playbook {
 
 export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const warn = (message: string) => o.sink.emit({ type: 'warning', message })
-  const inv = prepareInventory(o.inventories, warn)
+  const inv = prepareInventory(o.inventories, warn, o.extraVars)
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const read = readPlaybook(o)
   const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars) })) }
