@@ -344,6 +344,22 @@ describe('runner (local connection, several hosts)', function () {
     expect(readFileSync(join(o.dir, 'forced'), 'utf8')).to.equal('x')
   })
 
+  it('the recap names the hosts something ran on: their own tasks or tasks delegated to them, not controller-side ones', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - set_fact:
+        x: 1
+    - name: on h1 for h2
+      command: /bin/true
+      delegate_to: h1
+      when: inventory_hostname == 'h2'
+`)
+    expect(o.code).to.equal(0)
+    expect(o.recap.touched).to.deep.equal(['h1'])
+  })
+
   it('free strategy lets each host run ahead; --limit narrows the hosts', async () => {
     const o = await playLocal(`
 - hosts: g
