@@ -59,6 +59,8 @@ export type RunEvent =
       timing: RunTiming
       /** Hosts something ran on beyond gathering facts (their own tasks or tasks delegated to them), in recap order. */
       touched: string[]
+      /** How many hosts the inventory has: what the touched hosts are counted against. */
+      inventoryHosts: number
     }
 
 export interface EventSink {

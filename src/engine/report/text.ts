@@ -44,7 +44,7 @@ export class TextReporter implements EventSink {
         w('\nPLAY RECAP')
         for (const l of recapLines(e.hosts, this.verbose > 0)) w(l)
         for (const [h, why] of Object.entries(e.failures)) w(`failed: ${h}: ${why}`)
-        w(touchedLine(e.touched, Object.keys(e.hosts).length))
+        w(touchedLine(e.touched, e.inventoryHosts))
         w(`${e.ok ? 'ok' : 'FAILED'} in ${e.seconds.toFixed(1)} s`)
         if (this.verbose > 0) w(timingLine(e.timing))
         break

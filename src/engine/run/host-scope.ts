@@ -67,19 +67,24 @@ export class HostScopes {
   /**
    * `hostvars[host]` as Ansible builds it: the host's inventory variables, facts and extra vars, without
    * the play's role defaults and vars. So a role default that reads itself through hostvars (kubespray's
-   * etcd_member_name) sees the inventory's value or nothing, and its default() applies.
+   * etcd_member_name) sees the inventory's value or nothing, and its default() applies. Registered and
+   * set_fact values are there too, above the facts, as in Ansible.
    */
   private hostvarsScope(host: string, ctx: PlayCtx): Scope {
     const s = this.states.get(host)
-    if (s.hostScope) return s.hostScope
-    this.loadCachedFacts(host)
-    const layers: ScopeLayer[] = [
-      ...this.o.inventory.hostLayers(host),
-      { source: `facts of ${host}`, vars: factVars(s.facts), literal: true },
-    ]
-    if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
-    s.hostScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => this.play(host, ctx)) })
-    return s.hostScope
+    if (!s.hostScope) {
+      this.loadCachedFacts(host)
+      const layers: ScopeLayer[] = [
+        ...this.o.inventory.hostLayers(host),
+        { source: `facts of ${host}`, vars: factVars(s.facts), literal: true },
+      ]
+      if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
+      s.hostScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => this.play(host, ctx)) })
+    }
+    // What the host registered and set_fact set so far, read anew each time: another host's later task sees it.
+    if (!Object.keys(s.registered).length) return s.hostScope
+    const scope = s.hostScope.child({ source: 'registered and set_fact vars', vars: { ...s.registered }, literal: true })
+    return Object.keys(this.o.extraVars).length ? scope.child(this.extraLayer()) : scope
   }
 
   private extraLayer(): ScopeLayer {

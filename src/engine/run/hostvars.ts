@@ -3,12 +3,13 @@
 
 import type { Scope } from '../vars/scope.js'
 
-function scopeObject(scope: Scope): object {
+/** The scope is asked for on every read: what the host registers later in the play shows through. */
+function scopeObject(scopeOf: () => Scope): object {
   return new Proxy({}, {
-    get: (_t, k) => (typeof k === 'string' && scope.has(k) ? scope.get(k) : undefined),
-    has: (_t, k) => typeof k === 'string' && scope.has(k),
-    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && scope.has(k)
-      ? { configurable: true, enumerable: true, writable: false, value: scope.get(k) } : undefined),
+    get: (_t, k) => { const scope = scopeOf(); return typeof k === 'string' && scope.has(k) ? scope.get(k) : undefined },
+    has: (_t, k) => typeof k === 'string' && scopeOf().has(k),
+    getOwnPropertyDescriptor: (_t, k) => { const scope = scopeOf(); return typeof k === 'string' && scope.has(k)
+      ? { configurable: true, enumerable: true, writable: false, value: scope.get(k) } : undefined },
     ownKeys: () => [],
   })
 }
@@ -18,7 +19,7 @@ export function hostvarsProxy(hosts: readonly string[], scopeOf: (host: string) 
   const cache = new Map<string, object>()
   const hostObject = (host: string) => {
     let o = cache.get(host)
-    if (!o) { o = scopeObject(scopeOf(host)); cache.set(host, o) }
+    if (!o) { o = scopeObject(() => scopeOf(host)); cache.set(host, o) }
     return o
   }
   return new Proxy({}, {

@@ -360,6 +360,30 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.recap.touched).to.deep.equal(['h1'])
   })
 
+  it('hostvars carries what other hosts registered and set with set_fact, in the same play and the next (as in Ansible)', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - set_fact:
+        mine: "{{ inventory_hostname }}-fact"
+    - command: echo {{ inventory_hostname }}
+      register: said
+      changed_when: false
+    - assert:
+        that:
+          - hostvars['h2'].mine == 'h2-fact'
+          - hostvars['h3'].said.stdout == 'h3'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - assert:
+        that:
+          - groups['g'] | map('extract', hostvars, 'mine') | list == ['h1-fact', 'h2-fact', 'h3-fact']
+`)
+    expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+  })
+
   it('free strategy lets each host run ahead; --limit narrows the hosts', async () => {
     const o = await playLocal(`
 - hosts: g

@@ -20,7 +20,7 @@ const RUN: RunEvent[] = [
   { type: 'warning', message: 'kube_version is old' },
   { type: 'handler', name: 'restart kubelet', hosts: ['node1'] },
   { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, seconds: 2.04,
-    timing: { firstHandshakeMs: 61, controllerCpuMs: 410 }, touched: ['node1'] },
+    timing: { firstHandshakeMs: 61, controllerCpuMs: 410 }, touched: ['node1'], inventoryHosts: 3 },
 ]
 
 /** How RUN's recap reads as text. */
@@ -28,7 +28,7 @@ const RECAP_TEXT = [
   '\nPLAY RECAP',
   ...recapLines({ node1: recap(), n2: recap({ failed: 1 }) }, false),
   'failed: n2: task "x": exit 1',
-  'touched: node1 (1 of 2 hosts)',
+  'touched: node1 (1 of 3 hosts)',
   'FAILED in 2.0 s',
 ]
 
@@ -93,6 +93,7 @@ describe('report: reporters', () => {
       },
       timing: { first_handshake_ms: 61, controller_cpu_ms: 410 },
       touched: ['node1'],
+      inventory_hosts: 3,
     })
   })
 
