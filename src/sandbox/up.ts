@@ -12,6 +12,7 @@ import { renderGroupVarsAll, renderHostsYaml, renderKnownHosts } from './invento
 import { ensureKeyPair } from './keys.js'
 import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
 import { builtinModulesForNodes } from './kernel-modules.js'
+import { ensureInotifyInstances } from './inotify-limit.js'
 import { withLock } from './lock.js'
 import { mountOverlay, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
@@ -135,6 +136,7 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
     }
 
     const forwarding = ipForwarding()
+    ensureInotifyInstances(log)
     await ensureBridge(state.bridge, state.bastion, subnet.prefix)
     await assertNoNat(state.bridge, subnet.cidr)
     const clientKey = await ensureKeyPair(paths.privateKey, `kubeseed-sandbox-${name}`)
