@@ -39,6 +39,22 @@ describe('cluster playbook', () => {
   })
 })
 
+describe('etcd role', () => {
+  const tasks = (items: Item[]): Array<Extract<Item, { kind: 'task' }>> =>
+    items.flatMap((i) => (i.kind === 'block' ? tasks([...i.block, ...i.rescue, ...i.always]) : [i]))
+
+  it('adds a joining member just before it starts, retrying while etcd calls the cluster unhealthy', () => {
+    const names = tasks(load('cluster.yaml').plays[2]!.items).map((t) => t.name)
+    const at = (n: string) => { const i = names.indexOf(n); expect(i, n).to.be.greaterThan(-1); return i }
+    const order = ['etcd | Install etcd and etcdctl', 'etcd | Add this member to the running cluster', 'etcd | Environment file',
+      'etcd | Restarted now when it changed', 'etcd | Enabled and running', 'etcd | Cluster is healthy']
+    expect(order.map(at)).to.deep.equal([...order.map(at)].sort((a, b) => a - b))
+    const add = tasks(load('cluster.yaml').plays[2]!.items).find((t) => t.name === 'etcd | Add this member to the running cluster')!
+    expect(add.until).to.match(/etcd_member_add\.rc == 0/)
+    expect(Number(add.retries)).to.be.greaterThan(0)
+  })
+})
+
 describe('remove-node playbook', () => {
   it("names its hosts with -e node, as kubespray's does, and checks before anything else, fatally", () => {
     const pb = load('remove-node.yaml')
