@@ -47,6 +47,8 @@ export interface Recap {
   ok: boolean
   hosts: Record<string, { ok: number; changed: number; failed: number; skipped: number; unreachable: boolean; round_trips: number }>
   failures: Record<string, string>
+  /** Hosts the run did anything on beyond facts. */
+  touched: string[]
 }
 
 /** The NDJSON events of a --output json run, and its recap (the last line). */

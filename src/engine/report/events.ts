@@ -50,7 +50,18 @@ export type RunEvent =
   | { type: 'warning'; message: string }
   | { type: 'handler'; name: string; hosts: string[] }
   | { type: 'batch'; host: string; steps: number; roundTrip: number; ms: number }
-  | { type: 'recap'; ok: boolean; hosts: Record<string, HostRecap>; failures: Record<string, string>; seconds: number; timing: RunTiming }
+  | {
+      type: 'recap'
+      ok: boolean
+      hosts: Record<string, HostRecap>
+      failures: Record<string, string>
+      seconds: number
+      timing: RunTiming
+      /** Hosts something ran on beyond gathering facts (their own tasks or tasks delegated to them), in recap order. */
+      touched: string[]
+      /** How many hosts the inventory has: what the touched hosts are counted against. */
+      inventoryHosts: number
+    }
 
 export interface EventSink {
   emit(e: RunEvent): void

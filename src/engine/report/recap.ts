@@ -20,3 +20,9 @@ export function timingLine(t: RunTiming): string {
   const start = t.firstHandshakeMs === undefined ? 'no SSH session' : `first SSH handshake ${t.firstHandshakeMs} ms after process start`
   return `timing: ${start}; controller CPU ${secs(t.controllerCpuMs)}`
 }
+
+/** Which hosts the run did anything on beyond reading facts: what a day-2 run promises to keep small. */
+export function touchedLine(touched: string[], hosts: number): string {
+  const list = touched.length > 0 ? `${touched.join(', ')} ` : 'no host '
+  return `touched: ${list}(${touched.length} of ${hosts} host${hosts === 1 ? '' : 's'})`
+}

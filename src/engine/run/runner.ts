@@ -124,7 +124,9 @@ export class Runner {
     const readyAt = this.states.all().map((s) => s.conn?.readyAtMs).filter((t): t is number => t !== undefined)
     const cpu = process.cpuUsage()
     const timing = { firstHandshakeMs: readyAt.length ? Math.round(Math.min(...readyAt)) : undefined, controllerCpuMs: Math.round((cpu.user + cpu.system) / 1000) }
-    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000, timing }
+    const touched = [...Object.keys(hosts).filter((h) => this.told.touched.has(h)),
+      ...[...this.told.touched].filter((h) => !(h in hosts)).sort()]
+    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000, timing, touched, inventoryHosts: this.o.inventory.hosts.size }
     this.o.sink.emit({ type: 'recap', ...recap })
     return recap
   }

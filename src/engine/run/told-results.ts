@@ -14,11 +14,14 @@ type Held = Map<number, RunEvent[]>
 
 export class ToldResults {
   private held?: Held
+  /** Hosts a batch ran on: the recap's touched hosts. */
+  readonly touched = new Set<string>()
 
   constructor(private readonly sink: EventSink, private readonly states: HostStates) {}
 
   /** Sends an event now, or holds it until its task's turn in the grouped output. */
   tell(e: RunEvent, taskId: number): void {
+    if (e.type === 'batch') this.touched.add(e.host)
     const b = this.held
     if (!b) { this.sink.emit(e); return }
     const list = b.get(b.has(taskId) ? taskId : -1) ?? []

@@ -416,6 +416,46 @@ describe('runner (local connection, several hosts)', function () {
     expect(readFileSync(join(o.dir, 'forced'), 'utf8')).to.equal('x')
   })
 
+  it('the recap names the hosts something ran on: their own tasks or tasks delegated to them, not controller-side ones', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - set_fact:
+        x: 1
+    - name: on h1 for h2
+      command: /bin/true
+      delegate_to: h1
+      when: inventory_hostname == 'h2'
+`)
+    expect(o.code).to.equal(0)
+    expect(o.recap.touched).to.deep.equal(['h1'])
+  })
+
+  it('hostvars carries what other hosts registered and set with set_fact, in the same play and the next (as in Ansible)', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - set_fact:
+        mine: "{{ inventory_hostname }}-fact"
+    - command: echo {{ inventory_hostname }}
+      register: said
+      changed_when: false
+    - assert:
+        that:
+          - hostvars['h2'].mine == 'h2-fact'
+          - hostvars['h3'].said.stdout == 'h3'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - assert:
+        that:
+          - groups['g'] | map('extract', hostvars, 'mine') | list == ['h1-fact', 'h2-fact', 'h3-fact']
+`)
+    expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+  })
+
   it('free strategy lets each host run ahead; --limit narrows the hosts', async () => {
     const o = await playLocal(`
 - hosts: g

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import type { HostRecap, RunEvent } from '../../../src/engine/report/events.js'
 import { JsonReporter } from '../../../src/engine/report/json.js'
 import { ProgressReporter } from '../../../src/engine/report/progress.js'
-import { recapLines, timingLine } from '../../../src/engine/report/recap.js'
+import { recapLines, timingLine, touchedLine } from '../../../src/engine/report/recap.js'
 import { makeReporter, pickReporter } from '../../../src/engine/report/reporter.js'
 import { TextReporter } from '../../../src/engine/report/text.js'
 
@@ -20,7 +20,7 @@ const RUN: RunEvent[] = [
   { type: 'warning', message: 'kube_version is old' },
   { type: 'handler', name: 'restart kubelet', hosts: ['node1'] },
   { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, seconds: 2.04,
-    timing: { firstHandshakeMs: 61, controllerCpuMs: 410 } },
+    timing: { firstHandshakeMs: 61, controllerCpuMs: 410 }, touched: ['node1'], inventoryHosts: 3 },
 ]
 
 /** How RUN's recap reads as text. */
@@ -28,6 +28,7 @@ const RECAP_TEXT = [
   '\nPLAY RECAP',
   ...recapLines({ node1: recap(), n2: recap({ failed: 1 }) }, false),
   'failed: n2: task "x": exit 1',
+  'touched: node1 (1 of 3 hosts)',
   'FAILED in 2.0 s',
 ]
 
@@ -61,6 +62,11 @@ describe('report: reporters', () => {
     ])
   })
 
+  it('touched line: the hosts a run did anything on beyond facts, out of all', () => {
+    expect(touchedLine(['node1', 'node4'], 5)).to.equal('touched: node1, node4 (2 of 5 hosts)')
+    expect(touchedLine([], 1)).to.equal('touched: no host (0 of 1 host)')
+  })
+
   it('text: -v adds task places, urls and round trips; -vv command output; --diff the diff', () => {
     const lines = textOf(2, true)
     expect(lines).to.include('\nTASK [write config] /p/site.yaml:7')
@@ -86,6 +92,8 @@ describe('report: reporters', () => {
         n2: { ok: 3, changed: 1, failed: 1, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4, host_wait_ms: 1250, controller_ms: 40 },
       },
       timing: { first_handshake_ms: 61, controller_cpu_ms: 410 },
+      touched: ['node1'],
+      inventory_hosts: 3,
     })
   })
 

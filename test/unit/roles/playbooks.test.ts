@@ -39,6 +39,22 @@ describe('cluster playbook', () => {
   })
 })
 
+describe('etcd role', () => {
+  const tasks = (items: Item[]): Array<Extract<Item, { kind: 'task' }>> =>
+    items.flatMap((i) => (i.kind === 'block' ? tasks([...i.block, ...i.rescue, ...i.always]) : [i]))
+
+  it('adds a joining member just before it starts, retrying while etcd calls the cluster unhealthy', () => {
+    const names = tasks(load('cluster.yaml').plays[2]!.items).map((t) => t.name)
+    const at = (n: string) => { const i = names.indexOf(n); expect(i, n).to.be.greaterThan(-1); return i }
+    const order = ['etcd | Install etcd and etcdctl', 'etcd | Add this member to the running cluster', 'etcd | Environment file',
+      'etcd | Restarted now when it changed', 'etcd | Enabled and running', 'etcd | Cluster is healthy']
+    expect(order.map(at)).to.deep.equal([...order.map(at)].sort((a, b) => a - b))
+    const add = tasks(load('cluster.yaml').plays[2]!.items).find((t) => t.name === 'etcd | Add this member to the running cluster')!
+    expect(add.until).to.match(/etcd_member_add\.rc == 0/)
+    expect(Number(add.retries)).to.be.greaterThan(0)
+  })
+})
+
 describe('remove-node playbook', () => {
   it("names its hosts with -e node, as kubespray's does, and checks before anything else, fatally", () => {
     const pb = load('remove-node.yaml')
@@ -61,20 +77,31 @@ describe('remove-node playbook', () => {
 })
 
 describe('scale playbook', () => {
-  it('finds the new nodes from the cluster, then converges only them', () => {
+  const roleNames = (pb: Playbook, i: number) => pb.plays[i]!.roles.map((r) => r.name).filter((n) => n !== 'kubespray_defaults')
+
+  it('finds the new nodes from the cluster, fatally, then every play leaves the hosts in the cluster alone first', () => {
     const pb = load('scale.yaml')
-    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['k8s_cluster:etcd:calico_rr', 'k8s_cluster', 'kube_node', 'kube_node'])
+    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['k8s_cluster:etcd:calico_rr', 'k8s_cluster:etcd', 'k8s_cluster:etcd',
+      'etcd:kube_control_plane', 'k8s_cluster', 'kube_node', 'kube_control_plane', 'k8s_cluster'])
+    expect(pb.plays[1]!.anyErrorsFatal).to.equal(true)
     for (const p of pb.plays.slice(2)) {
       const first = p.items[0]
-      expect(first?.kind === 'task' && first.module, p.name).to.equal('meta')
-      expect(first?.kind === 'task' && first.when, p.name).to.deep.equal(['not (scale_new_node | bool)'])
+      expect(first?.kind === 'task' && [first.module, first.args], p.name).to.deep.equal(['meta', 'end_host'])
     }
   })
 
-  it('a new worker gets its local API load balancer before it joins, then labels and the network plugin', () => {
-    const roles = load('scale.yaml').plays.at(-1)!.roles.map((r) => r.name)
-    expect(roles.indexOf('kubernetes/loadbalancer')).to.be.greaterThan(roles.indexOf('kubernetes/node'))
-    expect(roles.indexOf('kubernetes/loadbalancer')).to.be.lessThan(roles.indexOf('kubernetes/kubeadm'))
-    expect(roles.slice(roles.indexOf('kubernetes/kubeadm') + 1)).to.deep.equal(['kubernetes/node-label', 'network_plugin/calico', 'network_plugin/flannel', 'network_plugin/cni'])
+  it('adds etcd members one at a time, each joining the running cluster', () => {
+    const etcd = load('scale.yaml').plays[3]!
+    expect(etcd.serial).to.deep.equal([1])
+    expect(etcd.vars.etcd_cluster_state).to.equal('existing')
+    expect(etcd.roles.map((r) => r.name)).to.include('etcd')
+  })
+
+  it('new workers get their load balancer before they join; new control planes join before the workers; then labels and the network plugin', () => {
+    const pb = load('scale.yaml')
+    expect(roleNames(pb, 4)).to.deep.equal(['kubernetes/node'])
+    expect(roleNames(pb, 5)).to.deep.equal(['kubernetes/loadbalancer'])
+    expect(roleNames(pb, 6)).to.deep.equal(['kubernetes/control-plane', 'kubernetes/client'])
+    expect(roleNames(pb, 7)).to.deep.equal(['kubernetes/kubeadm', 'kubernetes/node-label', 'network_plugin/calico', 'network_plugin/flannel', 'network_plugin/cni'])
   })
 })
