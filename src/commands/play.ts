@@ -14,6 +14,7 @@ import { artifactsVariable } from '../offline/artifacts-variable.js'
 import { artifactsFor } from '../offline/manifest.js'
 import * as registry from '../tasks/index.js'
 import { askSecret } from './ask.js'
+import { stopBetweenTasks } from './stop-signal.js'
 
 export const PLAYBOOK_COMMANDS: Record<string, string> = {
   cluster: 'Install or converge the cluster (kubespray cluster.yml)',
@@ -95,13 +96,14 @@ async function play(playbook: string, a: PlayArgs): Promise<number> {
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
   const sink = await makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
+  const stop = stopBetweenTasks()
   const outcome = await runWith({
     inventories: a.inventory, playbook, sink,
     extraVars: parseExtraVars(a.extraVars), limit: a.limit, tags: list(a.tags), skipTags: list(a.skipTags),
     check: a.check, diff: a.diff, forks: a.forks,
     acceptNewHostKeys: a.acceptNewHostKeys, knownHostsFiles: a.knownHosts,
-    sshPassword, becomePassword, privateKeyFile: a.privateKey, remoteUser: a.user,
-  })
+    sshPassword, becomePassword, privateKeyFile: a.privateKey, remoteUser: a.user, stopRequested: stop.requested,
+  }).finally(() => stop.release())
   return outcome.code
 }
 

@@ -25,6 +25,8 @@ export const ExitCode = {
   hostFailed: 2,
   unreachable: 3,
   badInput: 4,
+  /** Stopped on Ctrl-C (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const
 
 export class KubeseedError extends Error {

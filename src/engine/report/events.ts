@@ -50,7 +50,14 @@ export type RunEvent =
   | { type: 'warning'; message: string }
   | { type: 'handler'; name: string; hosts: string[] }
   | { type: 'batch'; host: string; steps: number; roundTrip: number; ms: number }
-  | { type: 'recap'; ok: boolean; hosts: Record<string, HostRecap>; failures: Record<string, string>; seconds: number; timing: RunTiming }
+  | {
+      type: 'recap'; ok: boolean; hosts: Record<string, HostRecap>; failures: Record<string, string>
+      /** Hosts the run leaves out of service, with why (see run/held-hosts.ts). */
+      held: Record<string, string>
+      /** The run stopped on Ctrl-C before its end. */
+      interrupted?: boolean
+      seconds: number; timing: RunTiming
+    }
 
 export interface EventSink {
   emit(e: RunEvent): void

@@ -20,3 +20,10 @@ export function timingLine(t: RunTiming): string {
   const start = t.firstHandshakeMs === undefined ? 'no SSH session' : `first SSH handshake ${t.firstHandshakeMs} ms after process start`
   return `timing: ${start}; controller CPU ${secs(t.controllerCpuMs)}`
 }
+
+/** Hosts left held, grouped by why: one line per reason, the hosts named first. */
+export function heldLines(held: Record<string, string>): string[] {
+  const byWhy = new Map<string, string[]>()
+  for (const [host, why] of Object.entries(held)) byWhy.set(why, [...(byWhy.get(why) ?? []), host])
+  return [...byWhy].map(([why, hosts]) => `held: ${hosts.join(', ')}: ${why}`)
+}

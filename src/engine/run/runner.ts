@@ -21,6 +21,7 @@ import type { PlayCtx } from './play-context.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
 import { filterTags } from './tags.js'
 import { serialBatches } from './serial.js'
+import { heldHosts } from './held-hosts.js'
 import { ToldResults } from './told-results.js'
 
 export type { HostMagic }
@@ -35,6 +36,8 @@ export interface RunSettings {
   diff: boolean
   forks: number
   sink: EventSink
+  /** Asked between tasks: true once the user wants the run to stop (Ctrl-C); the running tasks finish first. */
+  stopRequested?: () => boolean
 }
 
 export interface RunOptions extends RunSettings {
@@ -61,6 +64,9 @@ export interface RunOptions extends RunSettings {
   /** More computed variables per host (e.g. the offline manifest entry). */
   extraMagic?: HostMagic
 }
+
+/** Tasks that only record state on the controller, and still run after a stop was asked for. */
+const RECORDING_MODULES = new Set(['set_fact', 'ansible.builtin.set_fact'])
 
 export type RunRecap = Omit<Extract<RunEvent, { type: 'recap' }>, 'type'>
 
@@ -91,7 +97,7 @@ export class Runner {
     let aborted = false
     try {
       for (const play of playbook.plays) {
-        if (aborted) break
+        if (aborted || this.stopping()) break
         aborted = !(await this.runPlay(play, playbook.file))
       }
     } finally {
@@ -107,13 +113,27 @@ export class Runner {
       hosts[s.name] = s.recap
       if (s.failure) failures[s.name] = s.failure
     }
-    const ok = !aborted && Object.values(hosts).every((h) => h.failed === 0 && !h.unreachable)
+    const ok = !aborted && !this.interrupted && Object.values(hosts).every((h) => h.failed === 0 && !h.unreachable)
     const readyAt = this.states.all().map((s) => s.conn?.readyAtMs).filter((t): t is number => t !== undefined)
     const cpu = process.cpuUsage()
     const timing = { firstHandshakeMs: readyAt.length ? Math.round(Math.min(...readyAt)) : undefined, controllerCpuMs: Math.round((cpu.user + cpu.system) / 1000) }
-    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000, timing }
+    const recap: RunRecap = { ok, hosts, failures, held: heldHosts(this.states.all().filter((s) => this.played.has(s.name))), seconds: (Date.now() - started) / 1000, timing }
+    if (this.interrupted) recap.interrupted = true
     this.o.sink.emit({ type: 'recap', ...recap })
     return recap
+  }
+
+  /** The run stopped on the user's request before its end. */
+  wasInterrupted(): boolean {
+    return this.interrupted
+  }
+
+  private interrupted = false
+
+  /** True (and remembered) once a stop was asked for: no further task, batch or play starts. */
+  private stopping(): boolean {
+    if (!this.interrupted && this.o.stopRequested?.()) this.interrupted = true
+    return this.interrupted
   }
 
   /** Some host failed on a mistake in the input rather than on the host: the run's answer is "bad input". */
@@ -137,7 +157,7 @@ export class Runner {
     for (const s of this.states.all()) { s.playScope = undefined; s.hostScope = undefined }
     const playEnd = { ended: false }
     for (const batch of serialBatches(hosts, play.serial)) {
-      if (playEnd.ended) break
+      if (playEnd.ended || this.stopping()) break
       const active = batch.filter((h) => !this.states.down(h))
       for (const h of active) {
         const s = this.states.get(h)
@@ -205,7 +225,7 @@ export class Runner {
       run = []
     }
     for (const item of items) {
-      if (ctx.aborted) return
+      if (ctx.aborted || this.stopping()) return
       if (item.kind === 'task') { run.push(item); continue }
       await flushRun()
       await this.runBlock(item, hosts, ctx)
@@ -216,7 +236,13 @@ export class Runner {
   private async runBlock(b: BlockDef, hosts: string[], ctx: PlayCtx): Promise<void> {
     const failed = (h: string) => { const s = this.states.get(h); return s.failed && !s.unreachable }
     const before = new Set(hosts.filter((h) => this.states.get(h).failed))
-    await this.runItems(b.block, hosts, ctx)
+    // As Ansible: a failure a rescue will handle does not trip any_errors_fatal or max_fail_percentage.
+    if (b.rescue.length) ctx.rescuable = (ctx.rescuable ?? 0) + 1
+    try {
+      await this.runItems(b.block, hosts, ctx)
+    } finally {
+      if (b.rescue.length) ctx.rescuable = (ctx.rescuable ?? 1) - 1
+    }
     const failedHere = hosts.filter((h) => failed(h) && !before.has(h))
     if (b.rescue.length && failedHere.length) {
       for (const h of failedHere) this.states.unfail(h)
@@ -232,6 +258,7 @@ export class Runner {
         if (!s.failed) { s.failed = true; s.recap.failed++ }
       }
     }
+    if (b.rescue.length) this.checkFailLimits(ctx)
   }
 
   // ---------- segments ----------
@@ -247,7 +274,8 @@ export class Runner {
 
   private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx, handler = false): Promise<void> {
     for (const seg of segmentTasks(tasks, this.rules(ctx.play))) {
-      if (ctx.aborted) return
+      // A stop still lets set_fact record what the finished tasks did (a hold taken or released, held-hosts.ts).
+      if (ctx.aborted || (this.stopping() && !seg.every((t) => RECORDING_MODULES.has(t.module)))) return
       const live = hosts.filter((h) => this.states.live(h))
       if (!live.length) return
       await this.told.grouped(seg, live, ctx.play.strategy === 'linear', handler, () => this.runSegment(seg, live, ctx))
@@ -284,6 +312,7 @@ export class Runner {
   }
 
   private checkFailLimits(ctx: PlayCtx): void {
+    if (ctx.rescuable || ctx.aborted) return
     const failed = ctx.batch.filter((h) => this.states.down(h)).length
     if (failed === 0) return
     if (ctx.play.anyErrorsFatal) {

@@ -11,6 +11,7 @@ import { renderTemplate } from '../handlebars/render.js'
 import { prepareInventory, type PreparedInventory } from '../inventory/prepared.js'
 import { selectHosts } from '../inventory/pattern.js'
 import { renderPlayHosts } from '../playbook/play-hosts.js'
+import { renderPlaySerial } from '../playbook/play-serial.js'
 import { combineArgs, parseParams } from '../params.js'
 import { ROLES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
@@ -45,6 +46,8 @@ export interface RunOutcome {
   hosts: Record<string, HostRecap>
   /** Why each failed or unreachable host stopped. */
   failures: Record<string, string>
+  /** Hosts the run leaves out of service, with why. */
+  held: Record<string, string>
   /** Facts gathered in this run, by host. */
   facts: Record<string, Facts>
 }
@@ -92,7 +95,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const inv = prepareInventory(o.inventories, warn)
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const read = readPlaybook(o)
-  const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars) })) }
+  const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars), serial: renderPlaySerial(play, o.extraVars) })) }
   // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
   // when their play starts.
   const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
@@ -130,6 +133,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     diff: o.diff,
     forks: o.forks,
     sink: o.sink,
+    stopRequested: o.stopRequested,
     inventoryFile: resolve(o.inventories[0]!),
     // Ansible's inventory_dir: the inventory directory given with -i, or the directory of the inventory file.
     inventoryDir: statSync(resolve(o.inventories[0]!), { throwIfNoEntry: false })?.isDirectory() ? resolve(o.inventories[0]!) : dirname(resolve(o.inventories[0]!)),
@@ -149,6 +153,6 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   }
   const facts: Record<string, Facts> = {}
   for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
-  const code = recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
-  return { code, hosts: recap.hosts, failures: recap.failures, facts }
+  const code = recap.ok ? ExitCode.ok : runner.wasInterrupted() ? ExitCode.interrupted : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
+  return { code, hosts: recap.hosts, failures: recap.failures, held: recap.held, facts }
 }
