@@ -25,7 +25,7 @@ export const ExitCode = {
   hostFailed: 2,
   unreachable: 3,
   badInput: 4,
-  /** Stopped on Ctrl-C (128 + SIGINT, as shells report it). */
+  /** Stopped by SIGINT (Ctrl-C) or SIGTERM, as a shell reports a command ended by SIGINT. */
   interrupted: 130,
 } as const
 

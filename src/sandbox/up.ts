@@ -12,6 +12,7 @@ import { renderGroupVarsAll, renderHostsYaml, renderKnownHosts } from './invento
 import { ensureKeyPair } from './keys.js'
 import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
 import { builtinModulesForNodes } from './kernel-modules.js'
+import { raiseInotifyLimits } from './inotify-limits.js'
 import { withLock } from './lock.js'
 import { mountOverlay, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
@@ -102,6 +103,7 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
     }
     await assertSubnetFree(bridgeName(name), subnet)
     const rootfs = await ensureRootfs(log)
+    raiseInotifyLimits(log)
     const names = Array.from({ length: count }, (_, i) => nodeName(i))
     const topology = planTopology(names, opts.controlPlanes, opts.etcd)
     mkdirSync(stateDir, { recursive: true, mode: 0o700 })

@@ -23,10 +23,10 @@ export async function playLocal(playbook: string, opts: { hosts?: string[]; extr
   writeFileSync(join(dir, 'site.yaml'), playbook)
   const events: RunEvent[] = []
   // `stopAfter`: the user presses Ctrl-C as soon as this event is seen.
-  let stop = false
+  const stop = new AbortController()
   const { code } = await runWith({
     inventories: [join(dir, 'hosts.ini')], playbook: join(dir, 'site.yaml'),
-    sink: { emit: (e) => { events.push(e); if (opts.stopAfter?.(e)) stop = true } }, stopRequested: () => stop,
+    sink: { emit: (e) => { events.push(e); if (opts.stopAfter?.(e)) stop.abort() } }, signal: stop.signal,
     extraVars: { work: dir, ...(opts.extraVars ?? {}) }, limit: opts.limit, tags: opts.tags ?? [], skipTags: opts.skipTags ?? [],
     check: opts.check ?? false, diff: opts.diff ?? false, forks: opts.forks ?? 10,
   })

@@ -12,6 +12,7 @@ import { applyTest } from './jinja-tests.js'
 import { isUndefined, need, Undefined } from './undefined.js'
 import type { Env } from './env.js'
 import { getItem } from './get-item.js'
+import { setEntry } from '../dict-entry.js'
 
 export type { Env }
 
@@ -61,7 +62,7 @@ function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): un
 
 function kwargsOf(pairs: Array<[string, Node]>, env: Env): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [k, v] of pairs) out[k] = ev(v, env)
+  for (const [k, v] of pairs) setEntry(out, k, ev(v, env))
   return out
 }
 
@@ -77,7 +78,7 @@ export function ev(n: Node, env: Env): unknown {
       return n.items.map((x) => need(ev(x, env)))
     case 'dict': {
       const out: Record<string, unknown> = {}
-      for (const [k, v] of n.entries) out[String(need(ev(k, env)))] = need(ev(v, env))
+      for (const [k, v] of n.entries) setEntry(out, String(need(ev(k, env))), need(ev(v, env)))
       return out
     }
     case 'attr': {
