@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Argv } from 'yargs'
 import { ExitCode, KubeseedError, UsageError } from '../engine/errors.js'
 import { PLAYBOOKS_DIR } from '../engine/paths.js'
+import { heldLines } from '../engine/report/recap.js'
 import { makeReporter } from '../engine/report/reporter.js'
 import { parseExtraVars } from '../engine/run/extra-vars.js'
 import type { RunSettings } from '../engine/run/runner.js'
@@ -123,6 +124,8 @@ function interruptedLines(outcome: RunOutcome): string {
   return [
     where.length ? `kubeseed: interrupted; stopped mid-task on ${where.join(', ')}` : 'kubeseed: interrupted between tasks; no host was mid-task',
     'kubeseed: no task was started after the interruption; run the same command again to finish (tasks are idempotent)',
+    // Last, so the run's last line names every host it leaves out of service.
+    ...heldLines(outcome.held).map((l) => `kubeseed: ${l}`),
   ].map((l) => `${l}\n`).join('')
 }
 

@@ -25,6 +25,8 @@ export interface AirgapOptions {
   controlPlanes?: number
   etcd?: number
   kubeVersion?: string
+  /** Further releases on the mirror (an upgrade's targets), each with its own emulated kubeadm, kubelet and kubectl. */
+  moreKubeVersions?: string[]
   /** Mirror ports on the bastion (0: any free one). */
   httpPort?: number
   registryPort?: number
@@ -52,15 +54,16 @@ export async function airgapSandbox(o: AirgapOptions = {}): Promise<AirgapSandbo
   const kubeVersion = o.kubeVersion ?? SANDBOX_KUBE_VERSION
   say(`sandbox: bringing up ${o.nodes ?? 3} nodes`)
   const sandbox = await sandboxUp({ name: o.name, nodes: o.nodes, subnet: o.subnet, controlPlanes: o.controlPlanes, etcd: o.etcd })
-  say(`sandbox: building the emulated kubeadm, kubelet and kubectl ${kubeVersion}`)
-  const binDir = join(CACHE_DIR, 'emulated', kubeVersion)
-  const binaries = await buildEmulatedBinaries(binDir, kubeVersion)
+  const release = async (version: string) => {
+    say(`sandbox: building the emulated kubeadm, kubelet and kubectl ${version}`)
+    const binaries = await buildEmulatedBinaries(join(CACHE_DIR, 'emulated', version), version)
+    return { kubeVersion: version, extraFiles: binaries.map((b) => ({ name: b.name, path: b.path })) }
+  }
+  const first = await release(kubeVersion)
+  const more = []
+  for (const v of o.moreKubeVersions ?? []) more.push(await release(v))
   say('sandbox: building the offline bundle from Debian packages (cached after the first time)')
-  const bundle = await buildSandboxBundle({
-    kubeVersion,
-    extraFiles: binaries.map((b) => ({ name: b.name, path: b.path })),
-    progress: o.progress,
-  })
+  const bundle = await buildSandboxBundle({ ...first, moreReleases: more, progress: o.progress })
   const report = await verifyBundle({ dir: bundle.dir })
   say(`sandbox: bundle verified (${report.checked} files)`)
   const served = o.serveCopyIn ?? bundle.dir

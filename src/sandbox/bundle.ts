@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream'
 import { dump } from 'js-yaml'
 import { artifactsFor, defaultManifestDir, type Artifacts } from '../offline/manifest.js'
 import { buildBundle } from '../offline/build.js'
-import { bundlePaths, readBundleIndex, type BundleIndex } from '../offline/bundle-index.js'
+import { bundlePaths, readBundleIndex, writeBundleIndex, type BundleImage, type BundleIndex } from '../offline/bundle-index.js'
 import { sha256File } from '../offline/checksum.js'
 import { runCommand } from '../offline/run-command.js'
 import { busyboxLayer, writeOciArchive } from './oci-image.js'
@@ -27,10 +27,18 @@ export interface SandboxExtraFile {
   version?: string
 }
 
-export interface SandboxBundleOptions {
-  /** The sandbox cluster's kube_version; must be (a patch of) a release in offline/. */
+export interface SandboxRelease {
+  /** A kube_version; must be (a patch of) a release in offline/. */
   kubeVersion: string
   extraFiles?: SandboxExtraFile[]
+}
+
+export interface SandboxBundleOptions extends SandboxRelease {
+  /**
+   * More releases the bundle carries beside kubeVersion (an upgrade's target). Every file sits at its versioned
+   * files_repo path and every image under its own tag, so both sets coexist on the mirror.
+   */
+  moreReleases?: SandboxRelease[]
   cacheDir?: string
   progress?: Writable
 }
@@ -41,6 +49,8 @@ export interface SandboxBundle {
   /** The generated manifest: pass it as manifestFiles to artifactsFor. */
   manifestFile: string
   kubeVersion: string
+  /** Every kube_version the bundle carries, kubeVersion first. */
+  kubeVersions: string[]
   arch: string
   index: BundleIndex
   cached: boolean
@@ -61,28 +71,111 @@ export function upstreamVersion(debianVersion: string): string {
   return noRevision.replace(/[~+].*$/, '')
 }
 
-type Extra = NonNullable<SandboxBundleOptions['extraFiles']>[number] & { sha256: string }
-
-/** What a bundle is made of (recipe, versions, Debian candidates, extra files, manifest layout): its cache key. */
-async function bundleKey(o: { kubeVersion: string; arch: string; candidates: Record<string, string | undefined>; extras: Extra[] }): Promise<string> {
-  const layoutHash = createHash('sha256')
-  for (const f of (await readdir(defaultManifestDir())).sort()) layoutHash.update(await readFile(join(defaultManifestDir(), f)))
-  return createHash('sha256').update(JSON.stringify({
-    RECIPE, kubeVersion: o.kubeVersion, arch: o.arch, candidates: o.candidates,
-    extras: o.extras.map(({ name, version, sha256 }) => ({ name, version, sha256 })), layout: layoutHash.digest('hex'),
-  })).digest('hex').slice(0, 16)
+/** A release's manifest entry in the making: its versions and the files it lists. */
+interface PlannedRelease {
+  kubeVersion: string
+  upstream: Artifacts
+  versions: Record<string, string>
+  fileNames: string[]
+  extras: Array<SandboxExtraFile & { sha256: string }>
 }
 
-/** The bundle's versions (the Debian packages' for what they give, the extra files' own) and its file names. */
-function bundleVersions(upstream: ReturnType<typeof artifactsFor>, candidates: Record<string, string | undefined>, extras: Extra[]): { versions: Record<string, string>; fileNames: string[] } {
-  const v = (pkg: string) => upstreamVersion(candidates[pkg] as string)
-  const versions: Record<string, string> = {
-    ...upstream.versions,
-    containerd_version: v('containerd'),
-    runc_version: v('runc'),
-    etcd_version: v('etcd-server'),
-    cni_version: v('containernetworking-plugins'),
+export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<SandboxBundle> {
+  const say = (line: string) => opts.progress?.write(`${line}\n`)
+  const arch = (await runCommand('dpkg', ['--print-architecture'])).stdout.trim()
+  const wanted = [opts, ...(opts.moreReleases ?? [])]
+  const kubeVersions: string[] = []
+  for (const r of wanted) {
+    const upstream = artifactsFor({ kubeVersion: r.kubeVersion, arch })
+    const v = r.kubeVersion.replace(/^v/, '')
+    if (!/^\d+\.\d+\.\d+$/.test(v)) {
+      throw new UsageError(`sandbox kube_version must be a full version like ${upstream.kubeVersion}, got "${r.kubeVersion}"`)
+    }
+    if (kubeVersions.includes(v)) throw new UsageError(`sandbox bundle: kube_version ${v} is given twice`)
+    kubeVersions.push(v)
   }
+  const kubeVersion = kubeVersions[0] as string
+  const candidates = await candidateVersions(SOURCES)
+  const extrasOf = await Promise.all(wanted.map((r) => Promise.all((r.extraFiles ?? []).map(async (f) => ({ ...f, sha256: await sha256File(f.path) })))))
+  const layoutHash = createHash('sha256')
+  for (const f of (await readdir(defaultManifestDir())).sort()) layoutHash.update(await readFile(join(defaultManifestDir(), f)))
+  const key = createHash('sha256').update(JSON.stringify({
+    RECIPE, kubeVersions, arch, candidates,
+    extras: extrasOf.map((extras) => extras.map(({ name, version, sha256 }) => ({ name, version, sha256 }))), layout: layoutHash.digest('hex'),
+  })).digest('hex').slice(0, 16)
+  const cacheDir = opts.cacheDir ?? SANDBOX_CACHE_DIR
+  const dir = join(cacheDir, `${kubeVersions.join('+')}-${arch}-${key}`)
+  const manifestFile = join(dir, MANIFEST_NAME)
+  if (await exists(join(dir, 'bundle.json'))) {
+    say(`Sandbox bundle is up to date: ${dir}`)
+    return { dir, manifestFile, kubeVersion, kubeVersions, arch, index: await readBundleIndex(dir), cached: true }
+  }
+
+  await mkdir(cacheDir, { recursive: true })
+  const work = await mkdtemp(join(cacheDir, '.build-'))
+  try {
+    say(`Making the sandbox bundle for Kubernetes ${kubeVersions.join(', ')} (${arch}) from Debian packages`)
+    const debs = join(work, 'debs')
+    await mkdir(debs)
+    await runCommand('apt-get', ['download', '-q', '--', ...SOURCES.map((p) => `${p}=${candidates[p]}`)], { cwd: debs })
+    const root = join(work, 'root')
+    for (const deb of await readdir(debs)) await runCommand('dpkg-deb', ['-x', join(debs, deb), root])
+
+    const v = (pkg: string) => upstreamVersion(candidates[pkg] as string)
+    const releases: PlannedRelease[] = kubeVersions.map((kv, i) => planRelease(kv, artifactsFor({ kubeVersion: kv, arch }), extrasOf[i]!, {
+      containerd_version: v('containerd'), runc_version: v('runc'), etcd_version: v('etcd-server'), cni_version: v('containernetworking-plugins'),
+    }))
+    // Paths depend on versions only; resolve them once with placeholder sums, then write the real manifest.
+    const writeManifest = async (file: string, sums: Array<Record<string, string>>) => writeFile(file, [
+      `# Sandbox offline manifest, generated by kubeseed from Debian packages: ${SOURCES.map((p) => `${p} ${candidates[p]}`).join(', ')}.`,
+      '# For the sandbox only: these are not upstream release files.',
+      dump({
+        releases: releases.map((r, i) => ({ kube_version: r.kubeVersion, files: r.fileNames, versions: r.versions, sha256: { [arch]: sums[i] } })),
+      }, { lineWidth: -1 }),
+    ].join('\n'))
+    const provisional = join(work, MANIFEST_NAME)
+    await writeManifest(provisional, releases.map((r) => Object.fromEntries(r.fileNames.map((n) => [n, '0'.repeat(64)]))))
+    const from = join(work, 'from')
+    const sums: Array<Record<string, string>> = []
+    const planned: Artifacts[] = []
+    for (const r of releases) {
+      const p = artifactsFor({ kubeVersion: r.kubeVersion, arch, manifestFiles: [provisional] })
+      planned.push(p)
+      const pathOf = (name: string) => join(from, 'files', (p.files.find((f) => f.name === name) as { path: string }).path)
+      await repackage(root, r.versions, arch, pathOf)
+      for (const extra of r.extras) {
+        await mkdir(dirname(pathOf(extra.name)), { recursive: true })
+        await copyFile(extra.path, pathOf(extra.name))
+      }
+      const s: Record<string, string> = {}
+      for (const name of r.fileNames) s[name] = await sha256File(pathOf(name))
+      sums.push(s)
+      await writeImages(p, from, join(root, 'bin', 'busybox'), arch)
+    }
+
+    const out = join(work, 'bundle')
+    await mkdir(out)
+    await writeManifest(join(out, MANIFEST_NAME), sums)
+    let index: BundleIndex | undefined
+    const images = new Map<string, BundleImage>()
+    for (const r of releases) {
+      index = await buildBundle({ out, kubeVersion: r.kubeVersion, arch, from, manifestFiles: [join(out, MANIFEST_NAME)], progress: opts.progress })
+      for (const img of index.images) images.set(img.archive, img)
+    }
+    // One index for every release: the first release's artifacts, every release's images (the mirror pushes them all).
+    if (releases.length > 1) index = await writeBundleIndex(out, artifactsFor({ kubeVersion, arch, manifestFiles: [join(out, MANIFEST_NAME)] }), [...images.values()], (index as BundleIndex).aptKey)
+    await rm(dir, { recursive: true, force: true })
+    await rename(out, dir)
+    say(`Sandbox bundle ready: ${dir}`)
+    return { dir, manifestFile, kubeVersion, kubeVersions, arch, index: index as BundleIndex, cached: false }
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+/** A release's versions and files: the runtime pieces are the Debian-made ones, the extra files replace the manifest's. */
+function planRelease(kubeVersion: string, upstream: Artifacts, extras: PlannedRelease['extras'], runtime: Record<string, string>): PlannedRelease {
+  const versions: Record<string, string> = { ...upstream.versions, ...runtime }
   const fileNames = ['containerd', 'runc', 'etcd', 'cni-plugins']
   for (const extra of extras) {
     const spec = upstream.files.find((f) => f.name === extra.name)
@@ -94,70 +187,7 @@ function bundleVersions(upstream: ReturnType<typeof artifactsFor>, candidates: R
     if (!fileNames.includes(extra.name)) fileNames.push(extra.name)
   }
   for (const f of upstream.files) if (!fileNames.includes(f.name) && f.versionVar !== 'kube_version') delete versions[f.versionVar]
-  return { versions, fileNames }
-}
-
-export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<SandboxBundle> {
-  const say = (line: string) => opts.progress?.write(`${line}\n`)
-  const arch = (await runCommand('dpkg', ['--print-architecture'])).stdout.trim()
-  const upstream = artifactsFor({ kubeVersion: opts.kubeVersion, arch })
-  const kubeVersion = opts.kubeVersion.replace(/^v/, '')
-  if (!/^\d+\.\d+\.\d+$/.test(kubeVersion)) {
-    throw new UsageError(`sandbox kube_version must be a full version like ${upstream.kubeVersion}, got "${opts.kubeVersion}"`)
-  }
-  const candidates = await candidateVersions(SOURCES)
-  const extras = await Promise.all((opts.extraFiles ?? []).map(async (f) => ({ ...f, sha256: await sha256File(f.path) })))
-  const key = await bundleKey({ kubeVersion, arch, candidates, extras })
-  const cacheDir = opts.cacheDir ?? SANDBOX_CACHE_DIR
-  const dir = join(cacheDir, `${kubeVersion}-${arch}-${key}`)
-  const manifestFile = join(dir, MANIFEST_NAME)
-  if (await exists(join(dir, 'bundle.json'))) {
-    say(`Sandbox bundle is up to date: ${dir}`)
-    return { dir, manifestFile, kubeVersion, arch, index: await readBundleIndex(dir), cached: true }
-  }
-
-  await mkdir(cacheDir, { recursive: true })
-  const work = await mkdtemp(join(cacheDir, '.build-'))
-  try {
-    say(`Making the sandbox bundle for Kubernetes ${kubeVersion} (${arch}) from Debian packages`)
-    const debs = join(work, 'debs')
-    await mkdir(debs)
-    await runCommand('apt-get', ['download', '-q', '--', ...SOURCES.map((p) => `${p}=${candidates[p]}`)], { cwd: debs })
-    const root = join(work, 'root')
-    for (const deb of await readdir(debs)) await runCommand('dpkg-deb', ['-x', join(debs, deb), root])
-
-    const { versions, fileNames } = bundleVersions(upstream, candidates, extras)
-    // Paths depend on versions only; resolve them once with placeholder sums, then write the real manifest.
-    const provisional = join(work, MANIFEST_NAME)
-    const writeManifest = async (file: string, sums: Record<string, string>) => writeFile(file, [
-      `# Sandbox offline manifest, generated by kubeseed from Debian packages: ${SOURCES.map((p) => `${p} ${candidates[p]}`).join(', ')}.`,
-      '# For the sandbox only: these are not upstream release files.',
-      dump({ releases: [{ kube_version: kubeVersion, files: fileNames, versions, sha256: { [arch]: sums } }] }, { lineWidth: -1 }),
-    ].join('\n'))
-    await writeManifest(provisional, Object.fromEntries(fileNames.map((n) => [n, '0'.repeat(64)])))
-    const planned = artifactsFor({ kubeVersion, arch, manifestFiles: [provisional] })
-    const from = join(work, 'from')
-    const pathOf = (name: string) => join(from, 'files', (planned.files.find((f) => f.name === name) as { path: string }).path)
-    await repackage(root, versions, arch, pathOf)
-    for (const extra of extras) {
-      await mkdir(dirname(pathOf(extra.name)), { recursive: true })
-      await copyFile(extra.path, pathOf(extra.name))
-    }
-    const sums: Record<string, string> = {}
-    for (const name of fileNames) sums[name] = await sha256File(pathOf(name))
-    await writeImages(planned, from, join(root, 'bin', 'busybox'), arch)
-
-    const out = join(work, 'bundle')
-    await mkdir(out)
-    await writeManifest(join(out, MANIFEST_NAME), sums)
-    const index = await buildBundle({ out, kubeVersion, arch, from, manifestFiles: [join(out, MANIFEST_NAME)], progress: opts.progress })
-    await rm(dir, { recursive: true, force: true })
-    await rename(out, dir)
-    say(`Sandbox bundle ready: ${dir}`)
-    return { dir, manifestFile, kubeVersion, arch, index, cached: false }
-  } finally {
-    await rm(work, { recursive: true, force: true })
-  }
+  return { kubeVersion, upstream, versions, fileNames, extras }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import { lineinfile } from './lineinfile.js'
 import { meta } from './meta.js'
 import { modprobe } from './modprobe.js'
 import { packageTask } from './package.js'
+import { pause } from './pause.js'
 import { service } from './service.js'
 import { setFact } from './set-fact.js'
 import { shell } from './shell.js'
@@ -31,7 +32,7 @@ import { waitFor } from './wait-for.js'
 // Each type has its own parameter shape; the registry hands them out as the common TaskType.
 const ALL = [
   assert, blockinfile, command, copy, debug, fail, fetch, file, getUrl, hostname, lineinfile, meta, modprobe,
-  packageTask, service, setFact, shell, slurp, stat, swap, sysctl, systemd, template, unarchive, waitFor,
+  packageTask, pause, service, setFact, shell, slurp, stat, swap, sysctl, systemd, template, unarchive, waitFor,
 ] as unknown as TaskType[]
 
 const BY_NAME = new Map<string, TaskType>()

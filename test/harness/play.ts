@@ -15,15 +15,18 @@ export interface PlayOutcome {
 }
 
 /** `hosts`: names of local hosts (all in group `all` and in group `g`), `playbook`: YAML text. */
-export async function playLocal(playbook: string, opts: { hosts?: string[]; extraVars?: Record<string, unknown>; check?: boolean; diff?: boolean; tags?: string[]; skipTags?: string[]; limit?: string; forks?: number; inventory?: string; dir?: string } = {}): Promise<PlayOutcome> {
+export async function playLocal(playbook: string, opts: { hosts?: string[]; extraVars?: Record<string, unknown>; check?: boolean; diff?: boolean; tags?: string[]; skipTags?: string[]; limit?: string; forks?: number; inventory?: string; dir?: string; stopAfter?: (e: RunEvent) => boolean } = {}): Promise<PlayOutcome> {
   // `dir`: run again in the same project (same inventory path), as a user's second run is.
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ks-play-'))
   const hosts = opts.hosts ?? ['h1', 'h2', 'h3']
   writeFileSync(join(dir, 'hosts.ini'), opts.inventory ?? `[g]\n${hosts.map((h) => `${h} ansible_connection=local`).join('\n')}\n`)
   writeFileSync(join(dir, 'site.yaml'), playbook)
   const events: RunEvent[] = []
+  // `stopAfter`: the user presses Ctrl-C as soon as this event is seen.
+  const stop = new AbortController()
   const { code } = await runWith({
-    inventories: [join(dir, 'hosts.ini')], playbook: join(dir, 'site.yaml'), sink: { emit: (e) => { events.push(e) } },
+    inventories: [join(dir, 'hosts.ini')], playbook: join(dir, 'site.yaml'),
+    sink: { emit: (e) => { events.push(e); if (opts.stopAfter?.(e)) stop.abort() } }, signal: stop.signal,
     extraVars: { work: dir, ...(opts.extraVars ?? {}) }, limit: opts.limit, tags: opts.tags ?? [], skipTags: opts.skipTags ?? [],
     check: opts.check ?? false, diff: opts.diff ?? false, forks: opts.forks ?? 10,
   })

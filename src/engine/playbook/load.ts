@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PlaybookError, type Where } from '../errors.js'
 import { isTemplated } from '../expr/jinja-string-render.js'
+import { validSerial } from './play-serial.js'
 import { keyLineOf, keyLinesOf, lineOf, loadYaml } from '../yaml.js'
 import { checkPlayStatically } from './static-checks.js'
 import type { BlockDef, Item, PlayDef, Playbook, RoleRef, RoleVarsFile, TaskDef } from './model.js'
@@ -99,6 +100,8 @@ function mainFiles(dir: string): string[] {
 }
 
 export class PlaybookLoader {
+  /** The roles import_role brings into the play being loaded. */
+  private playImported?: RoleRef[]
   private nextId = 1
   private readonly roles = new Map<string, RoleRef>()
 
@@ -147,6 +150,8 @@ export class PlaybookLoader {
       checkMode: p.check_mode === undefined ? undefined : asBool(p.check_mode, 'check_mode', where),
     }
     const roles: RoleRef[] = []
+    const importedRoles: RoleRef[] = []
+    this.playImported = importedRoles
     const items: Item[] = []
     const handlers: TaskDef[] = []
     items.push(...this.loadItems(p.pre_tasks, file, inherited, baseDir))
@@ -173,6 +178,7 @@ export class PlaybookLoader {
       vars,
       varsLines,
       roles,
+      importedRoles,
       items,
       handlers,
       baseDir,
@@ -319,6 +325,8 @@ export class PlaybookLoader {
       const args = t[key]
       if (!isDict(args) || typeof args.name !== 'string') throw new PlaybookError(`${short} needs name: ROLE`, taskWhere)
       const ref = this.role(args.name, baseDir, taskWhere)
+      // As in Ansible, an imported role's defaults and vars are the play's too (as a role listed in `roles:`).
+      if (this.playImported && !this.playImported.includes(ref)) this.playImported.push(ref)
       const tasksFrom = typeof args.tasks_from === 'string' ? args.tasks_from : 'main'
       const tf = [`${tasksFrom}.yaml`, `${tasksFrom}.yml`, tasksFrom].map((n) => join(ref.dir, 'tasks', n)).find((f) => existsSync(f))
       if (!tf) throw new PlaybookError(`role '${args.name}' has no tasks file '${tasksFrom}'`, taskWhere)
@@ -403,7 +411,9 @@ function playVars(p: Dict, baseDir: string, where: Where): { vars: Dict; varsLin
 function playStrategy(p: Dict, where: Where): { serial: Array<number | string>; strategy: 'linear' | 'free'; mfp: unknown } {
   const serial = asList<number | string>(p.serial)
   for (const s of serial) {
-    if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {
+    // A template (kubespray's "{{ serial | default('20%') }}") is rendered when the run starts (play-serial.ts).
+    if (typeof s === 'string' && isTemplated(s)) continue
+    if (!validSerial(s)) {
       throw new PlaybookError(`serial must be a number, a percentage or a list of them, got ${JSON.stringify(s)}`, where)
     }
   }

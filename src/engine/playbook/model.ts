@@ -78,6 +78,8 @@ export interface PlayDef {
   vars: Record<string, unknown>
   varsLines?: Record<string, number>
   roles: RoleRef[]
+  /** Roles only imported by tasks (import_role): their defaults and vars are the play's too, as in Ansible. */
+  importedRoles?: RoleRef[]
   items: Item[]
   handlers: TaskDef[]
   /** Directory of the playbook file: relative paths (copy src, vars_files) resolve from here. */

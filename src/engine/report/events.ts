@@ -55,6 +55,10 @@ export type RunEvent =
       ok: boolean
       hosts: Record<string, HostRecap>
       failures: Record<string, string>
+      /** Hosts the run leaves out of service, with why (see run/held-hosts.ts). */
+      held: Record<string, string>
+      /** The run stopped on Ctrl-C before its end. */
+      interrupted?: boolean
       seconds: number
       timing: RunTiming
       /** Hosts something ran on beyond gathering facts (their own tasks or tasks delegated to them), in recap order. */

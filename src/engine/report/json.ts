@@ -13,7 +13,7 @@ export class JsonReporter implements EventSink {
           rescued: h.rescued, ignored: h.ignored, round_trips: h.roundTrips, host_wait_ms: h.hostWaitMs, controller_ms: h.controllerMs }
       }
       const timing = { first_handshake_ms: e.timing.firstHandshakeMs ?? null, controller_cpu_ms: e.timing.controllerCpuMs }
-      this.write(JSON.stringify({ type: 'recap', ok: e.ok, hosts, failures: e.failures, seconds: e.seconds, timing, touched: e.touched, inventory_hosts: e.inventoryHosts }))
+      this.write(JSON.stringify({ type: 'recap', ok: e.ok, ...(e.interrupted ? { interrupted: true } : {}), hosts, failures: e.failures, held: e.held, seconds: e.seconds, timing, touched: e.touched, inventory_hosts: e.inventoryHosts }))
       return
     }
     this.write(JSON.stringify(e))

@@ -26,3 +26,10 @@ export function touchedLine(touched: string[], hosts: number): string {
   const list = touched.length > 0 ? `${touched.join(', ')} ` : 'no host '
   return `touched: ${list}(${touched.length} of ${hosts} host${hosts === 1 ? '' : 's'})`
 }
+
+/** Hosts left held, grouped by why: one line per reason, the hosts named first. */
+export function heldLines(held: Record<string, string>): string[] {
+  const byWhy = new Map<string, string[]>()
+  for (const [host, why] of Object.entries(held)) byWhy.set(why, [...(byWhy.get(why) ?? []), host])
+  return [...byWhy].map(([why, hosts]) => `held: ${hosts.join(', ')}: ${why}`)
+}

@@ -1,7 +1,7 @@
 // Plain line output, for pipes and logs (and for terminals with --no-progress).
 
 import type { EventSink, RunEvent } from './events.js'
-import { recapLines, timingLine, touchedLine } from './recap.js'
+import { heldLines, recapLines, timingLine, touchedLine } from './recap.js'
 
 export class TextReporter implements EventSink {
   constructor(private readonly write: (line: string) => void, private readonly verbose: number, private readonly showDiff: boolean) {}
@@ -45,8 +45,11 @@ export class TextReporter implements EventSink {
         for (const l of recapLines(e.hosts, this.verbose > 0)) w(l)
         for (const [h, why] of Object.entries(e.failures)) w(`failed: ${h}: ${why}`)
         w(touchedLine(e.touched, e.inventoryHosts))
-        w(`${e.ok ? 'ok' : 'FAILED'} in ${e.seconds.toFixed(1)} s`)
+        if (e.interrupted) w('interrupted: stopped on Ctrl-C after the tasks that were running')
+        w(`${e.ok ? 'ok' : e.interrupted ? 'INTERRUPTED' : 'FAILED'} in ${e.seconds.toFixed(1)} s`)
         if (this.verbose > 0) w(timingLine(e.timing))
+        // Last, so the run's last line names every host it leaves out of service.
+        for (const l of heldLines(e.held)) w(l)
         break
     }
   }

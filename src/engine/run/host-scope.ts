@@ -52,11 +52,12 @@ export class HostScopes {
     const play = ctx.play
     this.loadCachedFacts(host)
     const layers: ScopeLayer[] = []
-    for (const r of play.roles) for (const f of r.defaultsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
+    const roles = [...play.roles, ...(play.importedRoles ?? []).filter((r) => !play.roles.includes(r))]
+    for (const r of roles) for (const f of r.defaultsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     layers.push(...this.o.inventory.hostLayers(host))
     layers.push({ source: `facts of ${host}`, vars: factVars(s.facts), literal: true })
     layers.push({ source: play.where.file ?? 'play vars', vars: play.vars, lines: play.varsLines })
-    for (const r of play.roles) for (const f of r.varsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
+    for (const r of roles) for (const f of r.varsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     // Extra vars win everywhere, also for what is read through the play scope alone (connection
     // settings, the offline artifacts); task scopes put them on top again.
     if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())

@@ -12,4 +12,6 @@ export interface PlayCtx {
   aborted: boolean
   /** Shared by the play's batches: meta end_play ends them all. */
   playEnd: { ended: boolean }
+  /** Blocks with a rescue being run: their failures are judged by any_errors_fatal only once rescue had its turn. */
+  rescuable?: number
 }

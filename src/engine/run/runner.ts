@@ -21,6 +21,7 @@ import type { PlayCtx } from './play-context.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
 import { filterTags } from './tags.js'
 import { serialBatches } from './serial.js'
+import { heldHosts } from './held-hosts.js'
 import { ToldResults } from './told-results.js'
 
 export type { HostMagic }
@@ -75,6 +76,9 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, host: s
   })
 }
 
+/** Tasks that only record state on the controller: they still run after an interruption (held-hosts.ts). */
+const RECORDING_MODULES = new Set(['set_fact', 'ansible.builtin.set_fact'])
+
 export type RunRecap = Omit<Extract<RunEvent, { type: 'recap' }>, 'type'>
 
 export class Runner {
@@ -126,7 +130,11 @@ export class Runner {
     const timing = { firstHandshakeMs: readyAt.length ? Math.round(Math.min(...readyAt)) : undefined, controllerCpuMs: Math.round((cpu.user + cpu.system) / 1000) }
     const touched = [...Object.keys(hosts).filter((h) => this.told.touched.has(h)),
       ...[...this.told.touched].filter((h) => !(h in hosts)).sort()]
-    const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000, timing, touched, inventoryHosts: this.o.inventory.hosts.size }
+    const recap: RunRecap = {
+      ok, hosts, failures, held: heldHosts(this.states.all().filter((s) => this.played.has(s.name))),
+      seconds: (Date.now() - started) / 1000, timing, touched, inventoryHosts: this.o.inventory.hosts.size,
+    }
+    if (this.o.signal?.aborted) recap.interrupted = true
     this.o.sink.emit({ type: 'recap', ...recap })
     return recap
   }
@@ -237,7 +245,13 @@ export class Runner {
   private async runBlock(b: BlockDef, hosts: string[], ctx: PlayCtx): Promise<void> {
     const failed = (h: string) => { const s = this.states.get(h); return s.failed && !s.unreachable }
     const before = new Set(hosts.filter((h) => this.states.get(h).failed))
-    await this.runItems(b.block, hosts, ctx)
+    // As Ansible: a failure a rescue will handle does not trip any_errors_fatal or max_fail_percentage.
+    if (b.rescue.length) ctx.rescuable = (ctx.rescuable ?? 0) + 1
+    try {
+      await this.runItems(b.block, hosts, ctx)
+    } finally {
+      if (b.rescue.length) ctx.rescuable = (ctx.rescuable ?? 1) - 1
+    }
     const failedHere = hosts.filter((h) => failed(h) && !before.has(h))
     if (b.rescue.length && failedHere.length) {
       for (const h of failedHere) this.states.unfail(h)
@@ -253,6 +267,7 @@ export class Runner {
         if (!s.failed) { s.failed = true; s.recap.failed++ }
       }
     }
+    if (b.rescue.length) this.checkFailLimits(ctx)
   }
 
   // ---------- segments ----------
@@ -268,7 +283,8 @@ export class Runner {
 
   private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx, handler = false): Promise<void> {
     for (const seg of segmentTasks(tasks, this.rules(ctx.play))) {
-      if (ctx.aborted || this.o.signal?.aborted) return
+      // After an interruption set_fact still records what the finished tasks did (a hold taken or released).
+      if (ctx.aborted || (this.o.signal?.aborted && !seg.every((t) => RECORDING_MODULES.has(t.module)))) return
       const live = hosts.filter((h) => this.states.live(h))
       if (!live.length) return
       await this.told.grouped(seg, live, ctx.play.strategy === 'linear', handler, () => this.runSegment(seg, live, ctx))
@@ -305,6 +321,7 @@ export class Runner {
   }
 
   private checkFailLimits(ctx: PlayCtx): void {
+    if (ctx.rescuable || ctx.aborted) return
     const failed = ctx.batch.filter((h) => this.states.down(h)).length
     if (failed === 0) return
     if (ctx.play.anyErrorsFatal) {

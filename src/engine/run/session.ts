@@ -11,6 +11,7 @@ import { renderTemplate } from '../handlebars/render.js'
 import { prepareInventory, type PreparedInventory } from '../inventory/prepared.js'
 import { selectHosts } from '../inventory/pattern.js'
 import { renderPlayHosts } from '../playbook/play-hosts.js'
+import { renderPlaySerial } from '../playbook/play-serial.js'
 import { combineArgs, parseParams } from '../params.js'
 import { ROLES_DIR } from '../paths.js'
 import { loadPlaybook } from '../playbook/load.js'
@@ -45,6 +46,8 @@ export interface RunOutcome {
   hosts: Record<string, HostRecap>
   /** Why each failed or unreachable host stopped. */
   failures: Record<string, string>
+  /** Hosts the run leaves out of service, with why. */
+  held: Record<string, string>
   /** Facts gathered in this run, by host. */
   facts: Record<string, Facts>
   /** Hosts stopped in the middle of a task by an interruption, with that task. */
@@ -94,7 +97,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const inv = prepareInventory(o.inventories, warn, o.extraVars)
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const read = readPlaybook(o)
-  const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars) })) }
+  const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars), serial: renderPlaySerial(play, o.extraVars) })) }
   // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
   // when their play starts.
   const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
@@ -155,5 +158,5 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const facts: Record<string, Facts> = {}
   for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
   const code = o.signal?.aborted ? ExitCode.interrupted : recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
-  return { code, hosts: recap.hosts, failures: recap.failures, facts, interrupted: runner.interruptedHosts() }
+  return { code, hosts: recap.hosts, failures: recap.failures, held: recap.held, facts, interrupted: runner.interruptedHosts() }
 }

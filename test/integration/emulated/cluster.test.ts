@@ -325,6 +325,10 @@ ${key ? `  certificateKey: ${key}\n` : ''}`
     const skip = await run('cp1', 'kubeadm', ['upgrade', 'apply', 'v1.34.1', '-y'], bin134)
     expect(skip.code).to.equal(1)
     expect(skip.stderr).to.contain('Specified version to upgrade to "v1.34.1" is too high; kubeadm can upgrade only 1 minor version at a time')
+    // A node waits for the control plane: kubeadm of the next minor refuses `upgrade node` before `upgrade apply`.
+    const early = await run('w1', 'kubeadm', ['upgrade', 'node'], bin133)
+    expect(early.code).to.equal(1)
+    expect(early.stderr).to.contain('the control plane is still at v1.32.13 and this kubeadm is v1.33.2: run "kubeadm upgrade apply v1.33.2" on the first control plane before upgrading this node')
     const plan = await run('cp1', 'kubeadm', ['upgrade', 'plan'], bin133)
     expect(plan.stdout).to.contain('kubeadm upgrade apply v1.33.2')
     const apply = await run('cp1', 'kubeadm', ['upgrade', 'apply', 'v1.33.2', '-y'], bin133)

@@ -19,7 +19,7 @@ const RUN: RunEvent[] = [
   { type: 'result', task: 'connect', taskId: 0, host: 'n3', status: 'unreachable', msg: 'timed out' },
   { type: 'warning', message: 'kube_version is old' },
   { type: 'handler', name: 'restart kubelet', hosts: ['node1'] },
-  { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, seconds: 2.04,
+  { type: 'recap', ok: false, hosts: { node1: recap(), n2: recap({ failed: 1 }) }, failures: { n2: 'task "x": exit 1' }, held: {}, seconds: 2.04,
     timing: { firstHandshakeMs: 61, controllerCpuMs: 410 }, touched: ['node1'], inventoryHosts: 3 },
 ]
 
@@ -86,7 +86,7 @@ describe('report: reporters', () => {
     expect(events.map((e) => e.type)).to.deep.equal(RUN.map((e) => e.type))
     expect(events[3]).to.deep.equal(RUN[3])
     expect(events.at(-1)).to.deep.equal({
-      type: 'recap', ok: false, failures: { n2: 'task "x": exit 1' }, seconds: 2.04,
+      type: 'recap', ok: false, failures: { n2: 'task "x": exit 1' }, held: {}, seconds: 2.04,
       hosts: {
         node1: { ok: 3, changed: 1, failed: 0, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4, host_wait_ms: 1250, controller_ms: 40 },
         n2: { ok: 3, changed: 1, failed: 1, skipped: 2, unreachable: false, rescued: 0, ignored: 0, round_trips: 4, host_wait_ms: 1250, controller_ms: 40 },
@@ -95,6 +95,20 @@ describe('report: reporters', () => {
       touched: ['node1'],
       inventory_hosts: 3,
     })
+  })
+
+  it('text and json: hosts left held are named last, one line per reason; an interrupted run says so', () => {
+    const held = { node2: 'cordoned by the upgrade to 1.32.13', node3: 'cordoned by the upgrade to 1.32.13', node4: 'other' }
+    const stop: RunEvent = { type: 'recap', ok: false, interrupted: true, hosts: { node2: recap() }, failures: {}, held, seconds: 1, timing: { controllerCpuMs: 1 }, touched: [], inventoryHosts: 4 }
+    const lines: string[] = []
+    new TextReporter((l) => lines.push(l), 0, false).emit(stop)
+    expect(lines.slice(-4)).to.deep.equal([
+      'interrupted: stopped on Ctrl-C after the tasks that were running', 'INTERRUPTED in 1.0 s',
+      'held: node2, node3: cordoned by the upgrade to 1.32.13', 'held: node4: other',
+    ])
+    const json: string[] = []
+    new JsonReporter((l) => json.push(l)).emit(stop)
+    expect(JSON.parse(json[0]!)).to.include({ interrupted: true }).and.to.have.deep.property('held', held)
   })
 
   it('progress: failures, warnings, diffs and the recap stay on screen as plain lines, in order', async () => {

@@ -1,5 +1,6 @@
 // The API server emulator: an HTTPS server with the API server's certificate, client-certificate
 // and bootstrap-token authentication, and the REST surface kubeadm, kubelet and kubectl use.
+import { evictionRefusal } from './eviction.js'
 import { createServer, request as httpsRequest, type Server } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { X509Certificate, createPrivateKey } from 'node:crypto'
@@ -282,6 +283,8 @@ export class ApiServer {
   private apply(id: Identity, r: Route, served: Served, body: KubeObject | undefined, url: URL): unknown {
     const s = this.store
     if (r.subresource === 'eviction') {
+      const refused = evictionRefusal(s.get(r.key, r.name!), s.list({ group: 'policy', resource: 'poddisruptionbudgets', namespace: r.namespace }), s.list(r.key))
+      if (refused) throw new StoreError(429, 'TooManyRequests', refused)
       s.delete(r.key, r.name!)
       return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 }
     }

@@ -126,6 +126,11 @@ export async function upgradeNode(kubeadmVersion: KubeVersion, log: (s: string) 
   if (compareVersions(clusterVersion, kubeadmVersion) > 0) {
     throw new EmulatedFailure(`the cluster version ${formatVersion(clusterVersion)} is newer than this kubeadm ${formatVersion(kubeadmVersion)}: upgrade kubeadm on this node first`)
   }
+  // The version-skew policy: a node (and its kubelet configuration) never goes past the control plane, so
+  // `upgrade node` with a kubeadm of a newer minor waits for `kubeadm upgrade apply` on the first control plane.
+  if (kubeadmVersion.minor > clusterVersion.minor) {
+    throw new EmulatedFailure(`the control plane is still at ${formatVersion(clusterVersion)} and this kubeadm is ${formatVersion(kubeadmVersion)}: run "kubeadm upgrade apply ${formatVersion(kubeadmVersion)}" on the first control plane before upgrading this node`)
+  }
   if (dryRun) {
     log(`[dryrun] Would upgrade ${isControlPlane ? 'the control plane instance and ' : ''}the kubelet configuration on this node to "${formatVersion(clusterVersion)}"`)
     log('[upgrade/successful] Finished dryrunning successfully!')

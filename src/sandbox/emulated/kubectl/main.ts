@@ -9,6 +9,7 @@ import { parseKubeconfig } from '../kubeconfig.js'
 import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.js'
 import { emulatedVersion, emulationLabel } from '../build-info.js'
 import { formatVersion } from '../versions.js'
+import { parseGoDuration } from '../decode/duration.js'
 import { apiPath, builtinForObject, kindWithGroup, resourceByName, resourcesOfCrd, type ResourceType } from '../api-resources.js'
 import { printObjects } from './print.js'
 
@@ -24,7 +25,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'v', kind: 'int' }, { name: 'ignore-not-found', kind: 'bool' }, { name: 'server-side', kind: 'bool' },
   { name: 'field-manager', kind: 'string' }, { name: 'force-conflicts', kind: 'bool' }, { name: 'wait', kind: 'bool' },
   { name: 'disable-eviction', kind: 'bool' }, { name: 'recursive', kind: 'bool', short: 'R' }, { name: 'help', kind: 'bool', short: 'h' },
-  { name: 'context', kind: 'string' }, { name: 'request-timeout', kind: 'string' }, { name: 'dry-run', kind: 'string' },
+  { name: 'pod-selector', kind: 'string' }, { name: 'context', kind: 'string' }, { name: 'request-timeout', kind: 'string' }, { name: 'dry-run', kind: 'string' },
 ]
 
 const out = (s: string): void => {
@@ -165,9 +166,31 @@ async function setUnschedulable(c: ApiClient, name: string, value: boolean): Pro
   out(`node/${name} ${value ? 'cordoned' : 'uncordoned'}`)
 }
 
+/** kubectl's label selector syntax for --pod-selector: k=v, k==v, k!=v, k, !k, comma-separated (set-based forms refused). */
+function podSelector(text: string | undefined): (labels: Record<string, string>) => boolean {
+  if (!text) return () => true
+  const terms = text.split(',').map((t) => t.trim())
+  const tests = terms.map((t) => {
+    let m = /^([A-Za-z0-9./_-]+)\s*(==|=|!=)\s*([A-Za-z0-9._-]*)$/.exec(t)
+    if (m) {
+      const [, k, op, v] = m as unknown as [string, string, string, string]
+      return (l: Record<string, string>) => (op === '!=' ? l[k] !== v : l[k] === v)
+    }
+    m = /^(!?)([A-Za-z0-9./_-]+)$/.exec(t)
+    if (m) return (l: Record<string, string>) => (m![1] === '!' ? !(m![2]! in l) : m![2]! in l)
+    throw new EmulatedFailure(`error: unable to parse requirement: <nil>: Invalid value: "${t}": found '${t}', expected: !, identifier, or 'end of string'`)
+  })
+  return (labels) => tests.every((f) => f(labels))
+}
+
 async function cmdDrain(c: ApiClient, name: string, f: Record<string, any>): Promise<void> {
+  const selects = podSelector(str(f, 'pod-selector'))
+  const timeoutText = str(f, 'timeout')
+  const timeoutNs = timeoutText === undefined ? 0 : parseGoDuration(timeoutText)
+  if (timeoutNs === undefined) throw new EmulatedFailure(`error: invalid argument "${timeoutText}" for "--timeout" flag: time: invalid duration "${timeoutText}"`)
   await setUnschedulable(c, name, true)
   const pods = (await c.get<{ items: Obj[] }>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`)).items
+    .filter((p) => selects(p.metadata.labels ?? {}))
   const problems: string[] = []
   const ignoredDs: string[] = []
   const evict: Obj[] = []
@@ -194,12 +217,32 @@ async function cmdDrain(c: ApiClient, name: string, f: Record<string, any>): Pro
     throw new EmulatedFailure(`error: unable to drain node "${name}" due to error: ${problems.join(', ')}, continuing command...\nThere are pending nodes to be drained:\n ${name}\n${problems.map((p) => `error: ${p}`).join('\n')}`)
   }
   if (ignoredDs.length) process.stderr.write(`Warning: ignoring DaemonSet-managed Pods: ${ignoredDs.join(', ')}\n`)
+  // As kubectl: each Pod is evicted (or deleted with --disable-eviction); a 429 (a PodDisruptionBudget) is
+  // retried every 5 s until --timeout (0: no limit) runs out.
+  const deadline = timeoutNs > 0 ? Date.now() + timeoutNs / 1e6 : Infinity
   for (const p of evict) {
-    out(`evicting pod ${id(p)}`)
-    await c.call('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, {
-      apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
-    })
-    out(`pod/${p.metadata.name} evicted`)
+    const ref = `pods/"${p.metadata.name}" -n "${p.metadata.namespace}"`
+    if (!isSet(f, 'disable-eviction')) out(`evicting pod ${id(p)}`)
+    for (;;) {
+      try {
+        if (isSet(f, 'disable-eviction')) await c.call('DELETE', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`)
+        else {
+          await c.call('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, {
+            apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+          })
+        }
+        break
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.code !== 429) throw e
+        if (Date.now() + 5000 > deadline) {
+          const why = `error when evicting ${ref}: global timeout reached: ${timeoutText}`
+          throw new EmulatedFailure(`There are pending pods in node "${name}" when an error occurred: ${why}\n${p.metadata.name}\nerror: unable to drain node "${name}" due to error: ${why}, continuing command...\nThere are pending nodes to be drained:\n ${name}\nerror: ${why}`)
+        }
+        process.stderr.write(`error when evicting ${ref} (will retry after 5s): ${e.message}\n`)
+        await new Promise((r) => setTimeout(r, 5000))
+      }
+    }
+    out(`pod/${p.metadata.name} ${isSet(f, 'disable-eviction') ? 'deleted' : 'evicted'}`)
   }
   out(`node/${name} drained`)
 }
