@@ -84,25 +84,11 @@ export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<Sa
   const say = (line: string) => opts.progress?.write(`${line}\n`)
   const arch = (await runCommand('dpkg', ['--print-architecture'])).stdout.trim()
   const wanted = [opts, ...(opts.moreReleases ?? [])]
-  const kubeVersions: string[] = []
-  for (const r of wanted) {
-    const upstream = artifactsFor({ kubeVersion: r.kubeVersion, arch })
-    const v = r.kubeVersion.replace(/^v/, '')
-    if (!/^\d+\.\d+\.\d+$/.test(v)) {
-      throw new UsageError(`sandbox kube_version must be a full version like ${upstream.kubeVersion}, got "${r.kubeVersion}"`)
-    }
-    if (kubeVersions.includes(v)) throw new UsageError(`sandbox bundle: kube_version ${v} is given twice`)
-    kubeVersions.push(v)
-  }
+  const kubeVersions = checkedKubeVersions(wanted, arch)
   const kubeVersion = kubeVersions[0] as string
   const candidates = await candidateVersions(SOURCES)
   const extrasOf = await Promise.all(wanted.map((r) => Promise.all((r.extraFiles ?? []).map(async (f) => ({ ...f, sha256: await sha256File(f.path) })))))
-  const layoutHash = createHash('sha256')
-  for (const f of (await readdir(defaultManifestDir())).sort()) layoutHash.update(await readFile(join(defaultManifestDir(), f)))
-  const key = createHash('sha256').update(JSON.stringify({
-    RECIPE, kubeVersions, arch, candidates,
-    extras: extrasOf.map((extras) => extras.map(({ name, version, sha256 }) => ({ name, version, sha256 }))), layout: layoutHash.digest('hex'),
-  })).digest('hex').slice(0, 16)
+  const key = await bundleKey(kubeVersions, arch, candidates, extrasOf)
   const cacheDir = opts.cacheDir ?? SANDBOX_CACHE_DIR
   const dir = join(cacheDir, `${kubeVersions.join('+')}-${arch}-${key}`)
   const manifestFile = join(dir, MANIFEST_NAME)
@@ -136,22 +122,7 @@ export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<Sa
     const provisional = join(work, MANIFEST_NAME)
     await writeManifest(provisional, releases.map((r) => Object.fromEntries(r.fileNames.map((n) => [n, '0'.repeat(64)]))))
     const from = join(work, 'from')
-    const sums: Array<Record<string, string>> = []
-    const planned: Artifacts[] = []
-    for (const r of releases) {
-      const p = artifactsFor({ kubeVersion: r.kubeVersion, arch, manifestFiles: [provisional] })
-      planned.push(p)
-      const pathOf = (name: string) => join(from, 'files', (p.files.find((f) => f.name === name) as { path: string }).path)
-      await repackage(root, r.versions, arch, pathOf)
-      for (const extra of r.extras) {
-        await mkdir(dirname(pathOf(extra.name)), { recursive: true })
-        await copyFile(extra.path, pathOf(extra.name))
-      }
-      const s: Record<string, string> = {}
-      for (const name of r.fileNames) s[name] = await sha256File(pathOf(name))
-      sums.push(s)
-      await writeImages(p, from, join(root, 'bin', 'busybox'), arch)
-    }
+    const sums = await placeReleases(releases, provisional, from, root, arch)
 
     const out = join(work, 'bundle')
     await mkdir(out)
@@ -171,6 +142,49 @@ export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<Sa
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/** The full kube_version of each release asked for, each once. */
+function checkedKubeVersions(wanted: Array<{ kubeVersion: string }>, arch: string): string[] {
+  const kubeVersions: string[] = []
+  for (const r of wanted) {
+    const v = r.kubeVersion.replace(/^v/, '')
+    if (!/^\d+\.\d+\.\d+$/.test(v)) {
+      throw new UsageError(`sandbox kube_version must be a full version like ${artifactsFor({ kubeVersion: r.kubeVersion, arch }).kubeVersion}, got "${r.kubeVersion}"`)
+    }
+    if (kubeVersions.includes(v)) throw new UsageError(`sandbox bundle: kube_version ${v} is given twice`)
+    kubeVersions.push(v)
+  }
+  return kubeVersions
+}
+
+/** What a bundle is made of (recipe, versions, Debian candidates, extra files, manifest layout): its cache key. */
+async function bundleKey(kubeVersions: string[], arch: string, candidates: Record<string, string | undefined>, extrasOf: Array<PlannedRelease['extras']>): Promise<string> {
+  const layoutHash = createHash('sha256')
+  for (const f of (await readdir(defaultManifestDir())).sort()) layoutHash.update(await readFile(join(defaultManifestDir(), f)))
+  return createHash('sha256').update(JSON.stringify({
+    RECIPE, kubeVersions, arch, candidates,
+    extras: extrasOf.map((extras) => extras.map(({ name, version, sha256 }) => ({ name, version, sha256 }))), layout: layoutHash.digest('hex'),
+  })).digest('hex').slice(0, 16)
+}
+
+/** Each release's files (repackaged from Debian, or the extra files) and images under `from`; their sums. */
+async function placeReleases(releases: PlannedRelease[], provisional: string, from: string, root: string, arch: string): Promise<Array<Record<string, string>>> {
+  const sums: Array<Record<string, string>> = []
+  for (const r of releases) {
+    const p = artifactsFor({ kubeVersion: r.kubeVersion, arch, manifestFiles: [provisional] })
+    const pathOf = (name: string) => join(from, 'files', (p.files.find((f) => f.name === name) as { path: string }).path)
+    await repackage(root, r.versions, arch, pathOf)
+    for (const extra of r.extras) {
+      await mkdir(dirname(pathOf(extra.name)), { recursive: true })
+      await copyFile(extra.path, pathOf(extra.name))
+    }
+    const s: Record<string, string> = {}
+    for (const name of r.fileNames) s[name] = await sha256File(pathOf(name))
+    sums.push(s)
+    await writeImages(p, from, join(root, 'bin', 'busybox'), arch)
+  }
+  return sums
 }
 
 /** A release's versions and files: the runtime pieces are the Debian-made ones, the extra files replace the manifest's. */
