@@ -10,6 +10,8 @@ export interface HostState {
   name: string
   facts: Facts
   factsGathered: boolean
+  /** Facts are to be gathered, possibly by the next batch: until then reading them trips (pending-facts.ts). */
+  factsPending: boolean
   registered: Record<string, unknown>
   failed: boolean
   unreachable: boolean
@@ -45,7 +47,7 @@ export class HostStates {
     let s = this.states.get(host)
     if (!s) {
       s = {
-        name: host, facts: {}, factsGathered: false, registered: {}, failed: false, unreachable: false, ended: false,
+        name: host, facts: {}, factsGathered: false, factsPending: false, registered: {}, failed: false, unreachable: false, ended: false,
         notified: new Set(), recap: emptyRecap(),
       }
       this.states.set(host, s)
