@@ -259,4 +259,6 @@ async function main(): Promise<void> {
   }
 }
 
+// Interrupted, the light hosts still go: their cleanup runs on 'exit', which a signal's default action skips.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.on(signal, () => process.exit(code))
 main().catch((e) => { process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 1 })

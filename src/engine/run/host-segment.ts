@@ -29,6 +29,7 @@ export interface SegmentOptions {
   readTemplate(name: string, roleDir: string | undefined, playbookDir: string): string
   readLocalFile(path: string, baseDirs: string[]): Buffer
   statLocal(path: string, baseDirs: string[]): LocalEntry
+  signal?: AbortSignal
 }
 
 export interface SegmentDeps {
@@ -95,6 +96,9 @@ export class HostSegment {
       const { outs, execHost, attempts } = sent
       await this.waitFor(this.read(outs, execHost, attempts))
       this.flushLoops()
+      // Interrupted: the first step without a result is the one the host was stopped in.
+      const stoppedIn = this.d.o.signal?.aborted ? outs.findIndex((o) => o.rc === null) : -1
+      if (stoppedIn >= 0 && !this.s.failed) this.d.told.interrupted(this.host, this.pending[stoppedIn]!.t.name, this.pending[stoppedIn]!.t.id)
     } catch (e) {
       if (!planned && this.tentative && this.d.pendingFacts.touched !== touched) return false
       this.failed(e)
@@ -251,10 +255,11 @@ export class HostSegment {
       const facts = this.tentative && attempt === 1 ? FACTS_SCRIPT : undefined
       const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff, facts })
       const t0 = Date.now()
-      const r = await this.waitFor(conn.exec({ script: batch.script, become }))
+      const r = await this.waitFor(conn.exec({ script: batch.script, become, signal: this.d.o.signal }))
       this.d.told.tell({ type: 'batch', host: execHost, steps: this.pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
       if (facts !== undefined && !this.factsCarried(r.stdout.toString(), r.stderr.toString(), batch, r.code)) return undefined
       outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
+      if (this.d.o.signal?.aborted && outs.some((o) => o.rc === null)) break
       if (r.code !== 0 && outs.every((o) => o.rc === null)) {
         const err = r.stderr.toString()
         const sudoProblem = become && /sudo|password/i.test(err)
@@ -274,6 +279,7 @@ export class HostSegment {
       return true
     }
     this.s.factsPending = false
+    if (this.d.o.signal?.aborted) { this.d.told.interrupted(this.host, 'Gathering Facts', 0); return false }
     const err = new StepError('gathering facts failed', { host: this.host, task: 'Gathering Facts' }, f?.rc ?? code ?? -1, stderr)
     this.d.told.fail(this.host, 'Gathering Facts', 0, err.message)
     return false

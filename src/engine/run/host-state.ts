@@ -20,6 +20,8 @@ export interface HostState {
   /** The failure was a mistake in the input (template, variable, expression, controller file), not the host's. */
   inputError?: boolean
   notified: Set<string>
+  /** The task the host was running when the run was interrupted (SIGINT): the host stopped in it. */
+  interruptedIn?: string
   recap: HostRecap
   conn?: Connection
   playScope?: Scope
