@@ -22,7 +22,7 @@ export function factsCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Arg
     (y) => y
       .option('inventory', { alias: 'i', type: 'string', array: true, demandOption: true })
       .option('limit', { alias: 'l', type: 'string', default: 'all' })
-      .option('forks', { alias: 'f', type: 'number', describe: 'hosts in flight at once (default: every host, as the open-files limit allows)' })
+      .option('forks', { alias: 'f', type: 'number', describe: 'hosts in flight at once (default 50)' })
       .option('accept-new-host-keys', { type: 'boolean', default: false })
       .option('known-hosts', { type: 'string', array: true, default: [] }),
     async (a) => {

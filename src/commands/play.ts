@@ -78,7 +78,7 @@ function playOptions<T>(y: Argv<T>) {
     .option('skip-tags', { type: 'string', array: true, default: [], describe: 'skip tasks with these tags' })
     .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'change nothing; report what would change' })
     .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show file differences' })
-    .option('forks', { alias: 'f', type: 'number', describe: 'hosts in flight at once (default: every host, as the open-files limit allows)' })
+    .option('forks', { alias: 'f', type: 'number', describe: 'hosts in flight at once (default 50)' })
     .option('verbose', { alias: 'v', type: 'count', describe: 'more output (-vv: command output)' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or NDJSON events' })
     .option('progress', { type: 'boolean', default: true, describe: 'live progress on a terminal (--no-progress: plain lines)' })
@@ -128,7 +128,7 @@ function interruptedLines(outcome: RunOutcome): string {
 
 async function play(playbook: string, a: PlayArgs): Promise<number> {
   if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1)) {
-    throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'leave it out to have every host in flight')
+    throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
   }
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined

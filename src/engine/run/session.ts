@@ -30,7 +30,7 @@ export interface TaskRegistry {
 
 export interface SessionOptions extends Omit<RunSettings, 'forks'>, Omit<ConnectorOptions, 'inventories'> {
   inventories: string[]
-  /** Hosts in flight at once; by default every host of the run, as far as the open-files limit allows. */
+  /** Hosts in flight at once (default 50); every host's connection must fit under the open-files limit. */
   forks?: number
   /** A playbook file, or an already built playbook (facts). */
   playbook: string | Playbook

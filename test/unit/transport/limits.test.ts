@@ -15,11 +15,12 @@ describe('hosts in flight: open files and sshd MaxStartups', () => {
     expect(parseOpenFilesLimit('nothing here')).to.equal(undefined)
   })
 
-  it('by default has every host in flight; --forks is taken as given', () => {
-    expect(forksFor({ hosts: 500, openFiles: 1024 })).to.equal(500)
+  it('by default has up to 50 hosts in flight; --forks is taken as given', () => {
+    expect(forksFor({ hosts: 500, openFiles: 1024 })).to.equal(50)
+    expect(forksFor({ hosts: 3, openFiles: 1024 })).to.equal(3)
     expect(forksFor({ hosts: 0, openFiles: 1024 })).to.equal(1)
-    expect(forksFor({ requested: 20, hosts: 500, openFiles: 1024 })).to.equal(20)
-    expect(forksFor({ hosts: 5000 })).to.equal(5000)
+    expect(forksFor({ requested: 200, hosts: 500, openFiles: 1024 })).to.equal(200)
+    expect(forksFor({ hosts: 5000 })).to.equal(50)
   })
 
   it('refuses before any connection when the hosts cannot all stay connected, with the numbers and what to do', () => {
@@ -27,7 +28,7 @@ describe('hosts in flight: open files and sshd MaxStartups', () => {
     expect(() => forksFor({ hosts, openFiles: 1024 })).to.throw(UsageError)
       .with.property('message').that.includes(`${hosts} hosts need about ${hosts + RESERVED_FILES} open files`)
       .and.includes('limit is 1024').and.includes(`ulimit -n ${hosts + RESERVED_FILES}`)
-    expect(forksFor({ hosts: hosts - 1, openFiles: 1024 })).to.equal(hosts - 1)
+    expect(forksFor({ hosts: hosts - 1, openFiles: 1024 })).to.equal(50)
   })
 
   it('paces handshakes below sshd\'s default MaxStartups (10) per sshd, and by the cores in all', () => {
