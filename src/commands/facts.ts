@@ -22,14 +22,14 @@ export function factsCommand<T>(cli: Argv<T>, setCode: (c: number) => void): Arg
     (y) => y
       .option('inventory', { alias: 'i', type: 'string', array: true, demandOption: true })
       .option('limit', { alias: 'l', type: 'string', default: 'all' })
-      .option('forks', { alias: 'f', type: 'number', default: 50 })
+      .option('forks', { alias: 'f', type: 'number', describe: 'hosts in flight at once (default 50)' })
       .option('accept-new-host-keys', { type: 'boolean', default: false })
       .option('known-hosts', { type: 'string', array: true, default: [] }),
     async (a) => {
       const warnings: string[] = []
       const sink = { emit: (e: RunEvent) => { if (e.type === 'warning') warnings.push(e.message) } }
       const outcome = await runWith({
-        inventories: a.inventory as string[], playbook: factsPlaybook(a.limit as string), sink, forks: a.forks as number,
+        inventories: a.inventory as string[], playbook: factsPlaybook(a.limit as string), sink, forks: a.forks as number | undefined,
         acceptNewHostKeys: a.acceptNewHostKeys as boolean, knownHostsFiles: a.knownHosts as string[],
       })
       process.stdout.write(`${JSON.stringify(outcome.facts, null, 2)}\n`)

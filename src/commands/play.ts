@@ -40,7 +40,7 @@ type Required = Pick<SessionOptions, 'inventories' | 'playbook' | 'sink'>
 /** A run's options: what the command sets, kubeseed's defaults (and task registry, offline artifacts) for the rest. */
 export function sessionOptions(o: Required & Partial<SessionOptions>): SessionOptions {
   return {
-    registry, extraVars: {}, tags: [], skipTags: [], check: false, diff: false, forks: 50,
+    registry, extraVars: {}, tags: [], skipTags: [], check: false, diff: false,
     acceptNewHostKeys: false, knownHostsFiles: [], hostMagic: artifactsVariable(), kubeVersionProblem, ...o,
   }
 }
@@ -79,7 +79,7 @@ function playOptions<T>(y: Argv<T>) {
     .option('skip-tags', { type: 'string', array: true, default: [], describe: 'skip tasks with these tags' })
     .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'change nothing; report what would change' })
     .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show file differences' })
-    .option('forks', { alias: 'f', type: 'number', default: 50, describe: 'hosts in flight at once' })
+    .option('forks', { alias: 'f', type: 'number', describe: 'hosts in flight at once (default 50)' })
     .option('verbose', { alias: 'v', type: 'count', describe: 'more output (-vv: command output)' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or NDJSON events' })
     .option('progress', { type: 'boolean', default: true, describe: 'live progress on a terminal (--no-progress: plain lines)' })
@@ -130,7 +130,9 @@ function interruptedLines(outcome: RunOutcome): string {
 }
 
 async function play(playbook: string, a: PlayArgs): Promise<number> {
-  if (!Number.isInteger(a.forks) || a.forks < 1) throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
+  if (a.forks !== undefined && (!Number.isInteger(a.forks) || a.forks < 1)) {
+    throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
+  }
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
   const sink = await makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })

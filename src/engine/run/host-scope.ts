@@ -9,6 +9,7 @@ import type { ScopeLayer } from '../vars/layer.js'
 import type { Scope, ScopeFactory } from '../vars/scope.js'
 import { hostvarsProxy } from './hostvars.js'
 import type { HostStates } from './host-state.js'
+import type { PendingFacts } from './pending-facts.js'
 import type { PlayCtx } from './play-context.js'
 
 /** Computed variables for a host; `scope` is the host's play scope. */
@@ -35,11 +36,11 @@ export interface LoopItem {
 export class HostScopes {
   private groups?: Record<string, string[]>
 
-  constructor(private readonly o: ScopeSources, private readonly states: HostStates) {}
+  constructor(private readonly o: ScopeSources, private readonly states: HostStates, private readonly pending: PendingFacts) {}
 
   private loadCachedFacts(host: string): void {
     const s = this.states.get(host)
-    if (!s.factsGathered && this.o.factsCache && !Object.keys(s.facts).length) {
+    if (!s.factsGathered && !s.factsPending && this.o.factsCache && !Object.keys(s.facts).length) {
       const cached = this.o.factsCache.load(host)
       if (cached) s.facts = cached
     }
@@ -55,7 +56,7 @@ export class HostScopes {
     const roles = [...play.roles, ...(play.importedRoles ?? []).filter((r) => !play.roles.includes(r))]
     for (const r of roles) for (const f of r.defaultsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     layers.push(...this.o.inventory.hostLayers(host))
-    layers.push({ source: `facts of ${host}`, vars: factVars(s.facts), literal: true })
+    layers.push(this.factsLayer(host))
     layers.push({ source: play.where.file ?? 'play vars', vars: play.vars, lines: play.varsLines })
     for (const r of roles) for (const f of r.varsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     // Extra vars win everywhere, also for what is read through the play scope alone (connection
@@ -78,13 +79,19 @@ export class HostScopes {
     if (s.hostScope && of?.registeredVersion === s.registeredVersion && of.facts === s.facts) return s.hostScope
     const layers: ScopeLayer[] = [
       ...this.o.inventory.hostLayers(host),
-      { source: `facts of ${host}`, vars: factVars(s.facts), literal: true },
+      this.factsLayer(host),
     ]
     if (Object.keys(s.registered).length) layers.push({ source: `registered and set_fact vars of ${host}`, vars: { ...s.registered }, literal: true })
     if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
     s.hostScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => this.play(host, ctx)) })
     s.hostScopeOf = { registeredVersion: s.registeredVersion, facts: s.facts }
     return s.hostScope
+  }
+
+  private factsLayer(host: string): ScopeLayer {
+    const s = this.states.get(host)
+    const vars = s.factsPending ? this.pending.vars(host, () => (s.factsGathered ? s.facts : undefined)) : factVars(s.facts)
+    return { source: `facts of ${host}`, vars, literal: true }
   }
 
   private extraLayer(): ScopeLayer {

@@ -1,16 +1,20 @@
 // One host through one segment: plan each task's step (skips, loops, controller tasks decided here), send
-// the steps to the host as one batch script, then read the results back in task order.
+// the steps to the host as one batch script, then read the results back in task order. While the host's facts
+// are pending the plan is tentative: the batch carries the facts script unless planning read a fact, in which
+// case nothing is told and the runner gathers facts on their own and runs the segment again.
 
 import { performance } from 'node:perf_hooks'
 import { ConnectError, formatWhere, KubeseedError, PlaybookError, StepError, type Where } from '../errors.js'
 import type { TaskDef } from '../playbook/model.js'
-import { buildBatch, parseBatch } from '../step/batch.js'
+import { FACTS_SCRIPT } from '../facts/script.js'
+import { buildBatch, parseBatch, parseBatchFacts } from '../step/batch.js'
 import type { Step, StepOutput } from '../step/types.js'
 import type { LocalEntry, LocalTaskType, PlanContext, RemoteTaskType, TaskType } from '../task.js'
 import type { Become, Connection } from '../transport/types.js'
 import type { Scope } from '../vars/scope.js'
 import type { HostScopes } from './host-scope.js'
 import { countResult, type HostState, type HostStates } from './host-state.js'
+import type { PendingFacts } from './pending-facts.js'
 import type { PlayCtx } from './play-context.js'
 import { applyConditions, fromLocal, resultOf, type TaskResult } from './results.js'
 import type { Segment } from './segments.js'
@@ -35,6 +39,9 @@ export interface SegmentDeps {
   told: ToldResults
   connection(host: string, ctx: PlayCtx): Promise<Connection>
   playbookDir: string
+  pendingFacts: PendingFacts
+  /** Facts script output of a host has arrived (here, in a batch that carried it). */
+  factsArrived(host: string, text: string): void
 }
 
 /** A planned step waiting for the batch, with what reading its result needs. */
@@ -59,30 +66,46 @@ export class HostSegment {
   private readonly s: HostState
   /** A task failed while being prepared and does not ignore errors: nothing after it is planned. */
   private stopped = false
+  /** The host's facts are pending and this batch is to carry them (the runner said the segment may). */
+  private readonly tentative: boolean
 
-  constructor(private readonly d: SegmentDeps, private readonly seg: Segment, private readonly host: string, private readonly ctx: PlayCtx) {
+  constructor(private readonly d: SegmentDeps, private readonly seg: Segment, private readonly host: string, private readonly ctx: PlayCtx, carryFacts = false) {
     this.s = d.states.get(host)
+    this.tentative = carryFacts && this.s.factsPending
   }
 
-  async run(): Promise<void> {
+  /** False when planning read the pending facts: nothing was told or sent, the segment must run again with facts. */
+  async run(): Promise<boolean> {
     this.tick()
+    const touched = this.d.pendingFacts.touched
+    let planned = false
     try {
       for (const t of this.seg) {
         if (this.s.failed || this.s.ended || this.stopped) break
         if (!(await this.waitFor(this.plan(t)))) break
       }
-      if (!this.pending.length) { this.flushLoops(); return }
-      const { outs, execHost, attempts } = await this.waitFor(this.send())
+      if (this.tentative && this.d.pendingFacts.touched !== touched) return false
+      planned = true
+      if (!this.pending.length) {
+        for (const o of this.order) if (typeof o === 'function') o()
+        this.flushLoops()
+        return true
+      }
+      const sent = await this.waitFor(this.send())
+      if (!sent) return true
+      const { outs, execHost, attempts } = sent
       await this.waitFor(this.read(outs, execHost, attempts))
       this.flushLoops()
       // Interrupted: the first step without a result is the one the host was stopped in.
       const stoppedIn = this.d.o.signal?.aborted ? outs.findIndex((o) => o.rc === null) : -1
       if (stoppedIn >= 0 && !this.s.failed) this.d.told.interrupted(this.host, this.pending[stoppedIn]!.t.name, this.pending[stoppedIn]!.t.id)
     } catch (e) {
+      if (!planned && this.tentative && this.d.pendingFacts.touched !== touched) return false
       this.failed(e)
     } finally {
       this.tock()
     }
+    return true
   }
 
   /**
@@ -109,9 +132,9 @@ export class HostSegment {
     }
   }
 
-  /** Before any pending step there is nothing to wait for: tell now. */
+  /** Before any pending step there is nothing to wait for: tell now (a tentative plan tells nothing yet). */
   private defer(fn: () => void): void {
-    if (this.pending.length) this.order.push(fn)
+    if (this.pending.length || this.tentative) this.order.push(fn)
     else fn()
   }
 
@@ -188,8 +211,10 @@ export class HostSegment {
     }
     this.loopResults.set(t.id, [])
     if (!list.length) {
-      this.d.told.record(this.host, t, { status: 'skipped', data: { results: [], msg: 'no items' } })
-      if (t.register) this.s.registered[t.register] = { results: [], skipped: true, changed: false }
+      this.defer(() => {
+        this.d.told.record(this.host, t, { status: 'skipped', data: { results: [], msg: 'no items' } })
+        if (t.register) this.s.registered[t.register] = { results: [], skipped: true, changed: false }
+      })
     }
     return list.map((value, index) => ({ value, index }))
   }
@@ -205,8 +230,11 @@ export class HostSegment {
     return { ...step, env, ignoreErrors: t.ignoreErrors || (t.failedWhen !== undefined) || step.ignoreErrors }
   }
 
-  /** Sends the pending steps as one script (again while `until` is false and retries are left). */
-  private async send(): Promise<{ outs: StepOutput[]; execHost: string; attempts: number }> {
+  /**
+   * Sends the pending steps as one script (again while `until` is false and retries are left); undefined when
+   * the facts it carried failed, so no step ran.
+   */
+  private async send(): Promise<{ outs: StepOutput[]; execHost: string; attempts: number } | undefined> {
     const first = this.pending[0]!
     const t = first.t
     const execHost = t.delegateTo ? String(first.scope.render(t.delegateTo, t.where)) : this.host
@@ -224,10 +252,12 @@ export class HostSegment {
     let outs: StepOutput[] = []
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const conn = await this.waitFor(this.d.connection(execHost, this.ctx))
-      const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff })
+      const facts = this.tentative && attempt === 1 ? FACTS_SCRIPT : undefined
+      const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff, facts })
       const t0 = Date.now()
       const r = await this.waitFor(conn.exec({ script: batch.script, become, signal: this.d.o.signal }))
       this.d.told.tell({ type: 'batch', host: execHost, steps: this.pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
+      if (facts !== undefined && !this.factsCarried(r.stdout.toString(), r.stderr.toString(), batch, r.code)) return undefined
       outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
       if (this.d.o.signal?.aborted && outs.some((o) => o.rc === null)) break
       if (r.code !== 0 && outs.every((o) => o.rc === null)) {
@@ -239,6 +269,20 @@ export class HostSegment {
       if (attempt < attempts) await this.waitFor(new Promise((r2) => setTimeout(r2, delay * 1000)))
     }
     return { outs, execHost, attempts }
+  }
+
+  /** Takes the facts a batch carried; false (the host failed, as a separate facts exec would) when they failed. */
+  private factsCarried(stdout: string, stderr: string, batch: ReturnType<typeof buildBatch>, code: number | null): boolean {
+    const f = parseBatchFacts(stdout, batch)
+    if (f && f.rc === 0) {
+      this.d.factsArrived(this.host, f.text)
+      return true
+    }
+    this.s.factsPending = false
+    if (this.d.o.signal?.aborted) { this.d.told.interrupted(this.host, 'Gathering Facts', 0); return false }
+    const err = new StepError('gathering facts failed', { host: this.host, task: 'Gathering Facts' }, f?.rc ?? code ?? -1, stderr)
+    this.d.told.fail(this.host, 'Gathering Facts', 0, err.message)
+    return false
   }
 
   /** Tells every result in task order, stopping where the host failed or the batch stopped. */
@@ -262,6 +306,12 @@ export class HostSegment {
   }
 
   private failed(e: unknown): void {
+    if (this.s.factsPending) {
+      // Whatever stopped the host before its facts came: others reading them through hostvars find none.
+      this.s.factsPending = false
+      this.s.playScope = undefined
+      this.s.hostScope = undefined
+    }
     if (e instanceof ConnectError) { this.d.told.unreachable(this.host, e); return }
     const t = this.pending[0]?.t ?? this.seg[0]!
     // An error raised without a location (a controller file or template not found) gets the task's.
@@ -282,7 +332,7 @@ export class HostSegment {
     return {
       host: this.host,
       where,
-      facts: this.s.facts,
+      facts: this.s.factsPending ? this.d.pendingFacts.facts(this.host, () => (this.s.factsGathered ? this.s.facts : undefined)) : this.s.facts,
       check: t.checkMode ?? this.d.o.check,
       diff: this.d.o.diff && !t.noLog,
       vars: (n) => scope.get(n),

@@ -10,6 +10,8 @@ export interface HostState {
   name: string
   facts: Facts
   factsGathered: boolean
+  /** Facts are to be gathered, possibly by the next batch: until then reading them trips (pending-facts.ts). */
+  factsPending: boolean
   /** set_fact and registered values; every write counts in `registeredVersion`. */
   registered: Record<string, unknown>
   registeredVersion: number
@@ -64,7 +66,7 @@ export class HostStates {
     let s = this.states.get(host)
     if (!s) {
       const state: HostState = {
-        name: host, facts: {}, factsGathered: false, registered: {}, registeredVersion: 0, failed: false, unreachable: false, ended: false,
+        name: host, facts: {}, factsGathered: false, factsPending: false, registered: {}, registeredVersion: 0, failed: false, unreachable: false, ended: false,
         notified: new Set(), recap: emptyRecap(),
       }
       state.registered = countedWrites(state, () => { this.registeredEpoch++ })

@@ -17,6 +17,7 @@ import type { Scope, ScopeFactory } from '../vars/scope.js'
 import { HostScopes, type HostMagic } from './host-scope.js'
 import { HostSegment } from './host-segment.js'
 import { HostStates } from './host-state.js'
+import { PendingFacts } from './pending-facts.js'
 import type { PlayCtx } from './play-context.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
 import { filterTags } from './tags.js'
@@ -87,6 +88,7 @@ export class Runner {
   private readonly told: ToldResults
   private readonly limitHosts?: Set<string>
   private readonly limiter: ReturnType<typeof pLimit>
+  private readonly pendingFacts = new PendingFacts()
   private playbookDir = process.cwd()
   /** Hosts some play ran on: the recap speaks of these (others may have a state only for hostvars). */
   private readonly played = new Set<string>()
@@ -94,7 +96,7 @@ export class Runner {
   constructor(private readonly o: RunOptions) {
     this.limitHosts = o.limit ? new Set(o.selectHosts(o.limit)) : undefined
     this.limiter = pLimit(Math.max(1, o.forks))
-    this.scopes = new HostScopes(o, this.states)
+    this.scopes = new HostScopes(o, this.states, this.pendingFacts)
     this.told = new ToldResults(o.sink, this.states)
   }
 
@@ -183,10 +185,17 @@ export class Runner {
   /** One serial batch through the play's tasks and handlers; false when the play cannot go on. */
   private async runBatch(items: Item[], ctx: PlayCtx): Promise<boolean> {
     const active = ctx.batch
-    if (ctx.play.gatherFacts) await this.gatherFacts(active, ctx)
+    if (ctx.play.gatherFacts) {
+      // Under the linear strategy the first batch that can carry the facts does (see runTasks).
+      if (ctx.play.strategy === 'linear') this.factsPending(active)
+      else await this.gatherFacts(active, ctx)
+    }
     if (ctx.play.strategy === 'free') await Promise.all(active.map((h) => this.runItems(items, [h], ctx)))
     else await this.runItems(items, active, ctx)
     if (!ctx.aborted && !this.o.signal?.aborted) await this.runHandlers(ctx)
+    // Facts no batch carried (every task skipped, or none) are gathered still, as the play asked.
+    await this.gatherFacts(active.filter((h) => this.states.get(h).factsPending && !this.states.get(h).unreachable), ctx)
+    for (const h of active) this.states.get(h).factsPending = false
     if (ctx.aborted || this.o.signal?.aborted) return false
     // Every host failed or unreachable: later plays have nobody to run on (ended hosts are fine).
     return !(active.length > 0 && active.every((h) => this.states.down(h)))
@@ -200,29 +209,63 @@ export class Runner {
     return s.conn
   }
 
+  /** Facts of these hosts are to come with their first batch that can carry them. */
+  private factsPending(hosts: string[]): void {
+    const todo = hosts.filter((h) => !this.states.get(h).factsGathered)
+    if (!todo.length) return
+    this.o.sink.emit({ type: 'task', name: 'Gathering Facts', task: 0, hosts: todo })
+    for (const h of todo) {
+      const s = this.states.get(h)
+      s.factsPending = true
+      s.playScope = undefined
+      s.hostScope = undefined
+    }
+  }
+
+  /** Gathers facts in one exec per host (hosts whose facts are pending had their header told already). */
   private async gatherFacts(hosts: string[], batchCtx: PlayCtx): Promise<void> {
     const ctx: PlayCtx = { ...batchCtx, playHosts: hosts, alive: () => hosts, aborted: false }
     const todo = hosts.filter((h) => !this.states.get(h).factsGathered)
     if (!todo.length || this.o.signal?.aborted) return
-    this.o.sink.emit({ type: 'task', name: 'Gathering Facts', task: 0, hosts: todo })
+    if (!todo.every((h) => this.states.get(h).factsPending)) this.o.sink.emit({ type: 'task', name: 'Gathering Facts', task: 0, hosts: todo })
     await Promise.all(todo.map((h) => this.limiter(async () => {
-      const s = this.states.get(h)
       try {
         const r = await (await this.connection(h, ctx)).exec({ script: FACTS_SCRIPT, signal: this.o.signal })
         if (this.o.signal?.aborted && r.code !== 0) { this.told.interrupted(h, 'Gathering Facts', 0); return }
         if (r.code !== 0) throw new StepError('gathering facts failed', { host: h, task: 'Gathering Facts' }, r.code ?? -1, r.stderr.toString())
-        s.facts = parseFacts(r.stdout.toString())
-        s.factsGathered = true
+        this.factsArrived(h, r.stdout.toString())
+      } catch (e) {
+        const s = this.states.get(h)
+        s.factsPending = false
         s.playScope = undefined
         s.hostScope = undefined
-        this.o.factsCache?.save(h, s.facts)
-        s.recap.ok++
-        this.o.sink.emit({ type: 'result', task: 'Gathering Facts', taskId: 0, host: h, status: 'ok' })
-      } catch (e) {
         if (e instanceof ConnectError || !(e instanceof KubeseedError)) this.told.unreachable(h, e)
         else this.told.fail(h, 'Gathering Facts', 0, e.message)
       }
     })))
+  }
+
+  /** The output of the facts script of a host, from its own exec or from a batch that carried it. */
+  private factsArrived(h: string, text: string): void {
+    const s = this.states.get(h)
+    s.facts = parseFacts(text)
+    s.factsGathered = true
+    s.factsPending = false
+    s.playScope = undefined
+    s.hostScope = undefined
+    this.o.factsCache?.save(h, s.facts)
+    s.recap.ok++
+    this.told.tell({ type: 'result', task: 'Gathering Facts', taskId: 0, host: h, status: 'ok' }, -1)
+  }
+
+  /**
+   * The segment's batch may carry pending facts: it goes to the host itself as one exec (not a controller task,
+   * run_once, delegated or retried one) and without privilege escalation (facts are read as the login user).
+   */
+  private carriesFacts(seg: Segment): boolean {
+    const first = seg[0]!
+    if (this.o.taskType(first.module)?.kind !== 'remote') return false
+    return !first.runOnce && !first.become && seg.every((t) => t.delegateTo === undefined && t.until === undefined)
   }
 
   // ---------- items and blocks ----------
@@ -287,7 +330,11 @@ export class Runner {
       if (ctx.aborted || (this.o.signal?.aborted && !seg.every((t) => RECORDING_MODULES.has(t.module)))) return
       const live = hosts.filter((h) => this.states.live(h))
       if (!live.length) return
-      await this.told.grouped(seg, live, ctx.play.strategy === 'linear', handler, () => this.runSegment(seg, live, ctx))
+      await this.told.grouped(seg, live, ctx.play.strategy === 'linear', handler, async () => {
+        const waiting = ctx.batch.filter((h) => this.states.get(h).factsPending)
+        if (waiting.length && !this.carriesFacts(seg)) await this.gatherFacts(waiting, ctx)
+        await this.runSegment(seg, live, ctx)
+      })
       this.checkFailLimits(ctx)
     }
   }
@@ -301,14 +348,23 @@ export class Runner {
     } else if (first.runOnce) {
       await this.runOnce(first, live, ctx)
     } else {
-      await Promise.all(live.map((h) => this.limiter(() => this.hostSegment(seg, h, ctx))))
+      const carry = this.carriesFacts(seg)
+      const again: string[] = []
+      await Promise.all(live.map((h) => this.limiter(async () => { if (!(await this.hostSegment(seg, h, ctx, carry))) again.push(h) })))
+      if (!again.length) return
+      // Planning read facts that were not there yet: gather the pending ones (also those other hosts read
+      // through hostvars), then run the segment on those hosts as if facts had come first.
+      await this.gatherFacts(ctx.batch.filter((h) => this.states.get(h).factsPending), ctx)
+      await Promise.all(again.filter((h) => this.states.live(h)).map((h) => this.limiter(() => this.hostSegment(seg, h, ctx))))
     }
   }
 
-  private hostSegment(seg: Segment, host: string, ctx: PlayCtx): Promise<void> {
+  /** False when the host must run the segment again once facts are gathered. */
+  private hostSegment(seg: Segment, host: string, ctx: PlayCtx, carryFacts = false): Promise<boolean> {
     const deps = { o: this.o, states: this.states, scopes: this.scopes, told: this.told, playbookDir: this.playbookDir,
-      connection: (h: string, c: PlayCtx) => this.connection(h, c) }
-    return new HostSegment(deps, seg, host, ctx).run()
+      connection: (h: string, c: PlayCtx) => this.connection(h, c),
+      pendingFacts: this.pendingFacts, factsArrived: (h: string, text: string) => this.factsArrived(h, text) }
+    return new HostSegment(deps, seg, host, ctx, carryFacts).run()
   }
 
   private async runOnce(t: TaskDef, hosts: string[], ctx: PlayCtx): Promise<void> {

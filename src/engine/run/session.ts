@@ -19,6 +19,7 @@ import type { Playbook } from '../playbook/model.js'
 import type { HostRecap } from '../report/events.js'
 import type { Facts, TaskType } from '../task.js'
 import { HostConnector, type ConnectorOptions } from '../transport/connector.js'
+import { forksFor, openFilesLimit } from '../transport/limits.js'
 import { VarScope } from '../vars/scope.js'
 import { ControllerFiles } from './controller-files.js'
 import { Runner, type HostMagic, type RunSettings } from './runner.js'
@@ -28,8 +29,10 @@ export interface TaskRegistry {
   taskTypeNames(): string[]
 }
 
-export interface SessionOptions extends RunSettings, Omit<ConnectorOptions, 'inventories'> {
+export interface SessionOptions extends Omit<RunSettings, 'forks'>, Omit<ConnectorOptions, 'inventories'> {
   inventories: string[]
+  /** Hosts in flight at once (default 50); every host's connection must fit under the open-files limit. */
+  forks?: number
   /** A playbook file, or an already built playbook (facts). */
   playbook: string | Playbook
   registry: TaskRegistry
@@ -108,7 +111,9 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     if (e instanceof KubeseedError) throw new InventoryError(`--limit ${o.limit}: ${e.message}`)
     throw e
   }
-  assertKeyFiles([...playHosts].filter((h) => !limited || limited.has(h)), inv, o.privateKeyFile)
+  const runHosts = [...playHosts].filter((h) => !limited || limited.has(h))
+  assertKeyFiles(runHosts, inv, o.privateKeyFile)
+  const forks = forksFor({ requested: o.forks, hosts: runHosts.length, openFiles: openFilesLimit() })
 
   const connector = new HostConnector(inv, { ...o, inventories: o.inventories })
   const extra = { ...o.extraVars }
@@ -133,7 +138,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     skipTags: o.skipTags,
     check: o.check,
     diff: o.diff,
-    forks: o.forks,
+    forks,
     sink: o.sink,
     signal: o.signal,
     inventoryFile: resolve(o.inventories[0]!),

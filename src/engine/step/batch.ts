@@ -1,7 +1,8 @@
 // Batching: consecutive steps for one host go as ONE script in ONE exec. Each step runs in a subshell
 // between status markers, so its output, changes and exit code come back separately and a failure still
 // names its task. A failing step ends the batch unless it ignores errors. A hangup, a lost connection or a
-// kill ends the script through its traps, which remove its temporary files.
+// kill ends the script through its traps, which remove its temporary files. A batch may carry the facts script
+// in front of its steps (between FACTS markers): a failure there ends it before any step.
 
 import { randomBytes } from 'node:crypto'
 import { PRELUDE } from './prelude.js'
@@ -11,12 +12,15 @@ import { quote } from '../quote.js'
 export interface BatchOptions {
   check: boolean
   diff: boolean
+  /** The facts script, run before the steps. */
+  facts?: string
 }
 
 export interface Batch {
   script: string
   nonce: string
   count: number
+  facts: boolean
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -35,6 +39,9 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
     PRELUDE,
     'ks_traps',
   ]
+  if (opts.facts !== undefined) {
+    parts.push(`ks_mark 'FACTS{'\n(\n${opts.facts}\n) </dev/null; ks_rc=$?\nks_mark "FACTS}:$ks_rc"\n[ "$ks_rc" -eq 0 ] || exit 0`)
+  }
   const needsTmp = steps.some((s) => s.payloads?.length)
   if (needsTmp) {
     parts.push('KS_T=$(mktemp -d /tmp/.kubeseed.XXXXXXXX) || { echo "cannot create a temporary directory" >&2; exit 97; }')
@@ -57,7 +64,7 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
     if (!step.ignoreErrors) lines.push('[ "$ks_rc" -eq 0 ] || exit 0')
     parts.push(lines.join('\n'))
   })
-  return { script: `${parts.join('\n')}\n`, nonce, count: steps.length }
+  return { script: `${parts.join('\n')}\n`, nonce, count: steps.length, facts: opts.facts !== undefined }
 }
 
 interface Section {
@@ -102,6 +109,13 @@ function extractStatus(body: string, nonce: string): Omit<Section, 'stderr' | 'r
     return ''
   })
   return { stdout: rest, changes, skipped, diff: diffs.join('\n') }
+}
+
+/** The facts script's output and exit code in a batch that carried it; undefined when it did not finish. */
+export function parseBatchFacts(stdout: string, batch: Batch): { text: string; rc: number } | undefined {
+  if (!batch.facts) return undefined
+  const m = new RegExp(`\\n${batch.nonce}:FACTS\\{\\n([\\s\\S]*?)\\n${batch.nonce}:FACTS\\}:(\\d+)\\n`).exec(`\n${stdout}`)
+  return m ? { text: m[1]!, rc: Number(m[2]) } : undefined
 }
 
 /** Turn the streams of one batch exec into one StepOutput per step. Steps that did not run get rc null. */

@@ -1,5 +1,6 @@
 // One ssh2 connection per host for the whole run. Each exec is one channel running `/bin/sh -s` (or sudo
-// around it) with the script on stdin. Channels per connection stay under sshd's MaxSessions (10).
+// around it) with the script on stdin. Channels per connection stay under sshd's MaxSessions (10); handshakes
+// in flight stay under sshd's MaxStartups per sshd and under what the controller's cores answer in time.
 
 import type * as Ssh2 from 'ssh2'
 import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2'
@@ -12,6 +13,7 @@ import { onFirstUse } from '../load-on-use.js'
 import { becomeInvocation } from './become.js'
 import { authHandler, authPlan } from './ssh-auth.js'
 import { KnownHosts, defaultKnownHostsFile } from './known-hosts.js'
+import { HANDSHAKES_PER_SSHD, handshakesAtOnce } from './limits.js'
 import type { Become, Connection, ExecRequest, ExecResult, HostAddress } from './types.js'
 import { WaitClock } from './wait-clock.js'
 
@@ -78,6 +80,22 @@ function bare(err: KubeseedError): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
+}
+
+/** Handshakes of this process: in all, and per sshd (address:port as the connection reaches it). */
+let allHandshakes: ReturnType<typeof pLimit> | undefined
+const sshdHandshakes = new Map<string, ReturnType<typeof pLimit>>()
+
+function handshakeSlot<T>(sshd: string, fn: () => Promise<T>): Promise<T> {
+  let one = sshdHandshakes.get(sshd)
+  if (!one) { one = pLimit(HANDSHAKES_PER_SSHD); sshdHandshakes.set(sshd, one) }
+  const all = (allHandshakes ??= pLimit(handshakesAtOnce()))
+  return one(() => all(fn))
+}
+
+/** Handshakes in flight to one sshd right now. */
+function inFlightTo(sshd: string): number {
+  return sshdHandshakes.get(sshd)?.activeCount ?? 0
 }
 
 /** Sessions that are up: added on 'ready', removed as soon as the socket ends or closes. */
@@ -234,6 +252,14 @@ export class SshConnection implements Connection {
       const addr = this.address
       const plan = authPlan(addr, this.opts.agentSocket === null ? undefined : (this.opts.agentSocket ?? process.env.SSH_AUTH_SOCK))
       const sock = await this.socketViaJump()
+      // The connect timeout runs from the handshake's own start, not from its wait for a slot.
+      const sshd = `${addr.jump ? `${addr.jump.address}:${addr.jump.port}>` : ''}${addr.address}:${addr.port}`
+      return handshakeSlot(sshd, () => this.handshake(addr, plan, sock, sshd))
+    })()
+  }
+
+  private handshake(addr: HostAddress, plan: ReturnType<typeof authPlan>, sock: Duplex | undefined, sshd: string): Promise<ClientType> {
+    return (async () => {
       const client = new (ssh2().Client)()
       let hostKeyError: ConnectError | undefined
       const interval = this.opts.keepaliveIntervalMs ?? 15_000
@@ -263,7 +289,10 @@ export class SshConnection implements Connection {
           if (settled) return
           settled = true
           client.end()
-          reject(hostKeyError ?? this.classify(err, plan.described))
+          const others = inFlightTo(sshd) - 1
+          const dropped = (err as { code?: string }).code === 'ECONNRESET' || /lost before handshake/i.test(err.message)
+          const crowded = !hostKeyError && others > 0 && dropped
+          reject(hostKeyError ?? this.classify(err, plan.described, crowded ? others + 1 : undefined))
         }
         client.once('ready', () => {
           settled = true
@@ -289,12 +318,17 @@ export class SshConnection implements Connection {
     })()
   }
 
-  private classify(err: Error & { code?: string; level?: string }, tried?: string[]): ConnectError {
+  /** `crowded`: handshakes that were in flight to this sshd when it closed the connection. */
+  private classify(err: Error & { code?: string; level?: string }, tried?: string[], crowded?: number): ConnectError {
     const where = { host: this.host }
     if (err.level === 'client-authentication') {
       const what = tried?.length ? tried.join(', ') : 'no key file, no ssh-agent and no password'
       return new ConnectError(`authentication as ${this.address.user} on ${this.address.address} failed (tried ${what})`, where, false,
         'check ansible_user and ansible_ssh_private_key_file or the password, or add the key to ssh-agent')
+    }
+    if (crowded) {
+      return new ConnectError(`cannot connect to ${this.label}: sshd closed the connection during the handshake while ${crowded} handshakes to it were in flight`, where, true,
+        `its MaxStartups (sshd_config) is likely below ${crowded}: raise it, or run with fewer --forks`)
     }
     if (err.level === 'client-timeout' || (err.code && RETRYABLE_CODES.has(err.code))) {
       const reason = err.level === 'client-timeout' ? 'no SSH handshake within the connect timeout' : (err.code === 'ECONNREFUSED' ? 'connection refused' : err.message)

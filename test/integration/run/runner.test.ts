@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -568,5 +569,89 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.code).to.equal(0)
     expect(Object.keys(statuses(o, 'five'))).to.have.length(5)
     expect(o.recap.hosts.h1).to.include({ ok: 2, changed: 1, skipped: 1 })
+  })
+
+  describe('facts carried by the first batch', () => {
+    const trips = (o: Awaited<ReturnType<typeof playLocal>>) => Object.fromEntries(Object.entries(o.recap.hosts).map(([h, r]) => [h, r.roundTrips]))
+
+    it('a first batch that reads no fact brings the facts in its own round trip; later tasks read them', async () => {
+      const o = await playLocal(`
+- hosts: g
+  tasks:
+    - name: write
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "{{ inventory_hostname }}"}
+    - name: skipped
+      command: /bin/false
+      when: false
+    - name: facts now
+      debug: {msg: "{{ ansible_kernel }}"}
+`, { hosts: ['h1', 'h2'] })
+      expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+      expect(trips(o)).to.deep.equal({ h1: 1, h2: 1 })
+      expect(statuses(o, 'Gathering Facts')).to.deep.equal({ h1: 'ok', h2: 'ok' })
+      expect(statuses(o, 'skipped')).to.deep.equal({ h1: 'skipped', h2: 'skipped' })
+      expect(o.results.find((r) => r.task === 'facts now')?.msg).to.equal(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim())
+      expect(o.recap.hosts.h1).to.include({ ok: 3, changed: 1, skipped: 1 })
+      // Told as Ansible tells them: facts first, then the tasks in order.
+      const order = o.results.filter((r) => r.host === 'h1').map((r) => r.task)
+      expect(order).to.deep.equal(['Gathering Facts', 'write', 'skipped', 'facts now'])
+    })
+
+    it('a first batch whose plan reads a fact, even one a default() would hide, waits for the facts', async () => {
+      const o = await playLocal(`
+- hosts: g
+  vars:
+    arch_or_none: "{{ ansible_architecture | default('none') }}"
+  tasks:
+    - name: write
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "{{ arch_or_none }}"}
+`, { hosts: ['h1', 'h2'] })
+      expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+      expect(trips(o)).to.deep.equal({ h1: 2, h2: 2 })
+      expect(readFileSync(join(o.dir, 'h1'), 'utf8')).to.equal(execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim())
+    })
+
+    it('a host reading another host\'s facts through hostvars gets them, gathered before its batch', async () => {
+      const o = await playLocal(`
+- hosts: g
+  tasks:
+    - name: peer
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "{{ hostvars['h1'].ansible_kernel if inventory_hostname == 'h2' else 'self' }}"}
+`, { hosts: ['h1', 'h2'] })
+      expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+      expect(readFileSync(join(o.dir, 'h2'), 'utf8')).to.equal(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim())
+      expect(readFileSync(join(o.dir, 'h1'), 'utf8')).to.equal('self')
+      expect(statuses(o, 'Gathering Facts')).to.deep.equal({ h1: 'ok', h2: 'ok' })
+    })
+
+    it('facts are gathered when no batch carries them (every task skipped, or a controller task first)', async () => {
+      const o = await playLocal(`
+- hosts: g
+  tasks:
+    - name: never
+      command: /bin/false
+      when: false
+- hosts: g
+  tasks:
+    - name: kernel
+      debug: {msg: "{{ ansible_kernel }}"}
+`, { hosts: ['h1'] })
+      expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+      expect(trips(o)).to.deep.equal({ h1: 1 })
+      expect(o.results.find((r) => r.task === 'kernel')?.msg).to.equal(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim())
+      expect(o.recap.hosts.h1).to.include({ ok: 2, skipped: 1 })
+    })
+
+    it('a batch with privilege escalation does not carry them', async () => {
+      const o = await playLocal(`
+- hosts: g
+  become: true
+  tasks:
+    - name: write
+      copy: {dest: "{{ work }}/{{ inventory_hostname }}", content: "x"}
+`, { hosts: ['h1'] })
+      expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+      expect(trips(o)).to.deep.equal({ h1: 2 })
+    })
   })
 })
