@@ -22,9 +22,10 @@ export function configCommands<T>(cli: Argv<T>, setCode: (c: number) => void): A
       .option('extra-vars', { alias: 'e', type: 'string', array: true, default: [], describe: 'k=v, JSON/YAML, or @file (repeatable)' }),
     (a) => {
       const warnings: string[] = []
-      const inv = prepareInventory(a.inventory as string[], (w) => warnings.push(w))
+      const extraVars = parseExtraVars(a.extraVars as string[])
+      const inv = prepareInventory(a.inventory as string[], (w) => warnings.push(w), extraVars)
       for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`)
-      const r = renderHostConfig(inv, a.host as string, parseExtraVars(a.extraVars as string[]))
+      const r = renderHostConfig(inv, a.host as string, extraVars)
       process.stdout.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`)
       setCode(0)
     })

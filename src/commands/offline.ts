@@ -63,7 +63,7 @@ export function offlineCommands<T>(cli: Argv<T>, setCode: (c: number) => void): 
       .option('files-repo', { type: 'string', describe: 'download from this files_repo mirror instead of upstream' }),
     async (a) => {
       const idx = await buildBundle({ out: a.out, kubeVersion: a.kubeVersion, arch: a.arch, from: a.from, filesRepo: a.filesRepo, progress: process.stderr })
-      process.stdout.write(`bundle ready: ${a.out} (${Object.keys(idx.files).length} files)\n`)
+      process.stdout.write(`bundle ready: ${a.out} (${Object.keys(idx.files).length} files), apt repository signed by key ${idx.aptKey.fingerprint}\n`)
       setCode(0)
     })
     .command('verify <dir>', 'Re-check every sha256 of a bundle', (s) => s.positional('dir', { type: 'string', demandOption: true }),

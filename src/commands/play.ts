@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Argv } from 'yargs'
-import { KubeseedError, UsageError } from '../engine/errors.js'
+import { ExitCode, KubeseedError, UsageError } from '../engine/errors.js'
 import { PLAYBOOKS_DIR } from '../engine/paths.js'
 import { makeReporter } from '../engine/report/reporter.js'
 import { parseExtraVars } from '../engine/run/extra-vars.js'
@@ -90,18 +90,60 @@ function playOptions<T>(y: Argv<T>) {
     .option('user', { alias: 'u', type: 'string', describe: 'remote user (ansible_user)' })
 }
 
+/**
+ * Ctrl-C (or SIGTERM) during a run: no task starts after it, the scripts running on the hosts are stopped
+ * (their traps remove their temporary files) and the run ends with its recap. A second one, or 10 s without
+ * an end, quits at once.
+ */
+function stopOnSignal(): { signal: AbortSignal; release(): void } {
+  const stop = new AbortController()
+  let deadline: NodeJS.Timeout | undefined
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(ExitCode.interrupted)
+    process.stderr.write('kubeseed: interrupted: stopping the tasks running on the hosts (press Ctrl-C again to quit at once)\n')
+    stop.abort()
+    deadline = setTimeout(() => process.exit(ExitCode.interrupted), 10_000)
+    deadline.unref()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    signal: stop.signal,
+    release: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      if (deadline) clearTimeout(deadline)
+    },
+  }
+}
+
+/** The last lines of an interrupted run: which hosts were stopped in which task, and what to do. */
+function interruptedLines(outcome: RunOutcome): string {
+  const where = outcome.interrupted.map((x) => `${x.host} (task "${x.task}")`)
+  return [
+    where.length ? `kubeseed: interrupted; stopped mid-task on ${where.join(', ')}` : 'kubeseed: interrupted between tasks; no host was mid-task',
+    'kubeseed: no task was started after the interruption; run the same command again to finish (tasks are idempotent)',
+  ].map((l) => `${l}\n`).join('')
+}
+
 async function play(playbook: string, a: PlayArgs): Promise<number> {
   if (!Number.isInteger(a.forks) || a.forks < 1) throw new UsageError(`--forks ${a.forks}: must be a whole number of 1 or more`, undefined, 'the default is 50')
   const sshPassword = a.askPass ? await askSecret('SSH password: ') : undefined
   const becomePassword = a.askBecomePass ? await askSecret('BECOME password: ') : undefined
   const sink = await makeReporter({ output: a.output, verbose: a.verbose, diff: a.diff, progress: a.progress })
+  const stop = stopOnSignal()
   const outcome = await runWith({
+    signal: stop.signal,
     inventories: a.inventory, playbook, sink,
     extraVars: parseExtraVars(a.extraVars), limit: a.limit, tags: list(a.tags), skipTags: list(a.skipTags),
     check: a.check, diff: a.diff, forks: a.forks,
     acceptNewHostKeys: a.acceptNewHostKeys, knownHostsFiles: a.knownHosts,
     sshPassword, becomePassword, privateKeyFile: a.privateKey, remoteUser: a.user,
-  })
+  }).finally(() => stop.release())
+  if (outcome.code === ExitCode.interrupted) {
+    // Handshakes still under way would keep the process alive until their timeout.
+    process.stderr.write(interruptedLines(outcome), () => process.exit(ExitCode.interrupted))
+  }
   return outcome.code
 }
 

@@ -25,6 +25,8 @@ export const ExitCode = {
   hostFailed: 2,
   unreachable: 3,
   badInput: 4,
+  /** Stopped by SIGINT (Ctrl-C) or SIGTERM, as a shell reports a command ended by SIGINT. */
+  interrupted: 130,
 } as const
 
 export class KubeseedError extends Error {

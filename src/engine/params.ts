@@ -88,6 +88,40 @@ const OCTAL_MODE = /^0?[0-7]{3,4}$/
 /** chmod's symbolic modes as Ansible takes them: `u+x`, `g-s`, `u=rwx,g=rx,o=`, `a+X`. */
 const SYMBOLIC_MODE = /^[ugoa]*(?:[-+=][rwxXstugo]*)+(?:,[ugoa]*(?:[-+=][rwxXstugo]*)+)*$/
 
+function coerceBool(v: unknown, fail: (want: string) => Error): boolean {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'number') {
+    if (v === 1) return true
+    if (v === 0) return false
+  }
+  if (typeof v === 'string') {
+    const w = v.trim().toLowerCase()
+    if (TRUE_WORDS.has(w)) return true
+    if (FALSE_WORDS.has(w)) return false
+  }
+  throw fail('a boolean (yes/no, true/false)')
+}
+
+/** Ansible: an int is the numeric mode (YAML 1.1 `0644` is 420 = 0644); a string is octal digits or symbolic. */
+function coerceMode(typeName: string, key: string, v: unknown, where: Where, fail: (want: string) => Error): string {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) {
+    // `mode: 644` unquoted is decimal 644 = octal 1204 (sticky bit set): Ansible applies that silently,
+    // which is never what was meant, so refuse it.
+    if (v > 0o777 && /^[0-7]{3}$/.test(String(v))) {
+      throw new PlaybookError(`${typeName}: parameter "${key}" is ${v}, a decimal number (= octal ${v.toString(8)})`, where,
+        `quote it as a string: '0${v}', or write a YAML octal 0${v}`)
+    }
+    if (v > 0o7777) throw fail('a file mode like 0644')
+    return toOctalMode(v)
+  }
+  if (typeof v === 'string' && OCTAL_MODE.test(v.trim())) {
+    const s = v.trim()
+    return s.length === 3 ? `0${s}` : s
+  }
+  if (typeof v === 'string' && (SYMBOLIC_MODE.test(v.trim()) || v.trim() === 'preserve')) return v.trim()
+  throw fail("a file mode: octal as a string like '0644', or symbolic like 'u=rw,g=r,o='")
+}
+
 function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: unknown, where: Where, templated: boolean): unknown {
   if (!templated && hasTemplate(v)) return v
   const fail = (want: string) => typeError({ name: typeName }, key, want, v, where, def)
@@ -106,19 +140,8 @@ function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: u
       if (typeof v === 'boolean') return v ? 'True' : 'False'
       throw fail(t === 'path' ? 'a path' : 'a string')
     }
-    case 'bool': {
-      if (typeof v === 'boolean') return v
-      if (typeof v === 'number') {
-        if (v === 1) return true
-        if (v === 0) return false
-      }
-      if (typeof v === 'string') {
-        const w = v.trim().toLowerCase()
-        if (TRUE_WORDS.has(w)) return true
-        if (FALSE_WORDS.has(w)) return false
-      }
-      throw fail('a boolean (yes/no, true/false)')
-    }
+    case 'bool':
+      return coerceBool(v, fail)
     case 'int': {
       if (typeof v === 'number' && Number.isInteger(v)) return v
       if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) return Number.parseInt(v, 10)
@@ -130,25 +153,8 @@ function coerce(typeName: string, key: string, def: ParamDef, t: ParamType, v: u
       if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v)
       throw fail('a number')
     }
-    case 'mode': {
-      // Ansible: an int is the numeric mode (YAML 1.1 `0644` is 420 = 0644); a string is octal digits.
-      if (typeof v === 'number' && Number.isInteger(v) && v >= 0) {
-        // `mode: 644` unquoted is decimal 644 = octal 1204 (sticky bit set): Ansible applies that silently,
-        // which is never what was meant, so refuse it.
-        if (v > 0o777 && /^[0-7]{3}$/.test(String(v))) {
-          throw new PlaybookError(`${typeName}: parameter "${key}" is ${v}, a decimal number (= octal ${v.toString(8)})`, where,
-            `quote it as a string: '0${v}', or write a YAML octal 0${v}`)
-        }
-        if (v > 0o7777) throw fail('a file mode like 0644')
-        return toOctalMode(v)
-      }
-      if (typeof v === 'string' && OCTAL_MODE.test(v.trim())) {
-        const s = v.trim()
-        return s.length === 3 ? `0${s}` : s
-      }
-      if (typeof v === 'string' && (SYMBOLIC_MODE.test(v.trim()) || v.trim() === 'preserve')) return v.trim()
-      throw fail("a file mode: octal as a string like '0644', or symbolic like 'u=rw,g=r,o='")
-    }
+    case 'mode':
+      return coerceMode(typeName, key, v, where, fail)
     case 'list': {
       let items: unknown[]
       if (Array.isArray(v)) items = v

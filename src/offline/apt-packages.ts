@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { readFile } from 'node:fs/promises'
 import { runCommand } from './run-command.js'
+import { signRelease, type AptKey } from './apt-signing.js'
 
 export interface DebPackage { name: string; version: string; arch: string }
 
@@ -84,17 +85,20 @@ export async function debInfo(path: string): Promise<DebPackage> {
 }
 
 /**
- * Index `dir` as a flat apt repository (`deb [trusted=yes] URL ./`): Packages, Packages.gz and Release.
- * The Release file carries the index checksums apt checks; it is not signed, hence trusted=yes.
+ * Index `dir` as a flat apt repository (`deb [signed-by=KEYRING] URL ./`): Packages, Packages.gz, Release (the
+ * index checksums apt checks) and its signatures InRelease and Release.gpg, by a key made for this repository.
  */
-export async function writeFlatRepo(dir: string): Promise<void> {
+export async function writeFlatRepo(dir: string): Promise<AptKey> {
   const { stdout } = await runCommand('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: dir })
   await writeFile(join(dir, 'Packages'), stdout)
   await writeFile(join(dir, 'Packages.gz'), gzipSync(Buffer.from(stdout), { level: 9 }))
-  await rm(join(dir, 'Release'), { force: true })
-  const release = await runCommand('apt-ftparchive', ['-o', 'APT::FTPArchive::Release::Origin=kubeseed', '-o', 'APT::FTPArchive::Release::Label=kubeseed offline bundle', 'release', '.'], { cwd: dir })
+  for (const f of ['Release', 'InRelease', 'Release.gpg']) await rm(join(dir, f), { force: true })
+  const release = await runCommand('apt-ftparchive', ['-o', 'APT::FTPArchive::Release::Origin=kubeseed', '-o', `APT::FTPArchive::Release::Label=${RELEASE_LABEL}`, 'release', '.'], { cwd: dir })
   await writeFile(join(dir, 'Release'), release.stdout)
+  return signRelease(dir, RELEASE_LABEL)
 }
+
+const RELEASE_LABEL = 'kubeseed offline bundle'
 
 /** Package names listed in a repository's Packages index. */
 export async function repoPackageNames(dir: string): Promise<Set<string>> {

@@ -3,6 +3,7 @@
 
 import { copyFile, mkdir, readdir, rename, rm, access } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { createHash } from 'node:crypto'
 import type { Writable } from 'node:stream'
 import { artifactsFor, type Artifacts, type FileArtifact, type ImageArtifact, type ManifestOptions } from './manifest.js'
 import { sha256File, sha256IfExists } from './checksum.js'
@@ -11,6 +12,7 @@ import { debianClosure, debInfo, downloadDebs, writeFlatRepo } from './apt-packa
 import { bundlePaths, writeBundleIndex, type BundleImage, type BundleIndex } from './bundle-index.js'
 import { runCommand } from './run-command.js'
 import { BundleError } from './manifest-error.js'
+import type { AptKey } from './apt-signing.js'
 
 export interface BuildOptions extends ManifestOptions {
   out: string
@@ -38,11 +40,15 @@ export async function buildBundle(opts: BuildOptions): Promise<BundleIndex> {
   const images: BundleImage[] = []
   for (const [i, img] of artifacts.images.entries()) {
     const archive = bundlePaths.image(img)
-    say(`[image ${i + 1}/${artifacts.images.length}] ${img.repo}:${img.tag}: ${await placeImage(img, archive, artifacts.arch, opts)}`)
-    images.push({ ...img, archive })
+    const placed = await placeImage(img, archive, artifacts.arch, opts)
+    const manifestDigest = await archiveManifestDigest(join(opts.out, archive))
+    say(`[image ${i + 1}/${artifacts.images.length}] ${img.repo}:${img.tag}: ${placed} (${manifestDigest})`)
+    images.push({ ...img, archive, manifestDigest })
   }
-  say(`[packages] ${await placePackages(artifacts, opts)}`)
-  const index = await writeBundleIndex(opts.out, artifacts, images)
+  const packages = await placePackages(artifacts, opts)
+  say(`[packages] ${packages.summary}`)
+  say(`[packages] repository signed by key ${packages.key.fingerprint} (made for this bundle; its secret half is not kept)`)
+  const index = await writeBundleIndex(opts.out, artifacts, images, packages.key)
   say(`Wrote bundle.json: ${Object.keys(index.files).length} files`)
   return index
 }
@@ -123,7 +129,13 @@ async function debsIn(dir: string): Promise<string[]> {
   }
 }
 
-async function placePackages(artifacts: Artifacts, opts: BuildOptions): Promise<string> {
+/** The digest of the image manifest an OCI archive holds: sha256 of its bytes, as a registry names it. */
+async function archiveManifestDigest(archive: string): Promise<string> {
+  const raw = await runCommand('skopeo', ['inspect', '--raw', `oci-archive:${archive}`])
+  return `sha256:${createHash('sha256').update(Buffer.from(raw.stdout, 'utf8')).digest('hex')}`
+}
+
+async function placePackages(artifacts: Artifacts, opts: BuildOptions): Promise<{ summary: string; key: AptKey }> {
   const repo = join(opts.out, bundlePaths.debianRepo)
   await mkdir(repo, { recursive: true })
   const present = new Set<string>()
@@ -152,8 +164,8 @@ async function placePackages(artifacts: Artifacts, opts: BuildOptions): Promise<
     await downloadDebs(pkgs, repo)
     downloaded = pkgs.length
   }
-  await writeFlatRepo(repo)
-  return `debian repository: ${copied} copied, ${downloaded} resolved with dependencies, ${wanted.length} wanted`
+  const key = await writeFlatRepo(repo)
+  return { summary: `debian repository: ${copied} copied, ${downloaded} resolved with dependencies, ${wanted.length} wanted`, key }
 }
 
 /** Every Debian package the bundle's repository carries: the node packages and every package set. */

@@ -5,6 +5,9 @@ import { join, relative, sep } from 'node:path'
 import { sha256File } from './checksum.js'
 import type { Artifacts, ImageArtifact } from './manifest.js'
 import { ManifestError } from './manifest-error.js'
+import { isAptKey, type AptKey } from './apt-signing.js'
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/
 
 export const INDEX_FILE = 'bundle.json'
 /** Runtime state of `offline serve` (registry storage, its config); not part of the bundle. */
@@ -13,6 +16,8 @@ export const SERVE_STATE_DIR = '.serve'
 export interface BundleImage extends ImageArtifact {
   /** OCI archive path relative to the bundle root. */
   archive: string
+  /** Digest of the image manifest in the archive: what the mirror must serve and the nodes pull. */
+  manifestDigest: string
 }
 
 export interface BundleIndex {
@@ -21,6 +26,8 @@ export interface BundleIndex {
   arch: string
   artifacts: Artifacts
   images: BundleImage[]
+  /** The key the apt repository's Release is signed with (its secret half was discarded after signing). */
+  aptKey: AptKey
   /** Relative path (with /) -> checksum and size, for every file except bundle.json and .serve/. */
   files: Record<string, { sha256: string; size: number }>
 }
@@ -48,13 +55,13 @@ export async function listBundleFiles(root: string): Promise<string[]> {
   return out.sort()
 }
 
-export async function writeBundleIndex(root: string, artifacts: Artifacts, images: BundleImage[]): Promise<BundleIndex> {
+export async function writeBundleIndex(root: string, artifacts: Artifacts, images: BundleImage[], aptKey: AptKey): Promise<BundleIndex> {
   const files: BundleIndex['files'] = {}
   for (const rel of await listBundleFiles(root)) {
     const abs = join(root, rel)
     files[rel] = { sha256: await sha256File(abs), size: (await stat(abs)).size }
   }
-  const index: BundleIndex = { format: 1, kubeVersion: artifacts.kubeVersion, arch: artifacts.arch, artifacts, images, files }
+  const index: BundleIndex = { format: 1, kubeVersion: artifacts.kubeVersion, arch: artifacts.arch, artifacts, images, aptKey, files }
   const tmp = join(root, `${INDEX_FILE}.part`)
   await writeFile(tmp, `${JSON.stringify(index, null, 2)}\n`)
   await rename(tmp, join(root, INDEX_FILE))
@@ -77,6 +84,11 @@ export async function readBundleIndex(root: string): Promise<BundleIndex> {
   }
   if (index.format !== 1 || typeof index.files !== 'object' || !Array.isArray(index.images)) {
     throw new ManifestError('not a kubeseed bundle index (format 1)', { file }, 'rebuild the bundle')
+  }
+  // Bundles made before the repository was signed and the images pinned cannot be served verifiably.
+  if (!isAptKey(index.aptKey) || !index.images.every((i) => DIGEST.test(String(i.manifestDigest)))) {
+    throw new ManifestError('the bundle has no apt signing key or image digests (made by an older kubeseed, or edited)', { file },
+      'rebuild it with `kubeseed offline build`')
   }
   return index
 }

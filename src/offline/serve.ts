@@ -4,7 +4,10 @@
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { dump } from 'js-yaml'
-import { readBundleIndex, SERVE_STATE_DIR, bundlePaths } from './bundle-index.js'
+import { readFile } from 'node:fs/promises'
+import { readBundleIndex, SERVE_STATE_DIR, bundlePaths, type BundleIndex } from './bundle-index.js'
+import { checkReleaseSignature } from './apt-signing.js'
+import { BundleError } from './manifest-error.js'
 import { startFileServer } from './file-server.js'
 import { startRegistry } from './registry.js'
 import { runCommand } from './run-command.js'
@@ -29,6 +32,11 @@ export interface MirrorGroupVars {
   files_repo: string
   registry_host: string
   debian_repo: string
+  /** The armored public key the bundle's apt repository is signed with; nodes install it as the only key for debian_repo. */
+  kubeseed_mirror_apt_key: string
+  kubeseed_mirror_apt_key_fingerprint: string
+  /** "repo:tag" -> the manifest digest recorded at build time; nodes pull repo@digest and nothing else. */
+  kubeseed_image_digests: Record<string, string>
   containerd_registries_mirrors: RegistryMirror[]
 }
 
@@ -58,15 +66,20 @@ export function mirrorPath(repo: string): { registry: string; path: string } {
   return { registry: first, path: repo.slice(slash + 1) }
 }
 
-export function mirrorGroupVars(httpBase: string, registryAddress: string, repos: string[]): MirrorGroupVars {
-  const registries = [...new Set(repos.map((r) => mirrorPath(r).registry))].sort()
+/** The nodes' variables for a bundle served at httpBase and registryAddress. Pure. */
+export function mirrorGroupVars(httpBase: string, registryAddress: string, index: Pick<BundleIndex, 'images' | 'aptKey'>): MirrorGroupVars {
+  const registries = [...new Set(index.images.map((i) => mirrorPath(i.repo).registry))].sort()
   return {
     files_repo: `${httpBase}/files`,
     registry_host: registryAddress,
     debian_repo: `${httpBase}/${bundlePaths.debianRepo}`,
+    kubeseed_mirror_apt_key: index.aptKey.publicKey,
+    kubeseed_mirror_apt_key_fingerprint: index.aptKey.fingerprint,
+    kubeseed_image_digests: Object.fromEntries(index.images.map((i) => [`${i.repo}:${i.tag}`, i.manifestDigest])),
+    // Plain HTTP: there is no TLS to skip; what is pulled is checked against its pinned digest instead.
     containerd_registries_mirrors: registries.map((prefix) => ({
       prefix,
-      mirrors: [{ host: `http://${registryAddress}`, capabilities: ['pull', 'resolve'], skip_verify: true }],
+      mirrors: [{ host: `http://${registryAddress}`, capabilities: ['pull', 'resolve'], skip_verify: false }],
     })),
   }
 }
@@ -75,8 +88,9 @@ export function groupVarsYaml(vars: MirrorGroupVars): string {
   const head = [
     '# Offline mirror made by `kubeseed offline serve`.',
     '# Nodes pull images under their upstream names through containerd_registries_mirrors; registry_host serves',
-    '# the same images for kubespray-style *_image_repo overrides. The apt repository is flat and unsigned:',
-    `#   deb [trusted=yes] ${vars.debian_repo} ./`,
+    '# the same images for kubespray-style *_image_repo overrides, each pulled by the digest in kubeseed_image_digests.',
+    `# The apt repository is signed by key ${vars.kubeseed_mirror_apt_key_fingerprint}, made when the bundle was built;`,
+    '# nodes trust that key (kubeseed_mirror_apt_key) for debian_repo only. Keep this file: the mirror never serves the key.',
   ]
   return `${head.join('\n')}\n${dump(vars, { lineWidth: -1 })}`
 }
@@ -84,6 +98,8 @@ export function groupVarsYaml(vars: MirrorGroupVars): string {
 export async function serveBundle(opts: ServeOptions): Promise<MirrorHandle> {
   const say = (line: string) => opts.progress?.write(`${line}\n`)
   const index = await readBundleIndex(opts.dir)
+  await checkReleaseSignature(join(opts.dir, bundlePaths.debianRepo), index.aptKey)
+  say(`apt repository signed by the bundle's key ${index.aptKey.fingerprint}`)
   const http = await startFileServer({
     files: join(opts.dir, 'files'),
     [bundlePaths.debianRepo]: join(opts.dir, bundlePaths.debianRepo),
@@ -106,14 +122,21 @@ export async function serveBundle(opts: ServeOptions): Promise<MirrorHandle> {
   try {
     for (const img of index.images) {
       const dest = `${registry.address}/${mirrorPath(img.repo).path}:${img.tag}`
-      await runCommand('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci-archive:${join(opts.dir, img.archive)}`, `docker://${dest}`])
+      const digestFile = join(opts.dir, SERVE_STATE_DIR, 'pushed.digest')
+      await runCommand('skopeo', ['copy', '--quiet', '--preserve-digests', '--digestfile', digestFile, '--dest-tls-verify=false',
+        `oci-archive:${join(opts.dir, img.archive)}`, `docker://${dest}`])
+      const pushed = (await readFile(digestFile, 'utf8')).trim()
+      if (pushed !== img.manifestDigest) {
+        throw new BundleError(`image ${img.repo}:${img.tag} in ${img.archive} has digest ${pushed}, but the bundle recorded ${img.manifestDigest}`,
+          undefined, 'rebuild the bundle with `kubeseed offline build`; do not serve an archive changed after the build')
+      }
       images.push({ source: `${img.repo}:${img.tag}`, mirror: dest })
-      say(`pushed ${img.repo}:${img.tag} -> ${dest}`)
+      say(`pushed ${img.repo}:${img.tag} -> ${dest}@${pushed}`)
     }
   } catch (e) {
     await stop()
     throw e
   }
-  const groupVars = mirrorGroupVars(httpBase, registry.address, index.images.map((i) => i.repo))
+  const groupVars = mirrorGroupVars(httpBase, registry.address, index)
   return { groupVars, yaml: groupVarsYaml(groupVars), httpPort: http.port, registryAddress: registry.address, registryPid: registry.pid, images, stop }
 }

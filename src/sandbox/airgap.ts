@@ -2,12 +2,13 @@
 // pieces + the emulated kubeadm family), verified, and served from the bastion. The demo and the air-gap
 // tests both stand on this, so they exercise exactly what a user runs.
 
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { dump } from 'js-yaml'
 import { buildSandboxBundle, type SandboxBundle } from './bundle.js'
 import { serveBundle, type MirrorHandle } from '../offline/serve.js'
+import { SERVE_STATE_DIR } from '../offline/bundle-index.js'
 import { verifyBundle } from '../offline/verify.js'
 import { CACHE_DIR } from './rootfs.js'
 import { buildEmulatedBinaries } from './emulated/build.js'
@@ -27,6 +28,11 @@ export interface AirgapOptions {
   /** Mirror ports on the bastion (0: any free one). */
   httpPort?: number
   registryPort?: number
+  /**
+   * Serve a copy of the bundle made in this directory instead of the cached bundle, so a test may change what
+   * the mirror serves; the nodes still check against the cached bundle's manifest.
+   */
+  serveCopyIn?: string
   progress?: Writable
 }
 
@@ -36,6 +42,8 @@ export interface AirgapSandbox {
   mirror: MirrorHandle
   /** Pass as -i: the sandbox's inventory directory, with the mirror's variables in mirror.yaml beside hosts.yaml. */
   inventory: string
+  /** The bundle directory the mirror serves (the cached bundle, or the copy of serveCopyIn). */
+  served: string
   stop(): Promise<void>
 }
 
@@ -55,8 +63,10 @@ export async function airgapSandbox(o: AirgapOptions = {}): Promise<AirgapSandbo
   })
   const report = await verifyBundle({ dir: bundle.dir })
   say(`sandbox: bundle verified (${report.checked} files)`)
+  const served = o.serveCopyIn ?? bundle.dir
+  if (o.serveCopyIn) cpSync(bundle.dir, o.serveCopyIn, { recursive: true, filter: (src) => !src.endsWith(`/${SERVE_STATE_DIR}`) })
   const mirror = await serveBundle({
-    dir: bundle.dir, listen: sandbox.state.bastion, port: o.httpPort, registryPort: o.registryPort, progress: o.progress,
+    dir: served, listen: sandbox.state.bastion, port: o.httpPort, registryPort: o.registryPort, progress: o.progress,
   })
   const inventory = statePaths(sandbox.state.stateDir).inventory
   mkdirSync(inventory, { recursive: true })
@@ -68,7 +78,7 @@ export async function airgapSandbox(o: AirgapOptions = {}): Promise<AirgapSandbo
   writeFileSync(join(inventory, 'mirror.yaml'),
     `# Written by kubeseed: the air-gapped sandbox's mirror on the bastion.\n${dump({ all: { vars } })}`)
   return {
-    sandbox, bundle, mirror, inventory,
+    sandbox, bundle, mirror, inventory, served,
     stop: () => mirror.stop(),
   }
 }

@@ -49,7 +49,7 @@ export interface SandboxBundle {
 export const SANDBOX_CACHE_DIR = join(CACHE_DIR, 'sandbox-bundle')
 const MANIFEST_NAME = 'sandbox-manifest.yaml'
 /** Bumped when the way the bundle is made changes, so old caches are not reused. */
-const RECIPE = 1
+const RECIPE = 2
 
 /** Debian packages repackaged into upstream-style release files, and the busybox for the images. */
 const SOURCES = ['containerd', 'runc', 'etcd-server', 'etcd-client', 'containernetworking-plugins', 'busybox-static']
@@ -59,6 +59,42 @@ export function upstreamVersion(debianVersion: string): string {
   const noEpoch = debianVersion.replace(/^\d+:/, '')
   const noRevision = noEpoch.includes('-') ? noEpoch.slice(0, noEpoch.lastIndexOf('-')) : noEpoch
   return noRevision.replace(/[~+].*$/, '')
+}
+
+type Extra = NonNullable<SandboxBundleOptions['extraFiles']>[number] & { sha256: string }
+
+/** What a bundle is made of (recipe, versions, Debian candidates, extra files, manifest layout): its cache key. */
+async function bundleKey(o: { kubeVersion: string; arch: string; candidates: Record<string, string | undefined>; extras: Extra[] }): Promise<string> {
+  const layoutHash = createHash('sha256')
+  for (const f of (await readdir(defaultManifestDir())).sort()) layoutHash.update(await readFile(join(defaultManifestDir(), f)))
+  return createHash('sha256').update(JSON.stringify({
+    RECIPE, kubeVersion: o.kubeVersion, arch: o.arch, candidates: o.candidates,
+    extras: o.extras.map(({ name, version, sha256 }) => ({ name, version, sha256 })), layout: layoutHash.digest('hex'),
+  })).digest('hex').slice(0, 16)
+}
+
+/** The bundle's versions (the Debian packages' for what they give, the extra files' own) and its file names. */
+function bundleVersions(upstream: ReturnType<typeof artifactsFor>, candidates: Record<string, string | undefined>, extras: Extra[]): { versions: Record<string, string>; fileNames: string[] } {
+  const v = (pkg: string) => upstreamVersion(candidates[pkg] as string)
+  const versions: Record<string, string> = {
+    ...upstream.versions,
+    containerd_version: v('containerd'),
+    runc_version: v('runc'),
+    etcd_version: v('etcd-server'),
+    cni_version: v('containernetworking-plugins'),
+  }
+  const fileNames = ['containerd', 'runc', 'etcd', 'cni-plugins']
+  for (const extra of extras) {
+    const spec = upstream.files.find((f) => f.name === extra.name)
+    if (!spec) throw new UsageError(`sandbox extra file "${extra.name}" is not a file of the offline manifest`, undefined, `known: ${upstream.files.map((f) => f.name).join(', ')}`)
+    if (spec.versionVar !== 'kube_version') {
+      if (!extra.version) throw new UsageError(`sandbox extra file "${extra.name}" needs a version (${spec.versionVar})`)
+      versions[spec.versionVar] = extra.version
+    }
+    if (!fileNames.includes(extra.name)) fileNames.push(extra.name)
+  }
+  for (const f of upstream.files) if (!fileNames.includes(f.name) && f.versionVar !== 'kube_version') delete versions[f.versionVar]
+  return { versions, fileNames }
 }
 
 export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<SandboxBundle> {
@@ -71,11 +107,7 @@ export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<Sa
   }
   const candidates = await candidateVersions(SOURCES)
   const extras = await Promise.all((opts.extraFiles ?? []).map(async (f) => ({ ...f, sha256: await sha256File(f.path) })))
-  const layoutHash = createHash('sha256')
-  for (const f of (await readdir(defaultManifestDir())).sort()) layoutHash.update(await readFile(join(defaultManifestDir(), f)))
-  const key = createHash('sha256').update(JSON.stringify({
-    RECIPE, kubeVersion, arch, candidates, extras: extras.map(({ name, version, sha256 }) => ({ name, version, sha256 })), layout: layoutHash.digest('hex'),
-  })).digest('hex').slice(0, 16)
+  const key = await bundleKey({ kubeVersion, arch, candidates, extras })
   const cacheDir = opts.cacheDir ?? SANDBOX_CACHE_DIR
   const dir = join(cacheDir, `${kubeVersion}-${arch}-${key}`)
   const manifestFile = join(dir, MANIFEST_NAME)
@@ -94,25 +126,7 @@ export async function buildSandboxBundle(opts: SandboxBundleOptions): Promise<Sa
     const root = join(work, 'root')
     for (const deb of await readdir(debs)) await runCommand('dpkg-deb', ['-x', join(debs, deb), root])
 
-    const v = (pkg: string) => upstreamVersion(candidates[pkg] as string)
-    const versions: Record<string, string> = {
-      ...upstream.versions,
-      containerd_version: v('containerd'),
-      runc_version: v('runc'),
-      etcd_version: v('etcd-server'),
-      cni_version: v('containernetworking-plugins'),
-    }
-    const fileNames = ['containerd', 'runc', 'etcd', 'cni-plugins']
-    for (const extra of extras) {
-      const spec = upstream.files.find((f) => f.name === extra.name)
-      if (!spec) throw new UsageError(`sandbox extra file "${extra.name}" is not a file of the offline manifest`, undefined, `known: ${upstream.files.map((f) => f.name).join(', ')}`)
-      if (spec.versionVar !== 'kube_version') {
-        if (!extra.version) throw new UsageError(`sandbox extra file "${extra.name}" needs a version (${spec.versionVar})`)
-        versions[spec.versionVar] = extra.version
-      }
-      if (!fileNames.includes(extra.name)) fileNames.push(extra.name)
-    }
-    for (const f of upstream.files) if (!fileNames.includes(f.name) && f.versionVar !== 'kube_version') delete versions[f.versionVar]
+    const { versions, fileNames } = bundleVersions(upstream, candidates, extras)
     // Paths depend on versions only; resolve them once with placeholder sums, then write the real manifest.
     const provisional = join(work, MANIFEST_NAME)
     const writeManifest = async (file: string, sums: Record<string, string>) => writeFile(file, [

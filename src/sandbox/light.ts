@@ -283,6 +283,77 @@ function installExitHook(): void {
   process.on('exit', () => { for (const f of live) f() })
 }
 
+/** How the hosts go away: `stop` in order, `syncCleanup` at once when the process exits without it. */
+function cleanups(hosts: HostState[], stateDir: string, locks: string[]): { syncCleanup: () => void; stop: () => Promise<void> } {
+  let stopped = false
+  const syncCleanup = () => {
+    for (const h of hosts) {
+      const pid = h.pid1 ?? (h.proc?.pid ? childPid(h.proc.pid) : undefined)
+      if (pid) { try { process.kill(pid, 'SIGKILL') } catch { /* gone */ } }
+      h.proc?.kill('SIGKILL')
+    }
+    for (const h of hosts) {
+      if (isMounted(h.root)) { try { execFileSync('umount', ['-l', h.root]) } catch { /* best effort */ } }
+    }
+    rmSync(stateDir, { recursive: true, force: true })
+    for (const l of locks) rmSync(l, { force: true })
+  }
+  const stop = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    live.delete(syncCleanup)
+    await Promise.all(hosts.map(halt))
+    await Promise.all(hosts.filter((h) => isMounted(h.root)).map((h) => unmount(h.root)))
+    rmSync(stateDir, { recursive: true, force: true })
+    for (const l of locks) rmSync(l, { force: true })
+  }
+  return { syncCleanup, stop }
+}
+
+/** Mounts the host's overlay over `lower` (top first), names it and lets the logins in; its known_hosts line. */
+async function prepareHostRoot(h: HostState, lower: string[], logins: Parameters<typeof authorize>[1][], pubKey: string): Promise<string> {
+  for (const d of ['upper', 'work', 'root']) mkdirSync(join(h.dir, d), { recursive: true })
+  await run('mount', ['-t', 'overlay', 'overlay', '-o',
+    `lowerdir=${lower.join(':')},upperdir=${join(h.dir, 'upper')},workdir=${join(h.dir, 'work')}`, h.root])
+  writeFileSync(join(h.root, 'etc/hostname'), `${h.name}\n`)
+  appendFileSync(join(h.root, 'etc/hosts'), `${h.address}\t${h.name}\n`)
+  for (const a of logins) authorize(h.root, a, pubKey)
+  return writeHostKey(h)
+}
+
+function clusterHandle(
+  hosts: HostState[],
+  files: Pick<LightCluster, 'keyFile' | 'knownHostsFile' | 'inventoryFile' | 'stateDir' | 'users'>,
+  stop: () => Promise<void>,
+): LightCluster {
+  const find = (h: LightHost | string): HostState => {
+    const name = typeof h === 'string' ? h : h.name
+    const found = hosts.find((x) => x.name === name)
+    if (!found) throw new Error(`no light host named ${name}`)
+    return found
+  }
+  return {
+    hosts: hosts.map(({ name, address, port, root }) => ({ name, address, port, root })),
+    ...files,
+    host: (name) => {
+      const { address, port, root } = find(name)
+      return { name, address, port, root }
+    },
+    stopSshd: (h) => halt(find(h)),
+    startSshd: async (h) => {
+      const s = find(h)
+      if (!s.proc) await launch(s)
+    },
+    rotateHostKey: async (h) => {
+      const s = find(h)
+      await halt(s)
+      await writeHostKey(s)
+      await launch(s)
+    },
+    stop,
+  }
+}
+
 export async function startLightHosts(opts: LightOptions): Promise<LightCluster> {
   if (!Number.isInteger(opts.count) || opts.count < 1) throw new Error('count must be a positive integer')
   const log = opts.log ?? (() => {})
@@ -296,30 +367,7 @@ export async function startLightHosts(opts: LightOptions): Promise<LightCluster>
     const dir = join(stateDir, 'hosts', name)
     return { name, address, port: 22, dir, root: join(dir, 'root') }
   })
-  let stopped = false
-
-  const syncCleanup = () => {
-    for (const h of hosts) {
-      const pid = h.pid1 ?? (h.proc?.pid ? childPid(h.proc.pid) : undefined)
-      if (pid) { try { process.kill(pid, 'SIGKILL') } catch { /* gone */ } }
-      h.proc?.kill('SIGKILL')
-    }
-    for (const h of hosts) {
-      if (isMounted(h.root)) { try { execFileSync('umount', ['-l', h.root]) } catch { /* best effort */ } }
-    }
-    rmSync(stateDir, { recursive: true, force: true })
-    for (const l of locks) rmSync(l, { force: true })
-  }
-
-  const stop = async (): Promise<void> => {
-    if (stopped) return
-    stopped = true
-    live.delete(syncCleanup)
-    await Promise.all(hosts.map(halt))
-    await Promise.all(hosts.filter((h) => isMounted(h.root)).map((h) => unmount(h.root)))
-    rmSync(stateDir, { recursive: true, force: true })
-    for (const l of locks) rmSync(l, { force: true })
-  }
+  const { syncCleanup, stop } = cleanups(hosts, stateDir, locks)
   live.add(syncCleanup)
   installExitHook()
 
@@ -333,15 +381,7 @@ export async function startLightHosts(opts: LightOptions): Promise<LightCluster>
     const passwd = [join(common, 'etc/passwd'), join(rootfs, 'etc/passwd')].find((f) => existsSync(f))!
     const logins = accounts(passwd, ['root', ...users.map((u) => u.name)])
 
-    const knownLines = await Promise.all(hosts.map(async (h) => {
-      for (const d of ['upper', 'work', 'root']) mkdirSync(join(h.dir, d), { recursive: true })
-      await run('mount', ['-t', 'overlay', 'overlay', '-o',
-        `lowerdir=${common}:${rootfs},upperdir=${join(h.dir, 'upper')},workdir=${join(h.dir, 'work')}`, h.root])
-      writeFileSync(join(h.root, 'etc/hostname'), `${h.name}\n`)
-      appendFileSync(join(h.root, 'etc/hosts'), `${h.address}\t${h.name}\n`)
-      for (const a of logins) authorize(h.root, a, pubKey)
-      return writeHostKey(h)
-    }))
+    const knownLines = await Promise.all(hosts.map((h) => prepareHostRoot(h, [common, rootfs], logins, pubKey)))
     const knownHostsFile = join(stateDir, 'known_hosts')
     writeFileSync(knownHostsFile, knownLines.join(''))
 
@@ -351,36 +391,7 @@ export async function startLightHosts(opts: LightOptions): Promise<LightCluster>
     const inventoryFile = join(stateDir, 'hosts.yaml')
     writeFileSync(inventoryFile, inventoryYaml(hosts, keyFile, knownHostsFile, opts.groups ?? {}))
 
-    const find = (h: LightHost | string): HostState => {
-      const name = typeof h === 'string' ? h : h.name
-      const found = hosts.find((x) => x.name === name)
-      if (!found) throw new Error(`no light host named ${name}`)
-      return found
-    }
-    return {
-      hosts: hosts.map(({ name, address, port, root }) => ({ name, address, port, root })),
-      keyFile,
-      knownHostsFile,
-      inventoryFile,
-      stateDir,
-      users,
-      host: (name) => {
-        const { address, port, root } = find(name)
-        return { name, address, port, root }
-      },
-      stopSshd: (h) => halt(find(h)),
-      startSshd: async (h) => {
-        const s = find(h)
-        if (!s.proc) await launch(s)
-      },
-      rotateHostKey: async (h) => {
-        const s = find(h)
-        await halt(s)
-        await writeHostKey(s)
-        await launch(s)
-      },
-      stop,
-    }
+    return clusterHandle(hosts, { keyFile, knownHostsFile, inventoryFile, stateDir, users }, stop)
   } catch (e) {
     await stop()
     throw e

@@ -12,6 +12,7 @@ import { renderGroupVarsAll, renderHostsYaml, renderKnownHosts } from './invento
 import { ensureKeyPair } from './keys.js'
 import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
 import { builtinModulesForNodes } from './kernel-modules.js'
+import { raiseInotifyLimits } from './inotify-limits.js'
 import { withLock } from './lock.js'
 import { mountOverlay, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
@@ -86,6 +87,66 @@ function checkCount(nodes: number, subnet: Subnet): void {
   nodeAddress(subnet, nodes - 1)
 }
 
+/** The sandbox's state for this `up`: the nodes kept from `previous` keep their process and cgroups. */
+function planState(o: {
+  name: string; stateDir: string; subnet: Subnet; rootfs: string; names: string[]
+  topology: ReturnType<typeof planTopology>; previous: SandboxState | undefined
+}): SandboxState {
+  const { name, subnet, previous } = o
+  return {
+    name,
+    stateDir: o.stateDir,
+    subnet: subnet.cidr,
+    bridge: bridgeName(name),
+    bastion: bastionAddress(subnet),
+    rootfs: o.rootfs,
+    ...o.topology,
+    deployUser: DEPLOY_USER,
+    deployPassword: previous?.deployPassword ?? randomBytes(12).toString('base64url'),
+    nodes: o.names.map((n, i) => {
+      const before = previous?.nodes.find((p) => p.name === n)
+      return { name: n, machine: machineName(name, n), address: nodeAddress(subnet, i), pid: before?.pid, startTime: before?.startTime, cgroups: before?.cgroups }
+    }),
+  }
+}
+
+/** Mounts a node's root, writes its files and starts it; its pid, start time and cgroups go into `node`. */
+async function bootNode(state: SandboxState, node: NodeState, o: {
+  prefix: number; etcHosts: string; clientKey: string; builtinModules: ReturnType<typeof builtinModulesForNodes>; log: (line: string) => void
+}): Promise<void> {
+  const np = nodePaths(state.stateDir, node.name)
+  await mountOverlay(state.rootfs, np)
+  await prepareNodeRoot({
+    root: np.root, name: node.name, address: node.address, prefix: o.prefix, etcHosts: o.etcHosts,
+    authorizedKey: o.clientKey, deployUser: state.deployUser, deployPassword: state.deployPassword,
+    builtinModules: o.builtinModules,
+  })
+  const binds = RUNTIME_DIRS.map((inside): [string, string] => [join(np.binds, inside.slice(1).replace(/\//g, '-')), inside])
+  for (const [host] of binds) mkdirSync(host, { recursive: true })
+  o.log(`booting ${node.name} (${node.address})`)
+  // Left over from a node that was killed: its old cgroups would hold stale unit trees.
+  for (const dir of node.cgroups ?? []) removeCgroupTree(dir)
+  node.cgroups = nodeCgroupDirs(node.machine)
+  for (const dir of node.cgroups) removeCgroupTree(dir)
+  node.pid = startNspawn({
+    root: np.root, machine: node.machine, hostname: node.name, bridge: state.bridge, binds, readOnly: hostReadOnlyPaths(),
+  }, node.cgroups, np.console)
+  node.startTime = processStartTime(node.pid)
+}
+
+/** known_hosts, the inventory and its group_vars/all for the sandbox's nodes. */
+function writeInventoryFiles(state: SandboxState, paths: ReturnType<typeof statePaths>): void {
+  writeFile(paths.knownHosts, renderKnownHosts(state.nodes.map((n) => ({ name: n.name, address: n.address, publicKey: nodeHostKey(nodePaths(state.stateDir, n.name).root) }))))
+  writeFile(paths.hosts, renderHostsYaml(state))
+  writeFile(paths.groupVarsAll, renderGroupVarsAll(state), 0o600)
+}
+
+function waitForNodes(state: SandboxState, timeoutMs: number): Promise<NodeReadiness[]> {
+  return Promise.all(state.nodes.map((n) => waitForNode(n.name, sshTarget(state, n.name), {
+    pid: n.pid ?? 0, startTime: n.startTime, consoleLog: nodePaths(state.stateDir, n.name).console,
+  }, timeoutMs)))
+}
+
 export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpResult> {
   const log = opts.log ?? (() => {})
   const name = checkSandboxName(opts.name ?? DEFAULT_NAME)
@@ -102,27 +163,14 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
     }
     await assertSubnetFree(bridgeName(name), subnet)
     const rootfs = await ensureRootfs(log)
+    raiseInotifyLimits(log)
     const names = Array.from({ length: count }, (_, i) => nodeName(i))
     const topology = planTopology(names, opts.controlPlanes, opts.etcd)
     mkdirSync(stateDir, { recursive: true, mode: 0o700 })
     register(name, stateDir)
     const paths = statePaths(stateDir)
 
-    const state: SandboxState = {
-      name,
-      stateDir,
-      subnet: subnet.cidr,
-      bridge: bridgeName(name),
-      bastion: bastionAddress(subnet),
-      rootfs,
-      ...topology,
-      deployUser: DEPLOY_USER,
-      deployPassword: previous?.deployPassword ?? randomBytes(12).toString('base64url'),
-      nodes: names.map((n, i) => {
-        const before = previous?.nodes.find((p) => p.name === n)
-        return { name: n, machine: machineName(name, n), address: nodeAddress(subnet, i), pid: before?.pid, startTime: before?.startTime, cgroups: before?.cgroups }
-      }),
-    }
+    const state = planState({ name, stateDir, subnet, rootfs, names, topology, previous })
     const running = state.nodes.filter((n) => nodeRunning(stateDir, n))
     if (previous && previous.rootfs !== rootfs && running.length > 0) {
       throw new UsageError(`sandbox "${name}" runs on an older root filesystem`, undefined, `run \`kubeseed sandbox down --name ${name}\` and up again`)
@@ -145,40 +193,19 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
     const builtinModules = builtinModulesForNodes()
     const bootStart = Date.now()
     await Promise.all(state.nodes.map(async (node) => {
-      const np = nodePaths(stateDir, node.name)
       if (running.includes(node)) {
         // Membership may have changed: the running node's name resolution follows.
-        writeFile(join(np.root, 'etc/hosts'), etcHosts)
+        writeFile(join(nodePaths(stateDir, node.name).root, 'etc/hosts'), etcHosts)
         return
       }
-      await mountOverlay(rootfs, np)
-      await prepareNodeRoot({
-        root: np.root, name: node.name, address: node.address, prefix: subnet.prefix, etcHosts,
-        authorizedKey: clientKey, deployUser: state.deployUser, deployPassword: state.deployPassword,
-        builtinModules,
-      })
-      const binds = RUNTIME_DIRS.map((inside): [string, string] => [join(np.binds, inside.slice(1).replace(/\//g, '-')), inside])
-      for (const [host] of binds) mkdirSync(host, { recursive: true })
-      log(`booting ${node.name} (${node.address})`)
-      // Left over from a node that was killed: its old cgroups would hold stale unit trees.
-      for (const dir of node.cgroups ?? []) removeCgroupTree(dir)
-      node.cgroups = nodeCgroupDirs(node.machine)
-      for (const dir of node.cgroups) removeCgroupTree(dir)
-      node.pid = startNspawn({
-        root: np.root, machine: node.machine, hostname: node.name, bridge: state.bridge, binds, readOnly: hostReadOnlyPaths(),
-      }, node.cgroups, np.console)
-      node.startTime = processStartTime(node.pid)
+      await bootNode(state, node, { prefix: subnet.prefix, etcHosts, clientKey, builtinModules, log })
     }))
     writeState(state)
 
-    writeFile(paths.knownHosts, renderKnownHosts(state.nodes.map((n) => ({ name: n.name, address: n.address, publicKey: nodeHostKey(nodePaths(stateDir, n.name).root) }))))
-    writeFile(paths.hosts, renderHostsYaml(state))
-    writeFile(paths.groupVarsAll, renderGroupVarsAll(state), 0o600)
+    writeInventoryFiles(state, paths)
 
     const timeout = opts.bootTimeoutMs ?? 60_000 + 6_000 * toBoot.length
-    const readiness = await Promise.all(state.nodes.map((n) => waitForNode(n.name, sshTarget(state, n.name), {
-      pid: n.pid ?? 0, startTime: n.startTime, consoleLog: nodePaths(stateDir, n.name).console,
-    }, timeout)))
+    const readiness = await waitForNodes(state, timeout)
     const bootMs = Date.now() - bootStart
     for (const r of readiness) {
       if (r.status === 'degraded') log(`${r.node} is degraded: failed units ${r.failedUnits.join(', ')}`)

@@ -93,6 +93,7 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
       `ks_changed ${quote(`download ${shown} to ${dest}`)}`,
       'ks_check && exit 0',
       `[ -d ${dir} ] || ks_fail ${quote(`directory ${parentDir(dest)} does not exist (create it first)`)}`,
+      `ks_sweep ${d}`,
       `_kt=$(mktemp ${quote(`${parentDir(dest)}/.${baseName(dest)}.kubeseed-XXXXXX`)}) || exit 1`,
       `trap 'rm -f "$_kt"' EXIT`,
       // Owner and mode before any byte arrives: a download is never readable by more users than dest.

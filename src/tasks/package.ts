@@ -110,7 +110,7 @@ function aptScript(p: PackageParams, ctx: PlanContext): string {
     // A failure names the repositories apt used (the mirror at fault), from one-line and deb822 sources.
     `ks_sources() ( set +f; cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" { sub(/\\[[^]]*\\]/, ""); print $2 }'; cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '$1 == "URIs:" { for (i = 2; i <= NF; i++) print $i }' )`,
     `ks_from() { _ksrc=$(ks_sources | sort -u | tr '\\n' ' ' | sed 's/ $//'); printf ' (from: %s)' "\${_ksrc:-no apt source configured}"; }`,
-    `ks_update() { ks_check && return 0; apt-get -q -o DPkg::Lock::Timeout=300 update >&2 || ks_fail "apt-get update failed$(ks_from)"; _kup=0; }`,
+    `ks_update() { ks_check && return 0; apt-get -q -o DPkg::Lock::Timeout=300 update >&2 || ks_fail "apt-get update failed\${_kdo:+, so not installed: $_kdo}$(ks_from)"; _kup=0; }`,
   ]
   if (p.name.length === 0) {
     lines.push('[ "$_kup" = 0 ] || ks_update')

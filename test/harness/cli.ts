@@ -1,6 +1,6 @@
 // Runs the built kubeseed CLI as a user would, capturing output and exit code.
 
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../src/engine/paths.js'
@@ -25,11 +25,13 @@ export function kubeseed(args: string[], opts: { env?: NodeJS.ProcessEnv; input?
 
 /**
  * The same, without blocking this process: needed when this process serves something the run uses (the
- * offline mirror's file server in e2e tests), which a synchronous run would starve.
+ * offline mirror's file server in e2e tests), which a synchronous run would starve. `onSpawn` gets the process
+ * (to signal it).
  */
-export function kubeseedAsync(args: string[]): Promise<CliResult> {
+export function kubeseedAsync(args: string[], opts: { onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  opts.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })

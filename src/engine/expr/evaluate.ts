@@ -12,6 +12,7 @@ import { applyTest } from './jinja-tests.js'
 import { isUndefined, need, Undefined } from './undefined.js'
 import type { Env } from './env.js'
 import { getItem } from './get-item.js'
+import { setEntry } from '../dict-entry.js'
 
 export type { Env }
 
@@ -61,8 +62,60 @@ function sliceOf(obj: unknown, start: unknown, stop: unknown, step: unknown): un
 
 function kwargsOf(pairs: Array<[string, Node]>, env: Env): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [k, v] of pairs) out[k] = ev(v, env)
+  for (const [k, v] of pairs) setEntry(out, k, ev(v, env))
   return out
+}
+
+type NodeOf<K extends Node['k']> = Extract<Node, { k: K }>
+
+function evCall(n: NodeOf<'call'>, env: Env): unknown {
+  const args = n.args.map((a) => need(ev(a, env)))
+  const kwargs = kwargsOf(n.kwargs, env)
+  for (const v of Object.values(kwargs)) need(v)
+  if (n.callee.k === 'attr') return callMethod(need(ev(n.callee.obj, env)), n.callee.name, args, kwargs)
+  if (n.callee.k === 'name') return callGlobal(n.callee.name, args, kwargs, env)
+  throw new ExprError('only methods and the functions range(), lookup() and query() can be called')
+}
+
+function evTest(n: NodeOf<'test'>, env: Env): unknown {
+  const value = ev(n.value, env)
+  const args = n.args.map((a) => need(ev(a, env)))
+  const kwargs = kwargsOf(n.kwargs, env)
+  for (const v of Object.values(kwargs)) need(v)
+  const r = applyTest(n.name, value, args, kwargs)
+  return n.negate ? !r : r
+}
+
+function evUnary(n: NodeOf<'unary'>, env: Env): unknown {
+  const v = need(ev(n.operand, env))
+  if (n.op === 'not') return !truthy(v)
+  if (v instanceof PyFloat) return n.op === '-' ? new PyFloat(-v.value) : v
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`unary '${n.op}' needs a number, not ${JSON.stringify(v)}`)
+  return n.op === '-' ? -Number(v) : Number(v)
+}
+
+function compareOne(op: NodeOf<'compare'>['rest'][number][0], left: unknown, right: unknown): boolean {
+  switch (op) {
+    case '==': return pyEquals(left, right)
+    case '!=': return !pyEquals(left, right)
+    case 'in': return contains(right, left)
+    case 'not in': return !contains(right, left)
+    case '<': return pyCompare(left, right, op) < 0
+    case '<=': return pyCompare(left, right, op) <= 0
+    case '>': return pyCompare(left, right, op) > 0
+    case '>=': return pyCompare(left, right, op) >= 0
+  }
+}
+
+/** `a < b < c` as Python chains it: each pair in turn, stopping at the first that fails. */
+function compareChain(n: NodeOf<'compare'>, env: Env): boolean {
+  let left = need(ev(n.first, env))
+  for (const [op, rn] of n.rest) {
+    const right = need(ev(rn, env))
+    if (!compareOne(op, left, right)) return false
+    left = right
+  }
+  return true
 }
 
 export function ev(n: Node, env: Env): unknown {
@@ -77,7 +130,7 @@ export function ev(n: Node, env: Env): unknown {
       return n.items.map((x) => need(ev(x, env)))
     case 'dict': {
       const out: Record<string, unknown> = {}
-      for (const [k, v] of n.entries) out[String(need(ev(k, env)))] = need(ev(v, env))
+      for (const [k, v] of n.entries) setEntry(out, String(need(ev(k, env))), need(ev(v, env)))
       return out
     }
     case 'attr': {
@@ -95,72 +148,21 @@ export function ev(n: Node, env: Env): unknown {
       const part = (x?: Node): unknown => (x ? need(ev(x, env)) : null)
       return sliceOf(obj, part(n.start), part(n.stop), part(n.step))
     }
-    case 'call': {
-      const args = n.args.map((a) => need(ev(a, env)))
-      const kwargs = kwargsOf(n.kwargs, env)
-      for (const v of Object.values(kwargs)) need(v)
-      if (n.callee.k === 'attr') return callMethod(need(ev(n.callee.obj, env)), n.callee.name, args, kwargs)
-      if (n.callee.k === 'name') return callGlobal(n.callee.name, args, kwargs, env)
-      throw new ExprError('only methods and the functions range(), lookup() and query() can be called')
-    }
+    case 'call':
+      return evCall(n, env)
     case 'filter': {
       const value = ev(n.value, env)
       const args = n.args.map((a) => ev(a, env))
       return applyFilter(n.name, value, args, kwargsOf(n.kwargs, env))
     }
-    case 'test': {
-      const value = ev(n.value, env)
-      const args = n.args.map((a) => need(ev(a, env)))
-      const kwargs = kwargsOf(n.kwargs, env)
-      for (const v of Object.values(kwargs)) need(v)
-      const r = applyTest(n.name, value, args, kwargs)
-      return n.negate ? !r : r
-    }
-    case 'unary': {
-      const v = need(ev(n.operand, env))
-      if (n.op === 'not') return !truthy(v)
-      if (v instanceof PyFloat) return n.op === '-' ? new PyFloat(-v.value) : v
-      if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`unary '${n.op}' needs a number, not ${JSON.stringify(v)}`)
-      return n.op === '-' ? -Number(v) : Number(v)
-    }
+    case 'test':
+      return evTest(n, env)
+    case 'unary':
+      return evUnary(n, env)
     case 'binary':
       return binaryOp(n.op, need(ev(n.left, env)), need(ev(n.right, env)))
-    case 'compare': {
-      let left = need(ev(n.first, env))
-      for (const [op, rn] of n.rest) {
-        const right = need(ev(rn, env))
-        let ok: boolean
-        switch (op) {
-          case '==':
-            ok = pyEquals(left, right)
-            break
-          case '!=':
-            ok = !pyEquals(left, right)
-            break
-          case 'in':
-            ok = contains(right, left)
-            break
-          case 'not in':
-            ok = !contains(right, left)
-            break
-          case '<':
-            ok = pyCompare(left, right, op) < 0
-            break
-          case '<=':
-            ok = pyCompare(left, right, op) <= 0
-            break
-          case '>':
-            ok = pyCompare(left, right, op) > 0
-            break
-          case '>=':
-            ok = pyCompare(left, right, op) >= 0
-            break
-        }
-        if (!ok) return false
-        left = right
-      }
-      return true
-    }
+    case 'compare':
+      return compareChain(n, env)
     case 'and': {
       const l = need(ev(n.left, env))
       return truthy(l) ? need(ev(n.right, env)) : l

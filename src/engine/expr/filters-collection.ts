@@ -5,6 +5,7 @@ import { getItem } from './get-item.js'
 import type { Filter } from './filter-types.js'
 import { isDict, iterate, pyCompare, pyEquals, pyStr, truthy, typeName, type Dict } from './python.js'
 import { isUndefined, need, Undefined } from './undefined.js'
+import { setEntry } from '../dict-entry.js'
 
 function list(v: unknown, filter: string): unknown[] {
   if (Array.isArray(v)) return v
@@ -94,28 +95,28 @@ function flatten(v: unknown[], levels: number | null, skipNulls: boolean): unkno
 function combine(a: Dict, b: Dict, recursive: boolean, listMerge: string): Dict {
   const out: Dict = { ...a }
   for (const [k, v] of Object.entries(b)) {
-    const old = out[k]
-    if (recursive && isDict(old) && isDict(v)) out[k] = combine(old, v, true, listMerge)
+    const old = Object.hasOwn(out, k) ? out[k] : undefined
+    if (recursive && isDict(old) && isDict(v)) setEntry(out, k, combine(old, v, true, listMerge))
     else if (Array.isArray(old) && Array.isArray(v) && listMerge !== 'replace') {
       switch (listMerge) {
         case 'keep':
           break
         case 'append':
-          out[k] = [...old, ...v]
+          setEntry(out, k, [...old, ...v])
           break
         case 'prepend':
-          out[k] = [...v, ...old]
+          setEntry(out, k, [...v, ...old])
           break
         case 'append_rp':
-          out[k] = [...old.filter((x) => !v.some((y) => pyEquals(x, y))), ...v]
+          setEntry(out, k, [...old.filter((x) => !v.some((y) => pyEquals(x, y))), ...v])
           break
         case 'prepend_rp':
-          out[k] = [...v, ...old.filter((x) => !v.some((y) => pyEquals(x, y)))]
+          setEntry(out, k, [...v, ...old.filter((x) => !v.some((y) => pyEquals(x, y)))])
           break
         default:
           throw new ExprError(`combine: list_merge '${listMerge}' is not one of replace, keep, append, prepend, append_rp, prepend_rp`)
       }
-    } else out[k] = v
+    } else setEntry(out, k, v)
   }
   return out
 }
@@ -225,7 +226,7 @@ export const COLLECTION_FILTERS: Record<string, Filter> = {
     for (const item of list(v, 'items2dict')) {
       const d = dict(item, 'items2dict')
       if (!Object.hasOwn(d, k) || !Object.hasOwn(d, val)) throw new ExprError(`items2dict: an item lacks '${k}' or '${val}'`)
-      out[String(d[k])] = d[val]
+      setEntry(out, String(d[k]), d[val])
     }
     return out
   },

@@ -8,11 +8,8 @@ import { mergeLayers, type InvGroup, type InvHost, type Inventory, type VarLayer
 import { findVarsFiles, type VarsFileCache } from './vars-files.js'
 import { join } from 'node:path'
 
-export function assembleInventory(data: InventoryData, varsDirs: string[], files: VarsFileCache): Inventory {
-  data.reconcile()
+function groupsAndHosts(data: InventoryData): { groups: Map<string, InvGroup>; hosts: Map<string, InvHost> } {
   const depths = data.depths()
-  const warnings = [...data.warnings]
-
   const groups = new Map<string, InvGroup>()
   for (const g of data.groups.values()) {
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], parents: [...g.parents], depth: depths.get(g.name)!, priority: g.priority })
@@ -21,11 +18,13 @@ export function assembleInventory(data: InventoryData, varsDirs: string[], files
   for (const name of data.groupHosts('all')) {
     hosts.set(name, { name, groups: [...data.hostGroups(name)].sort() })
   }
+  return { groups, hosts }
+}
 
+/** Reads group_vars/ and host_vars/ files; group_vars of a legacy group name apply to its current name, below its own. */
+function varsFileLayers(files: VarsFileCache, warnings: string[]) {
   const fileLayers = (dir: string, sub: 'group_vars' | 'host_vars', name: string): VarLayer[] =>
     findVarsFiles(join(dir, sub), name).flatMap((file) => files.load(file) ?? [])
-
-  // group_vars named after a legacy group still apply to its current name, below the current name's files
   const groupFileCache = new Map<string, VarLayer[]>()
   const groupFileLayers = (dir: string, name: string): VarLayer[] => {
     const key = `${dir}\u0000${name}`
@@ -43,14 +42,27 @@ export function assembleInventory(data: InventoryData, varsDirs: string[], files
     groupFileCache.set(key, layers)
     return layers
   }
+  return { fileLayers, groupFileLayers }
+}
+
+/** Ansible's order of group variables: by depth, then ansible_group_priority, then name. */
+function byVarOrder(groups: Map<string, InvGroup>, names: string[]): string[] {
+  return names
+    .map((n) => groups.get(n)!)
+    .sort((a, b) => a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((g) => g.name)
+}
+
+export function assembleInventory(data: InventoryData, varsDirs: string[], files: VarsFileCache): Inventory {
+  data.reconcile()
+  const warnings = [...data.warnings]
+
+  const { groups, hosts } = groupsAndHosts(data)
+  const { fileLayers, groupFileLayers } = varsFileLayers(files, warnings)
   // Load every vars file now, so a broken one fails the load rather than a later lookup.
   for (const dir of varsDirs) for (const g of groups.keys()) groupFileLayers(dir, g)
 
-  const sortGroups = (names: string[]): string[] =>
-    names
-      .map((n) => groups.get(n)!)
-      .sort((a, b) => a.depth - b.depth || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((g) => g.name)
+  const sortGroups = (names: string[]) => byVarOrder(groups, names)
 
   const hostLayerCache = new Map<string, VarLayer[]>()
   const hostLayers = (host: string): VarLayer[] => {

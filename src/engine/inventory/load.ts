@@ -8,7 +8,8 @@ import { loadInventoryYaml } from './read-yaml.js'
 import { InventoryData } from './inventory-data.js'
 import { addImplicitClusterGroup } from './kubespray-groups.js'
 import type { Inventory } from './model.js'
-import { resolveSource } from './sources.js'
+import { inventoryText } from './inventory-text.js'
+import { resolveSource, type InventorySource } from './sources.js'
 import { VarsFileCache } from './vars-files.js'
 import { isYamlInventory, parseYamlInventory } from './yaml-inventory.js'
 
@@ -20,13 +21,15 @@ const YAML_EXTS = ['.yml', '.yaml', '.json']
  * valid YAML inventory reports the YAML problem, since that is what the user meant.
  */
 function parseInventoryFile(file: string, data: InventoryData): void {
-  const text = readFileSync(file, 'utf8')
+  const bytes = readFileSync(file)
   const ext = extname(file)
   const yamlish = ext === '' || YAML_EXTS.includes(ext)
   if (yamlish) {
     let doc: unknown
     let err: InventoryError | undefined
+    let text = ''
     try {
+      text = inventoryText(bytes, file, false)
       doc = loadInventoryYaml(text, file)
     } catch (e) {
       if (!(e instanceof InventoryError)) throw e
@@ -35,14 +38,35 @@ function parseInventoryFile(file: string, data: InventoryData): void {
     if (isYamlInventory(doc)) return parseYamlInventory(doc, file, data, text)
     if (ext !== '') {
       try {
-        return parseIni(text, file, data)
+        return parseIni(inventoryText(bytes, file, true), file, data)
       } catch (iniErr) {
         if (!isKubeseedError(iniErr)) throw iniErr
         throw err ?? new InventoryError('YAML inventory must be a non-empty mapping of group names', { file, line: 1 }, 'start with `all:` and put hosts under `hosts:`')
       }
     }
   }
-  parseIni(text, file, data)
+  parseIni(inventoryText(bytes, file, true), file, data)
+}
+
+/**
+ * A file found in an inventory directory that no reader parses is skipped with a warning, as
+ * Ansible does: kubespray itself writes artifacts/admin.conf and kubectl.sh there. What a file
+ * added before failing stays, as in Ansible. A directory where no file parses is an error.
+ */
+function parseDirectory(source: InventorySource, data: InventoryData): void {
+  const failures: string[] = []
+  for (const f of source.files) {
+    try {
+      parseInventoryFile(f, data)
+    } catch (e) {
+      if (!isKubeseedError(e)) throw e
+      failures.push(e.message)
+      data.warnings.push(`not an inventory, skipped: ${e.message}`)
+    }
+  }
+  if (failures.length === source.files.length) {
+    throw new InventoryError('no file in the inventory directory is an inventory', { file: source.path }, `fix or remove the file: ${failures[0]}`)
+  }
 }
 
 export interface LoadOptions {
@@ -55,7 +79,10 @@ export function loadInventory(paths: string | string[], options: LoadOptions = {
   if (list.length === 0) throw new InventoryError('no inventory given', undefined, 'pass an inventory file or directory with -i')
   const sources = list.map(resolveSource)
   const data = new InventoryData()
-  for (const s of sources) for (const f of s.files) parseInventoryFile(f, data)
+  for (const s of sources) {
+    if (s.isDirectory) parseDirectory(s, data)
+    else parseInventoryFile(s.path, data)
+  }
   if (options.implicitClusterGroup ?? true) addImplicitClusterGroup(data)
   return assembleInventory(data, sources.map((s) => s.varsDir), new VarsFileCache())
 }

@@ -47,7 +47,15 @@ export class PreparedInventory implements Inventory {
   private readonly warnedDerived = new Set<string>()
   private defaults?: VarLayer
 
-  constructor(private readonly loaded: Inventory, private readonly warn: (message: string) => void) {}
+  /**
+   * @param extraVars the run's `-e` values: they win everywhere (Ansible's highest precedence), so values
+   *   derived from cluster_name or the service CIDR are derived from theirs, and checks read theirs.
+   */
+  constructor(
+    private readonly loaded: Inventory,
+    private readonly warn: (message: string) => void,
+    private readonly extraVars: Record<string, unknown> = {},
+  ) {}
 
   get hosts(): Inventory['hosts'] { return this.loaded.hosts }
   get groups(): Inventory['groups'] { return this.loaded.groups }
@@ -62,7 +70,7 @@ export class PreparedInventory implements Inventory {
     return [...this.entry(host).layers]
   }
 
-  /** The host's inventory variables, derived values included, as a scope. */
+  /** The host's inventory variables, derived values included, with the extra vars on top, as a scope. */
   scope(host: string): VarScope {
     return this.entry(host).scope
   }
@@ -88,21 +96,21 @@ export class PreparedInventory implements Inventory {
     let e = this.entries.get(host)
     if (!e) {
       const own = this.loaded.hostLayers(host)
-      const scope = new VarScope(own, { host })
+      const extra: VarLayer[] = Object.keys(this.extraVars).length ? [{ source: 'extra vars (-e)', vars: this.extraVars }] : []
       this.defaults ??= roleDefaultsLayer()
-      const derived = deriveKubesprayVars(scope, this.warnedDerived, new VarScope([this.defaults, ...own], { host }))
+      const derived = deriveKubesprayVars(new VarScope([...own, ...extra], { host }), this.warnedDerived, new VarScope([this.defaults, ...own, ...extra], { host }))
       for (const w of derived.warnings) this.warn(w)
-      const added = [networkFactsLayer(this.defaults, scope), derived.layer].filter((l) => Object.keys(l.vars).length > 0)
-      e = { layers: [...own, ...added], scope: added.reduce((sc, l) => sc.child(l), scope) }
+      const added = [networkFactsLayer(this.defaults, new VarScope(own, { host })), derived.layer].filter((l) => Object.keys(l.vars).length > 0)
+      e = { layers: [...own, ...added], scope: [...added, ...extra].reduce((sc, l) => sc.child(l), new VarScope(own, { host })) }
       this.entries.set(host, e)
     }
     return e
   }
 }
 
-/** Loads the inventory paths (warnings told through `warn`) as a run uses them. */
-export function prepareInventory(paths: string[], warn: (message: string) => void): PreparedInventory {
+/** Loads the inventory paths (warnings told through `warn`) as a run with these extra vars uses them. */
+export function prepareInventory(paths: string[], warn: (message: string) => void, extraVars: Record<string, unknown> = {}): PreparedInventory {
   const inv = loadInventory(paths.map((p) => resolve(p)))
   for (const w of inv.warnings) warn(w)
-  return new PreparedInventory(inv, warn)
+  return new PreparedInventory(inv, warn, extraVars)
 }

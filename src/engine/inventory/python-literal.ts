@@ -3,6 +3,7 @@
 // `[1, 'a']` a list, `"1"` a string, and `foo bar` stays the string "foo bar".
 
 import { PyFloat, pyFloat } from '../py-float.js'
+import { setEntry } from '../dict-entry.js'
 
 export type LiteralResult = { ok: true; value: unknown } | { ok: false }
 
@@ -242,7 +243,7 @@ class Parser {
     for (;;) {
       this.expect(':')
       if (typeof key === 'object' && key !== null) throw new NotLiteral()
-      out[keyString(key)] = this.parseItem()
+      setEntry(out, keyString(key), this.parseItem())
       if (this.isPunct(',')) this.pos++
       if (this.isPunct('}')) {
         this.pos++

@@ -15,6 +15,8 @@ export interface InventorySource {
   files: string[]
   /** the directory whose group_vars/ and host_vars/ apply */
   varsDir: string
+  /** a directory: its files that no reader parses are skipped with a warning */
+  isDirectory: boolean
 }
 
 function dirInventoryFiles(dir: string): string[] {
@@ -42,7 +44,7 @@ export function resolveSource(path: string): InventorySource {
     if (files.length === 0) {
       throw new InventoryError('inventory directory holds no inventory file', { file: path }, 'add hosts.yaml or hosts (INI); *.ini files inside a directory are ignored, as in Ansible')
     }
-    return { path: abs, files, varsDir: abs }
+    return { path: abs, files, varsDir: abs, isDirectory: true }
   }
-  return { path: abs, files: [abs], varsDir: dirname(abs) }
+  return { path: abs, files: [abs], varsDir: dirname(abs), isDirectory: false }
 }

@@ -135,19 +135,7 @@ export class PlaybookLoader {
       throw new PlaybookError(`a play needs 'hosts' (a host pattern such as all or kube_control_plane)`, where)
     }
     const baseDir = dirname(file)
-    const vars: Dict = {}
-    const varsLines: Record<string, number> = {}
-    for (const vf of asList<string>(p.vars_files)) {
-      const path = isAbsolute(vf) ? vf : join(baseDir, vf)
-      const data = readYamlFile(path, where)
-      if (data !== null && !isDict(data)) throw new PlaybookError('a vars file must be a mapping', { file: path })
-      Object.assign(vars, data ?? {})
-    }
-    if (p.vars !== undefined) {
-      if (!isDict(p.vars)) throw new PlaybookError(`'vars' must be a mapping`, where)
-      Object.assign(vars, p.vars)
-      Object.assign(varsLines, keyLinesOf(p.vars) ?? {})
-    }
+    const { vars, varsLines } = playVars(p, baseDir, where)
     const inherited: Inherited = {
       when: [],
       tags: tagList(p.tags, where),
@@ -172,20 +160,7 @@ export class PlaybookLoader {
     items.push(...this.loadItems(p.post_tasks, file, inherited, baseDir))
     for (const h of this.loadItems(p.handlers, file, inherited, baseDir)) handlers.push(...flattenHandlers(h))
     checkPlayStatically(items, handlers)
-    const serial = asList<number | string>(p.serial)
-    for (const s of serial) {
-      if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {
-        throw new PlaybookError(`serial must be a number, a percentage or a list of them, got ${JSON.stringify(s)}`, where)
-      }
-    }
-    const strategy = (p.strategy ?? 'linear') as string
-    if (strategy !== 'linear' && strategy !== 'free') {
-      throw new PlaybookError(`unknown strategy '${strategy}'`, where, 'use linear or free')
-    }
-    const mfp = p.max_fail_percentage
-    if (mfp !== undefined && (typeof mfp !== 'number' || mfp < 0 || mfp > 100)) {
-      throw new PlaybookError('max_fail_percentage must be a number from 0 to 100', where)
-    }
+    const { serial, strategy, mfp } = playStrategy(p, where)
     return {
       name: typeof p.name === 'string' ? p.name : p.hosts,
       where,
@@ -310,8 +285,8 @@ export class PlaybookLoader {
     }
   }
 
-  private loadTask(t: Dict, file: string, inh: Inherited, baseDir: string): Item[] {
-    const where: Where = { file, line: lineOf(t) }
+  /** The one module key of a task; no module, two of them or an unknown keyword is an error naming it. */
+  private moduleKey(t: Dict, where: Where): string {
     const moduleKeys = Object.keys(t).filter((k) => !TASK_KEYWORDS.has(k))
     if (moduleKeys.length === 0) {
       throw new PlaybookError('task has no module (what should it do?)', where, 'add one such as command, template, file')
@@ -320,12 +295,13 @@ export class PlaybookLoader {
       const unknown = moduleKeys.filter((k) => !this.opts.module(k) && !isImport(k))
       const bad = unknown[0] ?? moduleKeys[1]
       throw new PlaybookError(`task has more than one module or an unknown keyword: ${moduleKeys.join(', ')}`,
-        { file, line: keyLineOf(t, bad) ?? where.line }, suggest(bad, [...TASK_KEYWORDS, ...this.opts.moduleNames()]))
+        { file: where.file, line: keyLineOf(t, bad) ?? where.line }, suggest(bad, [...TASK_KEYWORDS, ...this.opts.moduleNames()]))
     }
-    const key = moduleKeys[0]
-    const name = typeof t.name === 'string' ? t.name : undefined
-    const taskWhere = { ...where, task: name ?? key }
-    const child = this.narrow(t, taskWhere, inh)
+    return moduleKeys[0]
+  }
+
+  /** import_tasks / include_tasks / import_role / include_role: their tasks, loaded here; undefined for other modules. */
+  private loadInclude(t: Dict, key: string, taskWhere: Where, child: Inherited, baseDir: string): Item[] | undefined {
     const short = key.replace(/^ansible\.(builtin|legacy)\./, '')
     if (short === 'import_tasks' || short === 'include_tasks') {
       const target = isDict(t[key]) ? (t[key] as Dict).file : t[key]
@@ -348,35 +324,27 @@ export class PlaybookLoader {
       if (!tf) throw new PlaybookError(`role '${args.name}' has no tasks file '${tasksFrom}'`, taskWhere)
       return this.loadItems(readYamlFile(tf, taskWhere), tf, { ...child, role: ref }, dirname(tf))
     }
+    return undefined
+  }
+
+  private loadTask(t: Dict, file: string, inh: Inherited, baseDir: string): Item[] {
+    const where: Where = { file, line: lineOf(t) }
+    const key = this.moduleKey(t, where)
+    const name = typeof t.name === 'string' ? t.name : undefined
+    const taskWhere = { ...where, task: name ?? key }
+    const child = this.narrow(t, taskWhere, inh)
+    const included = this.loadInclude(t, key, taskWhere, child, baseDir)
+    if (included) return included
     const mod = this.opts.module(key)
     if (!mod) {
       throw new PlaybookError(`unknown module or keyword '${key}'`, { file, line: keyLineOf(t, key) ?? where.line },
         suggest(key, [...TASK_KEYWORDS, ...this.opts.moduleNames()]))
     }
-    let args = t[key]
-    if (t.args !== undefined) {
-      if (!isDict(t.args)) throw new PlaybookError(`'args' must be a mapping`, taskWhere)
-      if (isDict(args)) args = { ...t.args, ...args }
-      else if (args === null || args === undefined) args = t.args
-      else if (typeof args === 'string') args = mod.combine(args, t.args, taskWhere)
-    }
+    const args = taskArgs(t, key, mod, taskWhere)
     mod.check(args, { file, line: keyLineOf(t, key) ?? where.line, task: taskWhere.task })
-    let loop: unknown = t.loop
-    for (const w of ['with_items', 'with_list']) {
-      if (t[w] !== undefined) {
-        if (loop !== undefined) throw new PlaybookError(`use either loop or ${w}, not both`, taskWhere)
-        loop = t[w]
-      }
-    }
+    const loop = taskLoop(t, taskWhere)
     const lc = isDict(t.loop_control) ? t.loop_control : {}
-    // A template ("{{ drain_retries }}") is kept and rendered when the task runs, as Ansible does.
-    const intOf = (v: unknown, what: string): number | string | undefined => {
-      if (v === undefined) return undefined
-      if (typeof v === 'string' && isTemplated(v)) return v
-      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number`, taskWhere)
-      return n
-    }
+    const intOf = (v: unknown, what: string) => wholeNumber(v, what, taskWhere)
     const retries = intOf(t.retries, 'retries')
     const task: TaskDef = {
       kind: 'task',
@@ -411,6 +379,76 @@ export class PlaybookLoader {
     }
     return [task]
   }
+}
+
+/** A play's vars: its vars_files in order, then `vars:`, with the line of each key of `vars:`. */
+function playVars(p: Dict, baseDir: string, where: Where): { vars: Dict; varsLines: Record<string, number> } {
+  const vars: Dict = {}
+  const varsLines: Record<string, number> = {}
+  for (const vf of asList<string>(p.vars_files)) {
+    const path = isAbsolute(vf) ? vf : join(baseDir, vf)
+    const data = readYamlFile(path, where)
+    if (data !== null && !isDict(data)) throw new PlaybookError('a vars file must be a mapping', { file: path })
+    Object.assign(vars, data ?? {})
+  }
+  if (p.vars !== undefined) {
+    if (!isDict(p.vars)) throw new PlaybookError(`'vars' must be a mapping`, where)
+    Object.assign(vars, p.vars)
+    Object.assign(varsLines, keyLinesOf(p.vars) ?? {})
+  }
+  return { vars, varsLines }
+}
+
+/** serial, strategy and max_fail_percentage, checked. */
+function playStrategy(p: Dict, where: Where): { serial: Array<number | string>; strategy: 'linear' | 'free'; mfp: unknown } {
+  const serial = asList<number | string>(p.serial)
+  for (const s of serial) {
+    if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) {
+      throw new PlaybookError(`serial must be a number, a percentage or a list of them, got ${JSON.stringify(s)}`, where)
+    }
+  }
+  const strategy = (p.strategy ?? 'linear') as string
+  if (strategy !== 'linear' && strategy !== 'free') {
+    throw new PlaybookError(`unknown strategy '${strategy}'`, where, 'use linear or free')
+  }
+  const mfp = p.max_fail_percentage
+  if (mfp !== undefined && (typeof mfp !== 'number' || mfp < 0 || mfp > 100)) {
+    throw new PlaybookError('max_fail_percentage must be a number from 0 to 100', where)
+  }
+  return { serial, strategy, mfp }
+}
+
+/** The module's arguments, with `args:` merged in as Ansible merges it. */
+function taskArgs(t: Dict, key: string, mod: ModuleInfo, taskWhere: Where): unknown {
+  let args = t[key]
+  if (t.args !== undefined) {
+    if (!isDict(t.args)) throw new PlaybookError(`'args' must be a mapping`, taskWhere)
+    if (isDict(args)) args = { ...t.args, ...args }
+    else if (args === null || args === undefined) args = t.args
+    else if (typeof args === 'string') args = mod.combine(args, t.args, taskWhere)
+  }
+  return args
+}
+
+/** `loop`, or the older with_items / with_list; never two of them. */
+function taskLoop(t: Dict, taskWhere: Where): unknown {
+  let loop: unknown = t.loop
+  for (const w of ['with_items', 'with_list']) {
+    if (t[w] !== undefined) {
+      if (loop !== undefined) throw new PlaybookError(`use either loop or ${w}, not both`, taskWhere)
+      loop = t[w]
+    }
+  }
+  return loop
+}
+
+/** A whole number for retries or delay; a template ("{{ drain_retries }}") is kept and rendered when the task runs, as Ansible does. */
+function wholeNumber(v: unknown, what: string, taskWhere: Where): number | string | undefined {
+  if (v === undefined) return undefined
+  if (typeof v === 'string' && isTemplated(v)) return v
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PlaybookError(`'${what}' must be a whole number`, taskWhere)
+  return n
 }
 
 function isImport(k: string): boolean {

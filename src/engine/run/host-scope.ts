@@ -65,20 +65,24 @@ export class HostScopes {
   }
 
   /**
-   * `hostvars[host]` as Ansible builds it: the host's inventory variables, facts and extra vars, without
-   * the play's role defaults and vars. So a role default that reads itself through hostvars (kubespray's
-   * etcd_member_name) sees the inventory's value or nothing, and its default() applies.
+   * `hostvars[host]` as Ansible builds it: the host's inventory variables, facts, then what set_fact and
+   * register gave it so far, and extra vars, without the play's role defaults and vars. So a role default
+   * that reads itself through hostvars (kubespray's etcd_member_name) sees the inventory's value or
+   * nothing, and its default() applies. Made again once the host's facts or registered values changed.
    */
   private hostvarsScope(host: string, ctx: PlayCtx): Scope {
     const s = this.states.get(host)
-    if (s.hostScope) return s.hostScope
     this.loadCachedFacts(host)
+    const of = s.hostScopeOf
+    if (s.hostScope && of?.registeredVersion === s.registeredVersion && of.facts === s.facts) return s.hostScope
     const layers: ScopeLayer[] = [
       ...this.o.inventory.hostLayers(host),
       { source: `facts of ${host}`, vars: factVars(s.facts), literal: true },
     ]
+    if (Object.keys(s.registered).length) layers.push({ source: `registered and set_fact vars of ${host}`, vars: { ...s.registered }, literal: true })
     if (Object.keys(this.o.extraVars).length) layers.push(this.extraLayer())
     s.hostScope = this.o.makeScope(layers, { host, magic: this.magic(host, ctx, () => this.play(host, ctx)) })
+    s.hostScopeOf = { registeredVersion: s.registeredVersion, facts: s.facts }
     return s.hostScope
   }
 
@@ -90,6 +94,11 @@ export class HostScopes {
   task(host: string, t: TaskDef, ctx: PlayCtx, item?: LoopItem): Scope {
     const s = this.states.get(host)
     let scope = this.play(host, ctx)
+    // a value that read hostvars is rendered again once some host's set_fact or register changed them
+    if (s.playScopeEpoch !== this.states.registeredEpoch) {
+      if (s.playScopeEpoch !== undefined) scope.forgetReaders('hostvars')
+      s.playScopeEpoch = this.states.registeredEpoch
+    }
     if (Object.keys(t.vars).length) scope = scope.child({ source: `${t.where.file ?? 'task'} vars`, vars: t.vars })
     if (t.role) scope = scope.child({ source: 'role path', vars: { role_path: t.role.dir, role_name: t.role.name } })
     if (Object.keys(s.registered).length) scope = scope.child({ source: 'registered and set_fact vars', vars: { ...s.registered }, literal: true })

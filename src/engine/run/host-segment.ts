@@ -25,6 +25,7 @@ export interface SegmentOptions {
   readTemplate(name: string, roleDir: string | undefined, playbookDir: string): string
   readLocalFile(path: string, baseDirs: string[]): Buffer
   statLocal(path: string, baseDirs: string[]): LocalEntry
+  signal?: AbortSignal
 }
 
 export interface SegmentDeps {
@@ -74,6 +75,9 @@ export class HostSegment {
       const { outs, execHost, attempts } = await this.waitFor(this.send())
       await this.waitFor(this.read(outs, execHost, attempts))
       this.flushLoops()
+      // Interrupted: the first step without a result is the one the host was stopped in.
+      const stoppedIn = this.d.o.signal?.aborted ? outs.findIndex((o) => o.rc === null) : -1
+      if (stoppedIn >= 0 && !this.s.failed) this.d.told.interrupted(this.host, this.pending[stoppedIn]!.t.name, this.pending[stoppedIn]!.t.id)
     } catch (e) {
       this.failed(e)
     } finally {
@@ -222,9 +226,10 @@ export class HostSegment {
       const conn = await this.waitFor(this.d.connection(execHost, this.ctx))
       const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff })
       const t0 = Date.now()
-      const r = await this.waitFor(conn.exec({ script: batch.script, become }))
+      const r = await this.waitFor(conn.exec({ script: batch.script, become, signal: this.d.o.signal }))
       this.d.told.tell({ type: 'batch', host: execHost, steps: this.pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
       outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
+      if (this.d.o.signal?.aborted && outs.some((o) => o.rc === null)) break
       if (r.code !== 0 && outs.every((o) => o.rc === null)) {
         const err = r.stderr.toString()
         const sudoProblem = become && /sudo|password/i.test(err)
@@ -246,7 +251,9 @@ export class HostSegment {
       if (out.rc === null) break
       let res = await this.waitFor(finishRemote(x, out, resultOf(out)))
       if (x.t.until !== undefined && !untilHolds(x.t, x.scope, res)) {
-        res = { ...res, status: 'failed', msg: `still not true after ${attempts} attempts: ${x.t.until}` }
+        // The last attempt's own failure (apt's E: line, a pull's error) is what the operator needs first.
+        const spent = `still not true after ${attempts} attempts: ${x.t.until}`
+        res = { ...res, status: 'failed', msg: res.status === 'failed' && res.msg ? `${res.msg} (${spent})` : spent }
       }
       res = applyConditions(x.t, x.scope, res)
       this.finish(x.t, x.scope, res, x.label, execHost !== this.host ? execHost : undefined)

@@ -10,7 +10,9 @@ export interface HostState {
   name: string
   facts: Facts
   factsGathered: boolean
+  /** set_fact and registered values; every write counts in `registeredVersion`. */
   registered: Record<string, unknown>
+  registeredVersion: number
   failed: boolean
   unreachable: boolean
   ended: boolean
@@ -18,11 +20,17 @@ export interface HostState {
   /** The failure was a mistake in the input (template, variable, expression, controller file), not the host's. */
   inputError?: boolean
   notified: Set<string>
+  /** The task the host was running when the run was interrupted (SIGINT): the host stopped in it. */
+  interruptedIn?: string
   recap: HostRecap
   conn?: Connection
   playScope?: Scope
   /** What `hostvars[host]` shows: the host's variables without any play's (no role defaults, play or role vars). */
   hostScope?: Scope
+  /** The `registeredVersion` and facts `hostScope` was made with: it is made again once either changed. */
+  hostScopeOf?: { registeredVersion: number; facts: Facts }
+  /** The `HostStates.registeredEpoch` whose hostvars `playScope`'s rendered values saw. */
+  playScopeEpoch?: number
 }
 
 function emptyRecap(): HostRecap {
@@ -37,18 +45,31 @@ export function countResult(recap: HostRecap, status: Status, ignored?: boolean)
   else if (status === 'ok') recap.ok++
 }
 
+/** A record whose writes count in the host's `registeredVersion`, so views of it know when they are stale. */
+function countedWrites(state: HostState, counted: () => void): Record<string, unknown> {
+  const count = () => { state.registeredVersion++; counted() }
+  return new Proxy<Record<string, unknown>>({}, {
+    set: (t, k, v) => { count(); return Reflect.set(t, k, v) },
+    deleteProperty: (t, k) => { count(); return Reflect.deleteProperty(t, k) },
+  })
+}
+
 export class HostStates {
   private readonly states = new Map<string, HostState>()
+  /** Counts set_fact and register writes on any host: what hostvars shows changed. */
+  registeredEpoch = 0
 
   /** The host's state, made on first use. */
   get(host: string): HostState {
     let s = this.states.get(host)
     if (!s) {
-      s = {
-        name: host, facts: {}, factsGathered: false, registered: {}, failed: false, unreachable: false, ended: false,
+      const state: HostState = {
+        name: host, facts: {}, factsGathered: false, registered: {}, registeredVersion: 0, failed: false, unreachable: false, ended: false,
         notified: new Set(), recap: emptyRecap(),
       }
-      this.states.set(host, s)
+      state.registered = countedWrites(state, () => { this.registeredEpoch++ })
+      this.states.set(host, state)
+      s = state
     }
     return s
   }

@@ -35,6 +35,8 @@ export interface RunSettings {
   diff: boolean
   forks: number
   sink: EventSink
+  /** Aborted on SIGINT: no task starts after it, and the scripts running on the hosts are stopped. */
+  signal?: AbortSignal
 }
 
 export interface RunOptions extends RunSettings {
@@ -60,6 +62,17 @@ export interface RunOptions extends RunSettings {
   inventoryDir?: string
   /** More computed variables per host (e.g. the offline manifest entry). */
   extraMagic?: HostMagic
+}
+
+/** A connection still being opened does not hold up an interruption (the session closes it when it comes). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
+  if (!signal) return p
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new ConnectError('interrupted while connecting', { host }, false))
+    if (signal.aborted) { stop(); return }
+    signal.addEventListener('abort', stop, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
+  })
 }
 
 export type RunRecap = Omit<Extract<RunEvent, { type: 'recap' }>, 'type'>
@@ -91,7 +104,7 @@ export class Runner {
     let aborted = false
     try {
       for (const play of playbook.plays) {
-        if (aborted) break
+        if (aborted || this.o.signal?.aborted) break
         aborted = !(await this.runPlay(play, playbook.file))
       }
     } finally {
@@ -107,13 +120,18 @@ export class Runner {
       hosts[s.name] = s.recap
       if (s.failure) failures[s.name] = s.failure
     }
-    const ok = !aborted && Object.values(hosts).every((h) => h.failed === 0 && !h.unreachable)
+    const ok = !aborted && !this.o.signal?.aborted && Object.values(hosts).every((h) => h.failed === 0 && !h.unreachable)
     const readyAt = this.states.all().map((s) => s.conn?.readyAtMs).filter((t): t is number => t !== undefined)
     const cpu = process.cpuUsage()
     const timing = { firstHandshakeMs: readyAt.length ? Math.round(Math.min(...readyAt)) : undefined, controllerCpuMs: Math.round((cpu.user + cpu.system) / 1000) }
     const recap: RunRecap = { ok, hosts, failures, seconds: (Date.now() - started) / 1000, timing }
     this.o.sink.emit({ type: 'recap', ...recap })
     return recap
+  }
+
+  /** Hosts that were running a task when the run was interrupted, with that task. */
+  interruptedHosts(): Array<{ host: string; task: string }> {
+    return this.states.all().filter((s) => s.interruptedIn !== undefined).map((s) => ({ host: s.name, task: s.interruptedIn! }))
   }
 
   /** Some host failed on a mistake in the input rather than on the host: the run's answer is "bad input". */
@@ -158,8 +176,8 @@ export class Runner {
     if (ctx.play.gatherFacts) await this.gatherFacts(active, ctx)
     if (ctx.play.strategy === 'free') await Promise.all(active.map((h) => this.runItems(items, [h], ctx)))
     else await this.runItems(items, active, ctx)
-    if (!ctx.aborted) await this.runHandlers(ctx)
-    if (ctx.aborted) return false
+    if (!ctx.aborted && !this.o.signal?.aborted) await this.runHandlers(ctx)
+    if (ctx.aborted || this.o.signal?.aborted) return false
     // Every host failed or unreachable: later plays have nobody to run on (ended hosts are fine).
     return !(active.length > 0 && active.every((h) => this.states.down(h)))
   }
@@ -168,19 +186,20 @@ export class Runner {
     const s = this.states.get(host)
     if (s.conn) return s.conn
     const scope = this.scopes.play(host, ctx)
-    s.conn = await this.o.connect(host, (n) => (scope.has(n) ? scope.get(n) : undefined))
+    s.conn = await untilAborted(this.o.connect(host, (n) => (scope.has(n) ? scope.get(n) : undefined)), this.o.signal, host)
     return s.conn
   }
 
   private async gatherFacts(hosts: string[], batchCtx: PlayCtx): Promise<void> {
     const ctx: PlayCtx = { ...batchCtx, playHosts: hosts, alive: () => hosts, aborted: false }
     const todo = hosts.filter((h) => !this.states.get(h).factsGathered)
-    if (!todo.length) return
+    if (!todo.length || this.o.signal?.aborted) return
     this.o.sink.emit({ type: 'task', name: 'Gathering Facts', task: 0, hosts: todo })
     await Promise.all(todo.map((h) => this.limiter(async () => {
       const s = this.states.get(h)
       try {
-        const r = await (await this.connection(h, ctx)).exec({ script: FACTS_SCRIPT })
+        const r = await (await this.connection(h, ctx)).exec({ script: FACTS_SCRIPT, signal: this.o.signal })
+        if (this.o.signal?.aborted && r.code !== 0) { this.told.interrupted(h, 'Gathering Facts', 0); return }
         if (r.code !== 0) throw new StepError('gathering facts failed', { host: h, task: 'Gathering Facts' }, r.code ?? -1, r.stderr.toString())
         s.facts = parseFacts(r.stdout.toString())
         s.factsGathered = true
@@ -247,7 +266,7 @@ export class Runner {
 
   private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx, handler = false): Promise<void> {
     for (const seg of segmentTasks(tasks, this.rules(ctx.play))) {
-      if (ctx.aborted) return
+      if (ctx.aborted || this.o.signal?.aborted) return
       const live = hosts.filter((h) => this.states.live(h))
       if (!live.length) return
       await this.told.grouped(seg, live, ctx.play.strategy === 'linear', handler, () => this.runSegment(seg, live, ctx))

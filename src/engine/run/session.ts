@@ -47,6 +47,8 @@ export interface RunOutcome {
   failures: Record<string, string>
   /** Facts gathered in this run, by host. */
   facts: Record<string, Facts>
+  /** Hosts stopped in the middle of a task by an interruption, with that task. */
+  interrupted: Array<{ host: string; task: string }>
 }
 
 function reads(value: unknown, bare: boolean): string[] {
@@ -89,7 +91,7 @@ function readPlaybook(o: SessionOptions): Playbook {
 
 export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   const warn = (message: string) => o.sink.emit({ type: 'warning', message })
-  const inv = prepareInventory(o.inventories, warn)
+  const inv = prepareInventory(o.inventories, warn, o.extraVars)
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const read = readPlaybook(o)
   const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars) })) }
@@ -130,6 +132,7 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     diff: o.diff,
     forks: o.forks,
     sink: o.sink,
+    signal: o.signal,
     inventoryFile: resolve(o.inventories[0]!),
     // Ansible's inventory_dir: the inventory directory given with -i, or the directory of the inventory file.
     inventoryDir: statSync(resolve(o.inventories[0]!), { throwIfNoEntry: false })?.isDirectory() ? resolve(o.inventories[0]!) : dirname(resolve(o.inventories[0]!)),
@@ -145,10 +148,12 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   try {
     recap = await runner.run(playbook)
   } finally {
-    await connector.closeAll()
+    // Interrupted: a handshake still under way is not waited for.
+    const closing = connector.closeAll()
+    if (!o.signal?.aborted) await closing
   }
   const facts: Record<string, Facts> = {}
   for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
-  const code = recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
-  return { code, hosts: recap.hosts, failures: recap.failures, facts }
+  const code = o.signal?.aborted ? ExitCode.interrupted : recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
+  return { code, hosts: recap.hosts, failures: recap.failures, facts, interrupted: runner.interruptedHosts() }
 }

@@ -83,6 +83,12 @@ export class ToldResults {
     s.failure = `task "${task}": ${msg}`
   }
 
+  /** The host was stopped in the middle of `task` by an interruption (SIGINT). */
+  interrupted(host: string, task: string, taskId: number): void {
+    this.fail(host, task, taskId, 'interrupted: the task was stopped on the host before it finished (run again to complete it)')
+    this.states.get(host).interruptedIn = task
+  }
+
   unreachable(host: string, err: unknown): void {
     const s = this.states.get(host)
     s.unreachable = true

@@ -1,6 +1,7 @@
 // Batching: consecutive steps for one host go as ONE script in ONE exec. Each step runs in a subshell
 // between status markers, so its output, changes and exit code come back separately and a failure still
-// names its task. A failing step ends the batch unless it ignores errors.
+// names its task. A failing step ends the batch unless it ignores errors. A hangup, a lost connection or a
+// kill ends the script through its traps, which remove its temporary files.
 
 import { randomBytes } from 'node:crypto'
 import { PRELUDE } from './prelude.js'
@@ -32,6 +33,7 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
     `KS_NONCE=${nonce}; KS_CHECK=${opts.check ? 1 : 0}; KS_DIFF=${opts.diff ? 1 : 0}`,
     'export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"',
     PRELUDE,
+    'ks_traps',
   ]
   const needsTmp = steps.some((s) => s.payloads?.length)
   if (needsTmp) {
@@ -50,7 +52,7 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
       assigns.push(`export ${k}=${quote(v)}`)
     }
     lines.push(`ks_mark BEGIN:${i}; ks_mark BEGIN:${i} >&2`)
-    lines.push(`(\n${assigns.map((a) => `${a}\n`).join('')}cd / || exit 1\n${step.script}\n) </dev/null; ks_rc=$?`)
+    lines.push(`(\nks_traps\n${assigns.map((a) => `${a}\n`).join('')}cd / || exit 1\n${step.script}\n) </dev/null; ks_rc=$?`)
     lines.push(`ks_mark END:${i}:$ks_rc; ks_mark END:${i}:$ks_rc >&2`)
     if (!step.ignoreErrors) lines.push('[ "$ks_rc" -eq 0 ] || exit 0')
     parts.push(lines.join('\n'))

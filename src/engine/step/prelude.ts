@@ -11,6 +11,13 @@ ks_skipped() { printf '\n%s:SKIP:%s\n' "$KS_NONCE" "$*"; }
 ks_check() { [ "$KS_CHECK" = 1 ]; }
 ks_fail() { printf '%s\n' "$*" >&2; exit 1; }
 ks_diff() { if [ "$KS_DIFF" = 1 ]; then ks_mark 'DIFF{'; cat; ks_mark 'DIFF}'; else cat >/dev/null; fi; }
+# ks_traps [CLEANUP]: a hangup, Ctrl-C, a closed output pipe (the controller's connection gone) or a kill runs
+# CLEANUP (commands ending in ';') and then exits, so the EXIT trap runs too: dash skips it when a signal
+# ends the shell. Traps do not reach subshells, so every step's subshell sets them again.
+ks_traps() { trap "$1 exit 129" HUP; trap "$1 exit 130" INT; trap "$1 exit 141" PIPE; trap "$1 exit 143" TERM; }
+# ks_sweep DEST: removes temporary files an earlier run left beside DEST when something ended it outright
+# (SIGKILL, a crash: no trap runs). Ones touched in the last minute may belong to a run still writing.
+ks_sweep() { find "${D}{1%/*}/" -maxdepth 1 -type f -name ".${D}{1##*/}.kubeseed-*" -mmin +1 -delete 2>/dev/null; return 0; }
 ks_mode_eq() { [ "$(printf '%o' "0$1")" = "$(printf '%o' "0$2")" ]; }
 # ks__symbit WHO PERM: the bits one permission letter of a symbolic mode stands for (in _sb), as Ansible
 # reckons them: from the path's mode before the change (_sp), X only for directories or executables (_sx),
@@ -94,6 +101,8 @@ ks_put() {
   if [ -f "$2" ]; then ks_changed "content of $2"; else ks_changed "create $2"; fi
   ks_check && return 0
   [ -d "$_kd" ] || ks_fail "directory $_kd does not exist (create it first)"
+  ks_sweep "$2"
+  _kpt=; ks_traps '[ -z "$_kpt" ] || rm -f "$_kpt";'
   _kpt=$(mktemp "$_kd/.${D}{2##*/}.kubeseed-XXXXXXXX") || ks_fail "cannot create a temporary file in $_kd"
   # The mode starts from the replaced file's or 0666 less the umask; a symbolic MODE is reckoned from there. It is
   # reckoned first and set in one chmod: mktemp's 0600 never passes through a looser mode on its way to a 0600
@@ -111,5 +120,6 @@ ks_put() {
   fi
   cat "$1" >"$_kpt" || { rm -f "$_kpt"; ks_fail "cannot write $2"; }
   mv -f "$_kpt" "$2" || { rm -f "$_kpt"; ks_fail "cannot rename into $2"; }
+  ks_traps
 }
 `

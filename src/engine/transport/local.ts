@@ -33,7 +33,16 @@ export class LocalConnection implements Connection {
     const inv = becomeInvocation(become)
     const argv = become ? ['/bin/sh', '-c', inv.command] : ['/bin/sh', '-s']
     return new Promise((resolve, reject) => {
-      const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+      // Its own process group, so an interruption stops everything the script started.
+      const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+      const signalGroup = (sig: NodeJS.Signals) => { try { process.kill(-child.pid!, sig) } catch { /* ended */ } }
+      let lingering: NodeJS.Timeout | undefined
+      const stop = () => {
+        signalGroup('SIGTERM')
+        lingering = setTimeout(() => signalGroup('SIGKILL'), 3000)
+      }
+      if (req.signal?.aborted) queueMicrotask(stop)
+      else req.signal?.addEventListener('abort', stop, { once: true })
       const out: Buffer[] = []
       const err: Buffer[] = []
       let timer: NodeJS.Timeout | undefined
@@ -43,6 +52,8 @@ export class LocalConnection implements Connection {
       child.on('error', reject)
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer)
+        if (lingering) clearTimeout(lingering)
+        req.signal?.removeEventListener('abort', stop)
         resolve({ code, signal: signal ?? undefined, stdout: Buffer.concat(out), stderr: Buffer.concat(err) })
       })
       child.stdin.on('error', () => {})

@@ -3,6 +3,7 @@
 
 import type * as Ssh2 from 'ssh2'
 import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2'
+import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { Duplex } from 'node:stream'
 import pLimit from 'p-limit'
@@ -38,6 +39,24 @@ export interface SshOptions {
   /** Connections to jump hosts, shared between the nodes behind them. Default: a private connection each. */
   jumpConnection?: (jump: HostAddress) => Promise<SshConnection>
   log?: (line: string) => void
+}
+
+/**
+ * The script's first line tells its process id on stderr, under a random tag: stopping it means signalling
+ * its process group from another channel, since sshd ignores signal requests for root sessions.
+ */
+function withPidReport(script: string | Buffer): { tag: string; script: Buffer } {
+  const tag = `KSPID${randomBytes(8).toString('hex')}`
+  return { tag, script: Buffer.concat([Buffer.from(`printf '\\n%s:%s\\n' ${tag} "$$" >&2\n`), Buffer.from(script)]) }
+}
+
+/**
+ * Signals the process group of `pid` (the script's shell leads it, or shares sudo's), or the process alone.
+ * dash's kill takes no `--`.
+ */
+function stopScript(pid: number, signal: 'TERM' | 'KILL'): string {
+  return `read -r _s < /proc/${pid}/stat 2>/dev/null || exit 0\nset -- \${_s##*') '}\n` +
+    `kill -${signal} "-$3" 2>/dev/null || kill -${signal} ${pid} 2>/dev/null\nexit 0\n`
 }
 
 /** The channel never started: safe to run the script on a fresh connection. */
@@ -332,6 +351,7 @@ export class SshConnection implements Connection {
   private run(client: ClientType, req: ExecRequest, early: (r: ExecResult) => void): Promise<ExecResult> {
     const become = this.effectiveBecome(req.become)
     const { command, preamble } = becomeInvocation(become)
+    const reported = req.signal ? withPidReport(req.script) : undefined
     return new Promise((resolve, reject) => {
       const start = (err: Error | undefined, stream: ClientChannel) => {
         if (err) { reject(new NotStarted(err.message)); return }
@@ -340,6 +360,8 @@ export class SshConnection implements Connection {
         let exit: { code: number | null; signal?: string } | undefined
         let timedOut = false
         let timer: NodeJS.Timeout | undefined
+        let closed = false
+        const stopTimers: NodeJS.Timeout[] = []
         if (req.timeoutMs) {
           timer = setTimeout(() => {
             timedOut = true
@@ -348,15 +370,43 @@ export class SshConnection implements Connection {
             early({ code: null, signal: 'TIMEOUT', stdout: Buffer.concat(out), stderr: Buffer.concat(errs) })
           }, req.timeoutMs)
         }
+        const pidLine = reported ? new RegExp(`\\n${reported.tag}:(\\d+)\\n`) : undefined
+        const scriptPid = () => {
+          const m = pidLine?.exec(Buffer.concat(errs).toString('latin1'))
+          return m ? Number(m[1]) : undefined
+        }
+        const stderrOf = () => (pidLine ? Buffer.from(Buffer.concat(errs).toString('latin1').replace(pidLine, ''), 'latin1') : Buffer.concat(errs))
+        // Interrupted: SIGTERM to the script's process group (its traps remove its temporary files), SIGKILL
+        // if it is still there 3 s later, and an answer with what it printed after 5 s whatever happens.
+        const stop = () => {
+          if (closed) return
+          const signalGroup = (sig: 'TERM' | 'KILL') => {
+            const pid = scriptPid()
+            if (pid === undefined || closed || !isOpen(client)) return
+            this.run(client, { script: stopScript(pid, sig), become: req.become }, () => {}).catch(() => {})
+          }
+          signalGroup('TERM')
+          stopTimers.push(setTimeout(() => signalGroup('KILL'), 3000))
+          stopTimers.push(setTimeout(() => {
+            stream.close()
+            early({ code: null, signal: 'INTERRUPTED', stdout: Buffer.concat(out), stderr: stderrOf() })
+          }, 5000))
+        }
+        if (req.signal?.aborted) queueMicrotask(stop)
+        else req.signal?.addEventListener('abort', stop, { once: true })
         stream.on('data', (d: Buffer) => out.push(d))
         stream.stderr.on('data', (d: Buffer) => errs.push(d))
         stream.on('error', () => {})
         stream.on('exit', (code: number | null, signal?: string) => { exit = { code, signal } })
         stream.on('close', () => {
+          closed = true
           if (timer) clearTimeout(timer)
+          for (const t of stopTimers) clearTimeout(t)
+          req.signal?.removeEventListener('abort', stop)
           const stdout = Buffer.concat(out)
-          const stderr = Buffer.concat(errs)
+          const stderr = stderrOf()
           if (timedOut && !exit) { resolve({ code: null, signal: 'TIMEOUT', stdout, stderr }); return }
+          if (req.signal?.aborted && !exit) { resolve({ code: null, signal: 'INTERRUPTED', stdout, stderr }); return }
           if (!exit && !isOpen(client)) {
             reject(new ConnectError(`connection to ${this.label} lost while a script was running; it may have run partly`,
               { host: this.host }, true, 'check the host; steps are idempotent, so running again is safe'))
@@ -365,7 +415,7 @@ export class SshConnection implements Connection {
           resolve({ code: exit?.code ?? null, signal: exit?.signal, stdout, stderr })
         })
         if (preamble) stream.write(preamble)
-        stream.end(req.script)
+        stream.end(reported?.script ?? req.script)
       }
       try {
         client.exec(command, start)

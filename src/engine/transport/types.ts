@@ -11,6 +11,11 @@ export interface ExecRequest {
   script: string | Buffer
   become?: Become | null
   timeoutMs?: number
+  /**
+   * Aborting stops the script on the host (its process group gets SIGTERM, then SIGKILL if it lingers) and
+   * answers with what it printed so far.
+   */
+  signal?: AbortSignal
 }
 
 export interface ExecResult {

@@ -29,6 +29,8 @@ export interface Scope {
   truthy(expr: string | boolean, where?: Where): boolean
   /** Every variable, rendered: what a handlebars template may enumerate. */
   toObject(): Record<string, unknown>
+  /** Drops the rendered values that read `name`, whose meaning changed (hostvars, after a set_fact). */
+  forgetReaders(name: string): void
 }
 
 export type ScopeFactory = (layers: ScopeLayer[], opts: ScopeOptions) => Scope
@@ -103,6 +105,10 @@ export class VarScope implements Scope {
     }
     if (e.error) throw e.error
     return e.value
+  }
+
+  forgetReaders(name: string): void {
+    for (const [k, e] of this.cache) if (e.deps.has(name)) this.cache.delete(k)
   }
 
   private shadowsAny(deps: Set<string>): boolean {

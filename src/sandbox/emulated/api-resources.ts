@@ -51,6 +51,15 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { kind: 'CSIDriver', plural: 'csidrivers', apiVersion: 'storage.k8s.io/v1', namespaced: false, aliases: ['csidriver'] },
 ]
 
+/**
+ * How kubectl names a type in its messages and `-o name`: the kind in lower case, with `.group` for
+ * every group but the core one (`node`, `daemonset.apps`, `lease.coordination.k8s.io`).
+ */
+export function kindWithGroup(r: ResourceType): string {
+  const slash = r.apiVersion.indexOf('/')
+  return slash < 0 ? r.kind.toLowerCase() : `${r.kind.toLowerCase()}.${r.apiVersion.slice(0, slash)}`
+}
+
 export function resourceByName(name: string): ResourceType | undefined {
   const n = name.toLowerCase().split('.')[0]!
   return RESOURCE_TYPES.find((r) => r.plural === n || r.aliases.includes(n) || r.kind.toLowerCase() === n)

@@ -3,13 +3,10 @@
 // back. Every run is repeated and must then change nothing.
 
 import { expect } from 'chai'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { load } from 'js-yaml'
-import { ROLES_DIR } from '../../../src/engine/paths.js'
 import type { SandboxBundle } from '../../../src/sandbox/bundle.js'
 import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
 import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
+import { downloadedImageNames } from '../../harness/download-plan.js'
 import { events, kubeseedAsync, totalChanged, type CliResult, type Recap } from '../../harness/cli.js'
 
 // Its own sandbox and subnet, so it runs beside other sandbox suites.
@@ -41,8 +38,8 @@ describe('scale and reset on the air-gapped sandbox (scale.yaml, reset.yaml)', f
   const unitState = (node: string, unit: string) => sh(node, `systemctl show -p LoadState,ActiveState --value ${unit}.service`)
   const images = async (node: string) => (await sh(node, '/usr/local/bin/ctr -n k8s.io images ls -q')).trim().split('\n')
   function nodeImages(): string[] {
-    const defaults = load(readFileSync(join(ROLES_DIR, 'download', 'defaults', 'main.yaml'), 'utf8')) as { download_node_images: string[] }
-    return bundle.index.artifacts.images.filter((i) => defaults.download_node_images.includes(i.name)).map((i) => `${i.repo}:${i.tag}`)
+    const names = downloadedImageNames(bundle.index.artifacts.images, ['k8s_cluster', 'kube_node'])
+    return bundle.index.artifacts.images.filter((i) => names.includes(i.name)).map((i) => `${i.repo}:${i.tag}`)
   }
   /** What cluster.yaml installed and a reset must take away, as found on the node. */
   async function leftovers(node: string): Promise<string> {

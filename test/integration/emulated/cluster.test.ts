@@ -458,6 +458,9 @@ spec:
     expect(ds.stdout).to.match(/^NAMESPACE\s+NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/m)
     expect(ds.stdout).to.match(/^kube-flannel\s+kube-flannel-ds\s+[1-9]\s+0\s+0\s+0\s+0\s+<none>\s+\S+$/m)
     expect(ds.stdout).to.match(/^kube-system\s+kube-proxy\s+[1-9]\s+0\s+0\s+0\s+0\s+kubernetes.io\/os=linux\s+\S+$/m)
+    // kubectl names a type of a named group as kind.group, in -o name as in its messages
+    expect((await run('cp1', 'kubectl', [...kc, 'get', 'ds', '-n', 'kube-flannel', '-o', 'name'])).stdout).to.equal('daemonset.apps/kube-flannel-ds\n')
+    expect((await run('cp1', 'kubectl', [...kc, 'label', 'ds', '-n', 'kube-flannel', 'kube-flannel-ds', 'tier=node'])).stdout).to.equal('daemonset.apps/kube-flannel-ds labeled\n')
     const pods = await run('cp1', 'kubectl', [...kc, 'get', 'pods', '-A'])
     expect(pods.stderr).to.equal('No resources found\n')
     writeFileSync(join(rootOf('cp1'), 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: created-once\n')

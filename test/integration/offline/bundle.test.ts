@@ -17,6 +17,8 @@ import { serveBundle } from '../../../src/offline/serve.js'
 import { startFileServer, type FileServer } from '../../../src/offline/file-server.js'
 import { busyboxLayer, writeOciArchive } from '../../../src/sandbox/oci-image.js'
 import { bundlePaths } from '../../../src/offline/bundle-index.js'
+import { writeFlatRepo } from '../../../src/offline/apt-packages.js'
+import { checkReleaseSignature } from '../../../src/offline/apt-signing.js'
 import { load } from 'js-yaml'
 import { CLI } from '../../harness/cli.js'
 
@@ -213,11 +215,15 @@ describe('offline bundle (integration)', function () {
         const apt = join(work, 'apt')
         await mkdir(join(apt, 'lists', 'partial'), { recursive: true })
         await mkdir(join(apt, 'archives', 'partial'), { recursive: true })
-        await writeFile(join(apt, 'sources.list'), `deb [trusted=yes] ${handle.groupVars.debian_repo} ./\n`)
+        // apt trusts the repository through the key `offline serve` handed over, and nothing else.
+        await writeFile(join(apt, 'mirror.asc'), handle.groupVars.kubeseed_mirror_apt_key)
+        await writeFile(join(apt, 'sources.list'), `deb [signed-by=${join(apt, 'mirror.asc')}] ${handle.groupVars.debian_repo} ./\n`)
         const aptOpts = ['-o', `Dir::Etc::sourcelist=${join(apt, 'sources.list')}`, '-o', 'Dir::Etc::sourceparts=-',
           '-o', `Dir::State::Lists=${join(apt, 'lists')}`, '-o', `Dir::Cache=${apt}`, '-o', 'Debug::NoLocking=1',
-          '-o', 'APT::Get::List-Cleanup=0']
-        await run('apt-get', [...aptOpts, 'update'])
+          '-o', 'APT::Get::List-Cleanup=0', '-o', 'APT::Sandbox::User=root', '-o', 'Dir::Etc::trusted=/dev/null', '-o', 'Dir::Etc::trustedparts=/nonexistent']
+        const update = await run('apt-get', [...aptOpts, 'update'])
+        expect(update.stderr).not.to.match(/^[EW]:/m)
+        expect(handle.groupVars.kubeseed_mirror_apt_key_fingerprint).to.match(/^[0-9A-F]{40}$/)
         const policy = await run('apt-cache', [...aptOpts, 'policy', 'socat'])
         expect(policy.stdout).to.include(handle.groupVars.debian_repo)
         await run('apt-get', [...aptOpts, 'download', 'socat', 'haproxy', 'libnginx-mod-stream'], { cwd: apt })
@@ -232,6 +238,12 @@ describe('offline bundle (integration)', function () {
         expect(JSON.parse(calico.stdout).Architecture).to.equal('amd64')
         const flannel = await run('skopeo', ['inspect', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/flannel/flannel-cni-plugin:v1.1.2`])
         expect(JSON.parse(flannel.stdout).Labels['org.opencontainers.image.title']).to.equal('docker.io/flannel/flannel-cni-plugin:v1.1.2')
+        // Every image is served under the digest the build recorded, which is what nodes pull.
+        const digests = handle.groupVars.kubeseed_image_digests
+        expect(Object.keys(digests)).to.have.length(artifacts.images.length)
+        const pinned = digests[`registry.k8s.io/kube-apiserver:v${KUBE}`]!
+        const byDigest = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://127.0.0.1:${registryPort}/kube-apiserver@${pinned}`])
+        expect(`sha256:${createHash('sha256').update(byDigest.stdout).digest('hex')}`).to.equal(pinned)
         expect(handle.groupVars.containerd_registries_mirrors.map((m) => m.prefix)).to.deep.equal(['docker.io', 'quay.io', 'registry.k8s.io'])
         expect(handle.yaml).to.include(`registry_host: 127.0.0.1:${registryPort}`)
 
@@ -268,6 +280,36 @@ describe('offline bundle (integration)', function () {
       }
       expect(await exited).to.equal(0)
       expect(stdout).to.equal('')
+    })
+
+    it('a repository re-signed with another key: serve refuses it, and apt with the bundle key refuses it too', async () => {
+      const index = JSON.parse(await readFile(join(out(), 'bundle.json'), 'utf8')) as { aptKey: { fingerprint: string; publicKey: string } }
+      const forged = join(work, 'forged-debian')
+      await run('cp', ['-a', join(out(), bundlePaths.debianRepo), forged])
+      const other = await writeFlatRepo(forged)
+      expect(other.fingerprint).not.to.equal(index.aptKey.fingerprint)
+      let refused: Error | undefined
+      await checkReleaseSignature(forged, index.aptKey).catch((e: Error) => { refused = e })
+      expect(refused?.message).to.contain(`is not signed by the bundle's key ${index.aptKey.fingerprint}`)
+      await checkReleaseSignature(join(out(), bundlePaths.debianRepo), index.aptKey)
+
+      const server = await startFileServer({ debian: forged }, '127.0.0.1', 0)
+      try {
+        const apt = join(work, 'apt-forged')
+        await mkdir(join(apt, 'lists', 'partial'), { recursive: true })
+        await writeFile(join(apt, 'mirror.asc'), index.aptKey.publicKey)
+        await writeFile(join(apt, 'sources.list'), `deb [signed-by=${join(apt, 'mirror.asc')}] http://127.0.0.1:${server.port}/debian ./\n`)
+        const r = await new Promise<{ code: number | null; stderr: string }>((res) => {
+          execFile('apt-get', ['-o', `Dir::Etc::sourcelist=${join(apt, 'sources.list')}`, '-o', 'Dir::Etc::sourceparts=-',
+            '-o', `Dir::State::Lists=${join(apt, 'lists')}`, '-o', 'Debug::NoLocking=1', '-o', 'APT::Sandbox::User=root', 'update'],
+          (err, _o, stderr) => res({ code: err ? (err as { code?: number }).code ?? 1 : 0, stderr }))
+        })
+        expect(r.code).not.to.equal(0)
+        expect(r.stderr).to.match(/^E: The repository 'http:\/\/127\.0\.0\.1:\d+\/debian \.\/ (In)?Release' is not signed\./m)
+        expect(r.stderr).to.contain(`NO_PUBKEY ${other.fingerprint.slice(-16)}`)
+      } finally {
+        await server.close()
+      }
     })
   })
 })

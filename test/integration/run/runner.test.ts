@@ -43,6 +43,63 @@ describe('runner (local connection, several hosts)', function () {
     expect(statuses(o, 'judge')).to.deep.equal({ h1: 'changed', h2: 'changed', h3: 'changed' })
   })
 
+  it('hostvars of another host shows its set_fact and registered values once those tasks ran, as Ansible does', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  vars:
+    # a play variable that reads hostvars is rendered anew once they changed
+    h1_choice: "{{ hostvars['h1'].picked }}"
+  tasks:
+    - name: before
+      assert:
+        that:
+          - hostvars['h1'].picked == 'from-inventory'
+          - h1_choice == 'from-inventory'
+          - hostvars['h2'].said is not defined
+    - name: pick on h1
+      set_fact:
+        picked: "{{ inventory_hostname }}-value"
+      when: inventory_hostname == 'h1'
+    - name: echo on h2
+      command: echo from-h2
+      register: said
+      changed_when: false
+      when: inventory_hostname == 'h2'
+    - name: after
+      assert:
+        that:
+          # set_fact wins over the inventory's host var, for every host that reads it
+          - hostvars['h1'].picked == 'h1-value'
+          - h1_choice == 'h1-value'
+          - hostvars['h2'].said.stdout == 'from-h2'
+          # a skipped task registers its skipped result
+          - hostvars['h3'].said.skipped
+          - hostvars['h3'].picked is not defined
+          # extra vars still win over set_fact
+          - hostvars['h2'].work == work
+`, { inventory: '[g]\nh1 ansible_connection=local picked=from-inventory\nh2 ansible_connection=local\nh3 ansible_connection=local\n' })
+    expect(o.recap.failures, JSON.stringify(o.recap.failures)).to.deep.equal({})
+    expect(o.code).to.equal(0)
+    expect(statuses(o, 'before')).to.deep.equal({ h1: 'ok', h2: 'ok', h3: 'ok' })
+    expect(statuses(o, 'after')).to.deep.equal({ h1: 'ok', h2: 'ok', h3: 'ok' })
+  })
+
+  it('-e cluster_name gives dns_domain its value, as kubespray derives dns_domain from cluster_name', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: derived
+      assert:
+        that:
+          - dns_domain == 'foo.example'
+          - kube_apiserver_ip == '10.96.0.1'
+`, { hosts: ['h1'], extraVars: { cluster_name: 'foo.example', kube_service_addresses: '10.96.0.0/16' } })
+    expect(o.recap.failures, JSON.stringify(o.recap.failures)).to.deep.equal({})
+    expect(statuses(o, 'derived')).to.deep.equal({ h1: 'ok' })
+  })
+
   it('retries until a condition holds, with the register visible to until', async () => {
     const o = await playLocal(`
 - hosts: h1
@@ -72,6 +129,21 @@ describe('runner (local connection, several hosts)', function () {
 `, { hosts: ['h1'] })
     expect(o.code).to.equal(2)
     expect(o.recap.failures.h1).to.match(/still not true after 3 attempts/)
+  })
+
+  it('a failing step retried until it is spent keeps its own error first', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: 'echo "E: the mirror said no" >&2; exit 3'
+      register: c
+      until: c.rc == 0
+      retries: 1
+      delay: 0
+`, { hosts: ['h1'] })
+    expect(o.code).to.equal(2)
+    expect(o.recap.failures.h1).to.match(/E: the mirror said no.*\(still not true after 2 attempts: c\.rc == 0\)/)
   })
 
   it('rescues a failed block and always runs always; a block without rescue leaves the host failed', async () => {

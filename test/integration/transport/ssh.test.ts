@@ -135,6 +135,25 @@ describe('ssh transport against real sshd (light hosts)', function () {
       expect((await conn.exec({ script: 'echo still here' })).stdout.toString()).to.equal('still here\n')
     })
 
+    for (const user of ['root', 'deploy'] as const) {
+      it(`stops a script and every process it started when the run is aborted (${user === 'root' ? 'as root' : 'through sudo'}), and the connection stays usable`, async () => {
+        const conn = await connect('ssh3', user)
+        const become = user === 'root' ? undefined : { method: 'sudo' as const, user: 'root', password: DEPLOY_PASSWORD }
+        const stop = new AbortController()
+        const t0 = Date.now()
+        const running = conn.exec({ script: 'echo started; sleep 31.7; echo never', become, signal: stop.signal })
+        setTimeout(() => stop.abort(), 500)
+        const r = await running
+        // Before the 5 s after which the transport gives up waiting (sudo's own start takes a while when busy).
+        expect(Date.now() - t0).to.be.below(5000)
+        expect(r.code).to.equal(null)
+        expect(r.stdout.toString()).to.equal('started\n')
+        expect(r.stderr.toString(), 'the pid report is not part of the output').to.equal('')
+        const left = await conn.exec({ script: 'grep -l "31[.]7" /proc/[0-9]*/cmdline 2>/dev/null | wc -l', become })
+        expect(left.stdout.toString().trim(), 'no sleep left').to.equal('0')
+      })
+    }
+
     it('runs a batch of steps in one exec and splits the results per step', async () => {
       const conn = await connect('ssh2', 'nopass')
       const batch = buildBatch([

@@ -45,6 +45,7 @@ const CASES: Case[] = [
     patterns: ['all', 'rack', 'region', 'workers:high', 'workers:&high:!low', 'rack[1:]', 'wk*', 'all:!region', 'ungrouped'],
   },
   { name: 'directory inventory', paths: ['dir-inventory'], graphVars: true, hosts: ['cp1', 'rr1'], patterns: ['k8s_cluster', 'etcd:calico_rr', 'kube_node[0]'] },
+  { name: 'directory with kubespray artifacts', paths: ['kubespray-artifacts'], graphVars: true, hosts: ['cp1'], patterns: ['all', 'ungrouped', 'k8s_cluster'] },
   { name: 'several inventory sources', paths: ['multi-source/a/hosts', 'multi-source/b/hosts.yml'], graphVars: true, hosts: ['app2'], patterns: ['app', 'app[1]'] },
   {
     name: 'floats: INI through literal_eval, YAML floats and infinities',

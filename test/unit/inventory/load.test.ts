@@ -175,6 +175,43 @@ describe('inventory: loading', () => {
     expect(multi.hostVars('app1')).to.include({ gv: 'b-app' })
   })
 
+  describe('a directory holding files that are no inventory (kubespray artifacts/)', () => {
+    it('skips them with one warning each, naming file, line and reason, and reads the rest', () => {
+      write('hosts.yaml', 'all:\n  hosts:\n    cp1:\n      ansible_host: 10.0.0.1\n')
+      write('artifacts/admin.conf', 'apiVersion: v1\nkind: Config\nclusters: []\n')
+      write('artifacts/kubectl.sh', '#!/bin/bash\n/x/kubectl --kubeconfig /x/admin.conf "$@"\n')
+      // the shape of kubespray's downloaded kubectl: an ELF header, then bytes that are no UTF-8
+      writeFileSync(join(dir, 'artifacts/kubectl'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0xd0, 0xff, 0x0a, 0x41]))
+      write('README.md', 'not read\n')
+      write('hosts.yaml.orig', 'stale ansible_host=1.1.1.1\n')
+      const inv = loadInventory(dir)
+      expect([...inv.hosts.keys()]).to.deep.equal(['cp1'])
+      const skipped = inv.warnings.filter((w) => w.startsWith('not an inventory, skipped: '))
+      expect(skipped).to.deep.equal([
+        `not an inventory, skipped: ${dir}/artifacts/admin.conf:1: host 'apiVersion:' ends in ':' (a colon after a host name must be followed by a port number)`,
+        `not an inventory, skipped: ${dir}/artifacts/kubectl:1: is no UTF-8 text (an inventory file must be UTF-8 text)`,
+        `not an inventory, skipped: ${dir}/artifacts/kubectl.sh:2: expected key=value after host '/x/kubectl', got '--kubeconfig' (write host variables as name=value)`,
+      ])
+    })
+
+    it('lets an INI comment line hold bytes that are no UTF-8, as Ansible does', () => {
+      writeFileSync(join(dir, 'hosts'), Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\n[web]\nw1\n')]))
+      expect([...loadInventory(dir).hosts.keys()]).to.deep.equal(['w1'])
+    })
+
+    it('fails naming the first problem when no file of the directory parses', () => {
+      write('artifacts/admin.conf', 'apiVersion: v1\n')
+      expect(errorOf(() => loadInventory(dir)).message).to.equal(
+        `${dir}: no file in the inventory directory is an inventory (fix or remove the file: ${dir}/artifacts/admin.conf:1: host 'apiVersion:' ends in ':' (a colon after a host name must be followed by a port number))`,
+      )
+    })
+
+    it('still fails on a file given directly with -i', () => {
+      const p = write('admin.conf', 'apiVersion: v1\n')
+      expect(errorOf(() => loadInventory(p)).message).to.match(/admin\.conf:1: host 'apiVersion:' ends in ':'/)
+    })
+  })
+
   it('falls back to INI for a file without extension that is not YAML, and reads YAML without extension', () => {
     const ini = write('plain', 'h1:2200 a=1\n')
     expect(loadInventory(ini).hostVars('h1')).to.deep.equal({ ansible_port: 2200, a: 1 })

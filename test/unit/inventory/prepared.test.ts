@@ -30,6 +30,34 @@ describe('inventory as a run uses it (prepared)', () => {
     expect(warnings.filter((w) => w.includes('skydns_server'))).to.have.length(1)
   })
 
+  it('derives from the extra vars, which win over the inventory everywhere (-e cluster_name, -e kube_service_addresses)', () => {
+    const path = inventoryDir(HOSTS, 'cluster_name: inv.local\nkube_service_addresses: 10.233.0.0/18\n')
+    const plain = prepareInventory([path], () => {})
+    expect(plain.scope('node1').get('dns_domain')).to.equal('inv.local')
+    const warnings: string[] = []
+    const inv = prepareInventory([path], (w) => warnings.push(w), { cluster_name: 'foo.example', kube_service_addresses: '10.96.0.0/16' })
+    for (const host of ['node1', 'node2']) {
+      expect(inv.scope(host).get('dns_domain'), host).to.equal('foo.example')
+      expect(inv.scope(host).get('kube_apiserver_ip'), host).to.equal('10.96.0.1')
+      expect(inv.scope(host).get('skydns_server'), host).to.equal('10.96.0.3')
+      expect(inv.scope(host).get('skydns_server_secondary'), host).to.equal('10.96.0.4')
+      // the layers a run puts the extra vars on carry the values derived from them
+      expect(inv.hostLayers(host).at(-1)!.vars).to.include({ dns_domain: 'foo.example', kube_apiserver_ip: '10.96.0.1' })
+    }
+    // an inventory expression that agrees with the extra vars is no reason to warn
+    expect(warnings).to.deep.equal([])
+    // a derived value given with -e is kept as given
+    const pinned = prepareInventory([path], () => {}, { cluster_name: 'foo.example', dns_domain: 'other.example' })
+    expect(pinned.scope('node1').get('dns_domain')).to.equal('other.example')
+  })
+
+  it('checks read the extra vars: a service CIDR given with -e that overlaps the pod CIDR is refused', () => {
+    const path = inventoryDir(HOSTS, 'kube_service_addresses: 10.233.0.0/18\nkube_pods_subnet: 10.233.64.0/18\n')
+    prepareInventory([path], () => {}).check()
+    const inv = prepareInventory([path], () => {}, { kube_service_addresses: '10.233.64.0/20' })
+    expect(() => inv.check()).to.throw(InventoryError, /overlap/)
+  })
+
   it('check() stops on an inventory error and tells the warnings', () => {
     const warnings: string[] = []
     const dup = prepareInventory([inventoryDir(HOSTS.replace('ip=10.0.0.2', 'ip=10.0.0.1'), 'kube_service_addresses: 10.233.0.0/18\n')], (w) => warnings.push(w))

@@ -13,18 +13,32 @@ describe('offline mirror planning', () => {
     expect(mirrorPath('localhost:5000/x/y')).to.deep.equal({ registry: 'localhost:5000', path: 'x/y' })
   })
 
-  it('gives kubespray group_vars with one containerd mirror per upstream registry', () => {
-    const vars = mirrorGroupVars('http://10.231.0.1:8080', '10.231.0.1:5000', ['registry.k8s.io/pause', 'quay.io/calico/node', 'registry.k8s.io/kube-proxy'])
+  const KEY = { fingerprint: 'A'.repeat(40), publicKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n' }
+  const image = (repo: string, tag: string, n: number) => ({ name: repo, repo, tag, archive: `images/${repo}/${tag}.oci.tar`, manifestDigest: `sha256:${String(n).repeat(64)}` })
+
+  it('gives kubespray group_vars with one containerd mirror per upstream registry, the apt key and every image digest', () => {
+    const images = [image('registry.k8s.io/pause', '3.10', 1), image('quay.io/calico/node', 'v3.29.1', 2), image('registry.k8s.io/kube-proxy', 'v1.32.0', 3)]
+    const vars = mirrorGroupVars('http://10.231.0.1:8080', '10.231.0.1:5000', { images, aptKey: KEY })
     expect(vars).to.deep.equal({
       files_repo: 'http://10.231.0.1:8080/files',
       registry_host: '10.231.0.1:5000',
       debian_repo: 'http://10.231.0.1:8080/debian',
+      kubeseed_mirror_apt_key: KEY.publicKey,
+      kubeseed_mirror_apt_key_fingerprint: KEY.fingerprint,
+      kubeseed_image_digests: {
+        'registry.k8s.io/pause:3.10': `sha256:${'1'.repeat(64)}`,
+        'quay.io/calico/node:v3.29.1': `sha256:${'2'.repeat(64)}`,
+        'registry.k8s.io/kube-proxy:v1.32.0': `sha256:${'3'.repeat(64)}`,
+      },
       containerd_registries_mirrors: [
-        { prefix: 'quay.io', mirrors: [{ host: 'http://10.231.0.1:5000', capabilities: ['pull', 'resolve'], skip_verify: true }] },
-        { prefix: 'registry.k8s.io', mirrors: [{ host: 'http://10.231.0.1:5000', capabilities: ['pull', 'resolve'], skip_verify: true }] },
+        { prefix: 'quay.io', mirrors: [{ host: 'http://10.231.0.1:5000', capabilities: ['pull', 'resolve'], skip_verify: false }] },
+        { prefix: 'registry.k8s.io', mirrors: [{ host: 'http://10.231.0.1:5000', capabilities: ['pull', 'resolve'], skip_verify: false }] },
       ],
     })
-    expect(load(groupVarsYaml(vars))).to.deep.equal(vars)
+    const text = groupVarsYaml(vars)
+    expect(load(text)).to.deep.equal(vars)
+    expect(text).to.contain(`signed by key ${KEY.fingerprint}`)
+    expect(text).not.to.contain('trusted=yes')
   })
 
   it('serves only inside its mounts', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { artifactsVar, hostScope } from './role-scope.js'
+import { artifactsVar, hostScope, THREE_NODES, type Cluster } from './role-scope.js'
 
 type FileEntry = { url: string; path: string; sha256: string }
 const files = artifactsVar().files as Record<string, FileEntry>
@@ -11,7 +11,7 @@ const URL_VARS: Record<string, string> = {
 
 describe('download role variables', () => {
   it('every file of the manifest has a download entry and a kubespray *_download_url variable', () => {
-    const entries = hostScope('node1', ['download']).get('download_files') as Array<{ name: string; url_var: string }>
+    const entries = hostScope('node1', ['download']).get('download_file_entries') as Array<{ name: string; url_var: string }>
     expect(entries.map((e) => e.name).sort()).to.deep.equal(Object.keys(files).sort())
     for (const e of entries) expect(e.url_var).to.equal(URL_VARS[e.name])
   })
@@ -35,12 +35,64 @@ describe('download role variables', () => {
     expect(s.get('etcd_download_url')).to.equal(`http://m/files/${files.etcd!.path}`)
   })
 
-  it('control-plane nodes pull every image of the manifest; other nodes only what runs on every node', () => {
-    const all = (artifactsVar().images as Array<{ name: string }>).map((i) => i.name)
-    const names = (host: string) => (hostScope(host, ['download']).get('download_images') as Array<{ name: string }>).map((i) => i.name)
-    expect(names('node1')).to.deep.equal(all)
-    expect(names('node2')).to.deep.equal(['kube-proxy', 'pause', 'coredns', 'calico-node', 'calico-cni', 'calico-kube-controllers', 'flannel', 'flannel-cni-plugin', 'nodelocaldns'])
-    expect(names('node2').every((n) => all.includes(n))).to.equal(true)
+  describe('what each host downloads follows kubespray\'s enabled conditions, per network plugin', () => {
+    const fileNames = (host: string, vars: Record<string, unknown>, cluster?: Cluster) =>
+      (hostScope(host, ['download'], vars, cluster).get('download_files') as Array<{ name: string }>).map((f) => f.name)
+    const imageNames = (host: string, vars: Record<string, unknown>, cluster?: Cluster) =>
+      (hostScope(host, ['download'], vars, cluster).get('download_images') as Array<{ name: string }>).map((i) => i.name)
+    const RUNTIME = ['containerd', 'runc', 'cni-plugins', 'crictl', 'nerdctl']
+    const CONTROL_PLANE_IMAGES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']
+    // THREE_NODES: node1 control plane, node2 and node3 workers, all etcd members; here node4 is an etcd
+    // member outside the cluster and node3 is none
+    const WITH_ETCD_ONLY: Cluster = {
+      groups: { ...THREE_NODES.groups, etcd: ['node1', 'node2', 'node4'] },
+      hostvars: { ...THREE_NODES.hostvars, node4: { ansible_host: '10.231.0.5' } },
+    }
+
+    it('calico (the default): calicoctl on cluster nodes, calico images, no flannel image anywhere', () => {
+      const vars = {}
+      expect(fileNames('node1', vars)).to.deep.equal([...RUNTIME, 'kubeadm', 'kubelet', 'kubectl', 'etcd', 'calicoctl'])
+      expect(fileNames('node3', vars)).to.deep.equal([...RUNTIME, 'kubeadm', 'kubelet', 'etcd', 'calicoctl'])
+      const node = ['kube-proxy', 'pause', 'coredns', 'calico-node', 'calico-cni', 'calico-kube-controllers', 'nodelocaldns']
+      expect(imageNames('node1', vars)).to.have.members([...CONTROL_PLANE_IMAGES, ...node]).and.have.length(11)
+      expect(imageNames('node3', vars)).to.deep.equal(node)
+    })
+
+    it('calico with typha and its API server: their images too', () => {
+      const vars = { typha_enabled: true, calico_apiserver_enabled: true }
+      expect(imageNames('node3', vars)).to.include.members(['calico-typha', 'calico-apiserver'])
+    })
+
+    it('flannel: no calicoctl, flannel images, no calico image anywhere', () => {
+      const vars = { kube_network_plugin: 'flannel' }
+      expect(fileNames('node1', vars)).to.deep.equal([...RUNTIME, 'kubeadm', 'kubelet', 'kubectl', 'etcd'])
+      expect(fileNames('node3', vars)).to.deep.equal([...RUNTIME, 'kubeadm', 'kubelet', 'etcd'])
+      const node = ['kube-proxy', 'pause', 'coredns', 'flannel', 'flannel-cni-plugin', 'nodelocaldns']
+      expect(imageNames('node1', vars)).to.have.members([...CONTROL_PLANE_IMAGES, ...node]).and.have.length(10)
+      expect(imageNames('node3', vars)).to.deep.equal(node)
+    })
+
+    it('cni (the user brings the plugin): no plugin file or image at all', () => {
+      const vars = { kube_network_plugin: 'cni', enable_nodelocaldns: false }
+      expect(fileNames('node3', vars)).to.deep.equal([...RUNTIME, 'kubeadm', 'kubelet', 'etcd'])
+      expect(imageNames('node3', vars)).to.deep.equal(['kube-proxy', 'pause', 'coredns'])
+      expect(imageNames('node1', vars)).to.have.members([...CONTROL_PLANE_IMAGES, 'kube-proxy', 'pause', 'coredns']).and.have.length(7)
+    })
+
+    it('an etcd member outside the cluster gets etcd and the runtime, no Kubernetes file or image', () => {
+      expect(fileNames('node4', {}, WITH_ETCD_ONLY)).to.deep.equal([...RUNTIME, 'etcd'])
+      expect(imageNames('node4', {}, WITH_ETCD_ONLY)).to.deep.equal([])
+      expect(fileNames('node3', {}, WITH_ETCD_ONLY)).to.not.include('etcd')
+    })
+
+    it('every image of the manifest is some host\'s download under some setting', () => {
+      const all = (artifactsVar().images as Array<{ name: string }>).map((i) => i.name)
+      const pulled = new Set([
+        ...imageNames('node1', { typha_enabled: true, calico_apiserver_enabled: true }),
+        ...imageNames('node1', { kube_network_plugin: 'flannel' }),
+      ])
+      expect([...pulled].sort()).to.deep.equal([...all].sort())
+    })
   })
 
   it('the pause image of containerd is the manifest pause image', () => {
@@ -58,5 +110,21 @@ describe('preinstall role variables', () => {
       '10.231.0.3 node2.cluster.local node2',
       '10.231.0.4 node3.cluster.local node3',
     ])
+  })
+})
+
+describe('download role: images from a mirror', () => {
+  it('with a mirror, images are pinned (a digest is required) and failures name the mirror hosts; without one they are not', () => {
+    expect(hostScope('node1', ['download']).get('download_images_pinned')).to.equal(false)
+    const mirror = {
+      registry_host: '10.231.0.1:5000',
+      containerd_registries_mirrors: ['registry.k8s.io', 'quay.io'].map((prefix) => ({ prefix, mirrors: [{ host: 'http://10.231.0.1:5000', capabilities: ['pull'] }] })),
+    }
+    const s = hostScope('node1', ['download', 'container-engine/containerd'], mirror)
+    expect(s.get('download_images_pinned')).to.equal(true)
+    expect(s.get('download_image_mirrors')).to.equal('http://10.231.0.1:5000')
+    // Digests alone (an inventory without registry_host) pin too: a digest is never dropped for the tag.
+    expect(hostScope('node1', ['download'], { kubeseed_image_digests: { 'registry.k8s.io/pause:3.10': `sha256:${'0'.repeat(64)}` } })
+      .get('download_images_pinned')).to.equal(true)
   })
 })

@@ -9,7 +9,10 @@ function toml(text: string): Record<string, any> {
 }
 
 const CONTAINERD = ['container-engine/runc', 'container-engine/containerd']
-const MIRROR = mirrorGroupVars('http://10.231.0.1:8080', '10.231.0.1:5000', ['registry.k8s.io/pause', 'quay.io/calico/node'])
+const MIRROR = mirrorGroupVars('http://10.231.0.1:8080', '10.231.0.1:5000', {
+  aptKey: { fingerprint: 'B'.repeat(40), publicKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n' },
+  images: ['registry.k8s.io/pause', 'quay.io/calico/node'].map((repo, i) => ({ name: repo, repo, tag: 'v1', archive: `images/${repo}/v1.oci.tar`, manifestDigest: `sha256:${String(i).repeat(64)}` })),
+})
 
 describe('containerd templates', () => {
   it('containerd 1.x gets a version 2 config with systemd cgroups, the pause image and certs.d', () => {
@@ -38,7 +41,7 @@ describe('containerd templates', () => {
     const entry = MIRROR.containerd_registries_mirrors.find((m) => m.prefix === 'registry.k8s.io')
     const h = toml(render('containerd/hosts.toml.hbs', s, { item: entry }))
     expect(h.server).to.equal('https://registry.k8s.io')
-    expect(h.host['http://10.231.0.1:5000']).to.deep.equal({ capabilities: ['pull', 'resolve'], skip_verify: true, override_path: false })
+    expect(h.host['http://10.231.0.1:5000']).to.deep.equal({ capabilities: ['pull', 'resolve'], skip_verify: false, override_path: false })
   })
 
   it('hosts.toml keeps kubespray defaults: server from the prefix, skip_verify false, several mirrors in order', () => {
@@ -109,8 +112,9 @@ describe('etcd templates', () => {
 })
 
 describe('apt sources template', () => {
-  it('names only the mirror, as a flat trusted repository', () => {
+  it('names only the mirror, a flat repository trusted through the bundle key only (never trusted=yes)', () => {
     const text = render('apt/sources.list.hbs', hostScope('node1', ['kubernetes/preinstall'], { ...MIRROR }))
-    expect(text.split('\n').filter((l) => l.startsWith('deb'))).to.deep.equal(['deb [trusted=yes] http://10.231.0.1:8080/debian ./'])
+    expect(text.split('\n').filter((l) => l.startsWith('deb'))).to.deep.equal(['deb [signed-by=/etc/apt/keyrings/kubeseed-mirror.asc] http://10.231.0.1:8080/debian ./'])
+    expect(text).not.to.contain('trusted=yes')
   })
 })

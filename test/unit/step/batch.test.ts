@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { spawn, spawnSync, execFileSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildBatch, parseBatch } from '../../../src/engine/step/batch.js'
@@ -68,5 +69,64 @@ describe('step batches', () => {
     chmodSync(dest, 0o644)
     ;[o] = await runSteps([put('a=2\n', '0600')])
     expect(o.changes).to.deep.equal([`mode of ${dest}: 644 -> 0600`])
+  })
+
+  describe('when the connection goes while the script runs or arrives', () => {
+    let dir: string
+    beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ks-batch-cut-')) })
+    afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+    // The shell parses a step's subshell whole before running it: a script the connection cut short stops before it.
+    it('never runs part of a step when the script is cut short, wherever the cut falls', () => {
+      const log = join(dir, 'log')
+      const dest = join(dir, 'f.conf')
+      const content = `${'x'.repeat(300)}\n`
+      const steps: Step[] = [
+        // The redirection first: a cut inside the words would otherwise still write a partial line.
+        { script: `>> ${quote(log)} printf '%s\\n' first-step-complete` },
+        { script: `ks_put "$KS_P0" ${quote(dest)} 0644 '' ''; >> ${quote(log)} printf '%s\\n' second-step-complete`, payloads: [content] },
+      ]
+      const { script } = buildBatch(steps, { check: false, diff: false })
+      const from = script.indexOf('BEGIN:0') - 40
+      let cuts = 0
+      for (let at = from; at < script.length; at += 5) {
+        rmSync(log, { force: true })
+        rmSync(dest, { force: true })
+        spawnSync('/bin/sh', ['-s'], { input: script.slice(0, at) })
+        cuts++
+        const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []
+        expect(lines.every((l) => l === 'first-step-complete' || l === 'second-step-complete'), `cut at ${at}: ${lines.join(',')}`).to.equal(true)
+        if (existsSync(dest)) expect(readFileSync(dest, 'utf8'), `cut at ${at}`).to.equal(content)
+        expect(readdirSync(dir).filter((n) => n !== 'log' && n !== 'f.conf'), `cut at ${at}`).to.deep.equal([])
+      }
+      expect(cuts).to.be.greaterThan(100)
+    })
+
+    for (const [signal, how] of [['SIGTERM', 'a kill'], ['SIGHUP', 'a hangup'], ['SIGPIPE', 'the output pipe closing']] as const) {
+      it(`removes its temporary files when ${how} ends it in the middle of a write`, async () => {
+        // ks_put reads a FIFO: it blocks mid-write, with its temporary file in the destination directory.
+        const fifo = join(dir, 'src.fifo')
+        execFileSync('mkfifo', [fifo])
+        // A new file (an existing one would be compared with the FIFO first).
+        const dest = join(dir, 'f.conf')
+        const { script } = buildBatch([{ script: `echo "$KS_T" > ${quote(join(dir, 'kst'))}; ks_put ${quote(fifo)} ${quote(dest)} 0644 '' ''`, payloads: ['x'] }],
+          { check: false, diff: false })
+        const child = spawn('/bin/sh', ['-s'], { detached: true, stdio: ['pipe', signal === 'SIGPIPE' ? 'ignore' : 'pipe', 'ignore'] })
+        child.stdin!.end(script)
+        const done = new Promise<void>((res) => child.on('close', () => res()))
+        try {
+          for (let i = 0; i < 300 && !readdirSync(dir).some((n) => n.startsWith('.f.conf.kubeseed-')); i++) await new Promise((r) => setTimeout(r, 10))
+          expect(readdirSync(dir).some((n) => n.startsWith('.f.conf.kubeseed-')), 'the write has begun').to.equal(true)
+          process.kill(-child.pid!, signal)
+          await done
+          const kst = readFileSync(join(dir, 'kst'), 'utf8').trim()
+          expect(readdirSync(dir).filter((n) => n.includes('kubeseed'))).to.deep.equal([])
+          expect(existsSync(kst), `${kst} removed`).to.equal(false)
+          if (existsSync(dest)) expect(readFileSync(dest, 'utf8')).to.equal('new\n')
+        } finally {
+          try { process.kill(-child.pid!, 'SIGKILL') } catch { /* ended */ }
+        }
+      })
+    }
   })
 })

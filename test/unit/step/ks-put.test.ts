@@ -132,4 +132,21 @@ describe('ks_put (the prelude’s atomic write)', () => {
     expect(r.stderr).to.include('cannot set owner or mode')
     expect(readdirSync(dir)).to.deep.equal(['src'])
   })
+
+  it('removes the temporary files a killed run left beside the file when it writes it, but not a fresh one', () => {
+    const src = join(dir, 'src')
+    writeFileSync(src, 'new\n')
+    const dest = join(dir, 'f.conf')
+    writeFileSync(dest, 'old\n')
+    // SIGKILL or a crash ends a write before any trap can run: what it leaves is older than a minute on the next run.
+    writeFileSync(join(dir, '.f.conf.kubeseed-Abc12345'), 'half')
+    execFileSync('touch', ['-d', '2 hours ago', join(dir, '.f.conf.kubeseed-Abc12345')])
+    writeFileSync(join(dir, '.f.conf.kubeseed-Fresh678'), 'being written')
+    writeFileSync(join(dir, '.other.kubeseed-Abc12345'), 'another file\'s')
+    execFileSync('touch', ['-d', '2 hours ago', join(dir, '.other.kubeseed-Abc12345')])
+    const r = sh(`ks_put ${quote(src)} ${quote(dest)} 0644 '' ''`)
+    expect(r.status, r.stderr).to.equal(0)
+    expect(readFileSync(dest, 'utf8')).to.equal('new\n')
+    expect(readdirSync(dir).sort()).to.deep.equal(['.f.conf.kubeseed-Fresh678', '.other.kubeseed-Abc12345', 'f.conf', 'src'])
+  })
 })

@@ -124,6 +124,52 @@ export function joinCommand(endpoint: string, token: string, hash: string, certi
   return certificateKey ? `${base} \\\n\t--control-plane --certificate-key ${certificateKey}` : base
 }
 
+type Model = InitOptions['model']
+type KubeletConfig = ReturnType<typeof kubeletConfiguration>
+
+/** The wait-control-plane phase: the API server started, then the kubelet (under systemd) and the API server healthy. */
+async function waitControlPlane(m: Model, kubeletConfig: KubeletConfig, localUrl: string, caPem: string, log: (s: string) => void): Promise<void> {
+  log(`[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "${MANIFESTS_DIR}"`)
+  startApiServer(log)
+  if (pf.systemdRunning()) {
+    const healthz = `http://127.0.0.1:${Number(kubeletConfig.healthzPort ?? 10248)}/healthz`
+    log(`[kubelet-check] Waiting for a healthy kubelet at ${healthz}. This can take up to 4m0s`)
+    await waitFor('[kubelet-check] The kubelet is not healthy', m.controlPlaneTimeoutMs, async () => {
+      const r = await fetch(healthz)
+      return r.ok ? true : undefined
+    })
+  }
+  log(`[api-check] Waiting for a healthy API server. This can take up to ${Math.round(m.controlPlaneTimeoutMs / 60000)}m0s`)
+  const ms = await waitHealthy(localUrl, caPem, m.controlPlaneTimeoutMs)
+  log(`[api-check] The API server is healthy after ${(ms / 1000).toFixed(3)}s`)
+}
+
+/** The upload-config phase: ClusterConfiguration and the kubelets' configuration as ConfigMaps in kube-system. */
+async function uploadConfig(admin: ApiClient, c: Model['cluster'], kubeletConfig: KubeletConfig, log: (s: string) => void): Promise<void> {
+  log('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace')
+  await createOrUpdate(admin, 'configmaps', {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubeadm-config', namespace: 'kube-system' },
+    data: { ClusterConfiguration: dump({ ...c.raw, apiVersion: c.apiVersion, kind: 'ClusterConfiguration' }, { lineWidth: -1 }) },
+  })
+  log('[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system with the configuration for the kubelets in the cluster')
+  await createOrUpdate(admin, 'configmaps', {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubelet-config', namespace: 'kube-system' },
+    data: { kubelet: dump(kubeletConfig, { lineWidth: -1 }) },
+  })
+}
+
+/** The show-join-command phase: how control planes (with uploaded certificates) and workers join. */
+function printJoinCommands(o: InitOptions, endpoint: string, firstToken: string, caPem: string, certificateKey: string | undefined): void {
+  const token = o.skipTokenPrint ? '<value withheld>' : firstToken
+  const hash = caCertHash(caPem)
+  if (certificateKey && o.uploadCerts) {
+    o.log('You can now join any number of control-plane nodes running the following command on each as root:\n')
+    o.log(`  ${joinCommand(endpoint, token, hash, o.skipCertificateKeyPrint ? '<value withheld>' : certificateKey)}\n`)
+  }
+  o.log('Then you can join any number of worker nodes by running the following on each as root:\n')
+  o.log(`${joinCommand(endpoint, token, hash)}`)
+}
+
 export async function runInit(o: InitOptions): Promise<void> {
   const { model: m, log } = o
   const c = m.cluster
@@ -155,32 +201,11 @@ export async function runInit(o: InitOptions): Promise<void> {
   if (!caPem) throw new EmulatedFailure(`failure loading ca certificate: open ${c.certificatesDir}/ca.crt: no such file or directory`)
   const localUrl = `https://${hostPort(advertise, m.bindPort)}`
   if (!skipped(skip, 'wait-control-plane')) {
-    log(`[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "${MANIFESTS_DIR}"`)
-    startApiServer(log)
-    if (pf.systemdRunning()) {
-      const healthz = `http://127.0.0.1:${Number(kubeletConfig.healthzPort ?? 10248)}/healthz`
-      log(`[kubelet-check] Waiting for a healthy kubelet at ${healthz}. This can take up to 4m0s`)
-      await waitFor('[kubelet-check] The kubelet is not healthy', m.controlPlaneTimeoutMs, async () => {
-        const r = await fetch(healthz)
-        return r.ok ? true : undefined
-      })
-    }
-    log(`[api-check] Waiting for a healthy API server. This can take up to ${Math.round(m.controlPlaneTimeoutMs / 60000)}m0s`)
-    const ms = await waitHealthy(localUrl, caPem, m.controlPlaneTimeoutMs)
-    log(`[api-check] The API server is healthy after ${(ms / 1000).toFixed(3)}s`)
+    await waitControlPlane(m, kubeletConfig, localUrl, caPem, log)
   }
   const admin = clientFor(`${KUBECONFIG_DIR}/admin.conf`)
   if (!skipped(skip, 'upload-config')) {
-    log('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace')
-    await createOrUpdate(admin, 'configmaps', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubeadm-config', namespace: 'kube-system' },
-      data: { ClusterConfiguration: dump({ ...c.raw, apiVersion: c.apiVersion, kind: 'ClusterConfiguration' }, { lineWidth: -1 }) },
-    })
-    log('[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system with the configuration for the kubelets in the cluster')
-    await createOrUpdate(admin, 'configmaps', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubelet-config', namespace: 'kube-system' },
-      data: { kubelet: dump(kubeletConfig, { lineWidth: -1 }) },
-    })
+    await uploadConfig(admin, c, kubeletConfig, log)
   }
   let certificateKey = m.certificateKey
   if (o.uploadCerts && !skipped(skip, 'upload-certs')) {
@@ -205,15 +230,7 @@ export async function runInit(o: InitOptions): Promise<void> {
   log('To start using your cluster, you need to run the following as a regular user:\n')
   log('  mkdir -p $HOME/.kube\n  sudo cp -i /etc/kubernetes/admin.conf $HOME/.kube/config\n  sudo chown $(id -u):$(id -g) $HOME/.kube/config\n')
   if (!skipped(skip, 'show-join-command') && tokens[0]) {
-    const endpoint = controlPlaneUrl(c, advertise, m.bindPort).replace('https://', '')
-    const token = o.skipTokenPrint ? '<value withheld>' : tokens[0]
-    const hash = caCertHash(caPem)
-    if (certificateKey && o.uploadCerts) {
-      log('You can now join any number of control-plane nodes running the following command on each as root:\n')
-      log(`  ${joinCommand(endpoint, token, hash, o.skipCertificateKeyPrint ? '<value withheld>' : certificateKey)}\n`)
-    }
-    log('Then you can join any number of worker nodes by running the following on each as root:\n')
-    log(`${joinCommand(endpoint, token, hash)}`)
+    printJoinCommands(o, controlPlaneUrl(c, advertise, m.bindPort).replace('https://', ''), tokens[0], caPem, certificateKey)
   }
 }
 

@@ -9,7 +9,7 @@ import { parseKubeconfig } from '../kubeconfig.js'
 import { ApiClient, ApiError, clientFromKubeconfig } from '../client/api-client.js'
 import { emulatedVersion, emulationLabel } from '../build-info.js'
 import { formatVersion } from '../versions.js'
-import { apiPath, builtinForObject, resourceByName, resourcesOfCrd, type ResourceType } from '../api-resources.js'
+import { apiPath, builtinForObject, kindWithGroup, resourceByName, resourcesOfCrd, type ResourceType } from '../api-resources.js'
 import { printObjects } from './print.js'
 
 type Obj = Record<string, any>
@@ -127,7 +127,7 @@ async function cmdLabel(c: ApiClient, args: string[], f: Record<string, any>): P
   const patch: Record<string, string | null> = { ...set }
   for (const k of remove) patch[k] = null
   await c.call('PATCH', path, { metadata: { labels: patch } }, 'application/merge-patch+json')
-  out(`${r.kind.toLowerCase()}/${name} ${Object.keys(set).length || remove.length ? 'labeled' : 'not labeled'}`)
+  out(`${kindWithGroup(r)}/${name} ${Object.keys(set).length || remove.length ? 'labeled' : 'not labeled'}`)
 }
 
 async function cmdTaint(c: ApiClient, args: string[], f: Record<string, any>): Promise<void> {
@@ -300,7 +300,6 @@ async function cmdApply(c: ApiClient, f: Record<string, any>, mode: 'apply' | 'c
     const manifest = { ...o, metadata: { ...o.metadata, ...(ns ? { namespace: ns } : {}) } }
     const lastApplied = JSON.stringify(manifest)
     const body = mode === 'create' ? manifest : { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied } } }
-    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
     let verb = 'created'
     let live: Obj | undefined
     try {
@@ -320,7 +319,7 @@ async function cmdApply(c: ApiClient, f: Record<string, any>, mode: 'apply' | 'c
       errors.push(`Error from server (${e.reason}): error when ${live ? 'applying patch' : 'creating'} "${source}": ${e.message}`)
       continue
     }
-    out(`${r.kind.toLowerCase()}${group}/${name} ${verb}`)
+    out(`${kindWithGroup(r)}/${name} ${verb}`)
   }
   if (errors.length) throw new EmulatedFailure(errors.join('\n'))
 }
@@ -343,8 +342,7 @@ async function cmdDelete(c: ApiClient, args: string[], f: Record<string, any>): 
 async function deleteOne(c: ApiClient, r: ResourceType, ns: string | undefined, name: string, f: Record<string, any>): Promise<void> {
   try {
     await c.call('DELETE', apiPath(r, ns, name))
-    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : ''
-    out(`${r.kind.toLowerCase()}${group} "${name}" deleted`)
+    out(`${kindWithGroup(r)} "${name}" deleted`)
   } catch (e) {
     if (isSet(f, 'ignore-not-found') && e instanceof ApiError && e.code === 404) return
     throw e

@@ -1,6 +1,6 @@
 // kubectl's output: aligned tables (tabwriter, 3 spaces), -o json (4-space indent) / yaml / name / jsonpath.
 import { dump } from 'js-yaml'
-import type { ResourceType } from '../api-resources.js'
+import { kindWithGroup, type ResourceType } from '../api-resources.js'
 
 type Obj = Record<string, any>
 
@@ -115,7 +115,7 @@ export function printObjects(r: ResourceType, objs: Obj[], single: boolean, outp
   const view = single ? withKind[0] : { ...(data as Obj), items: withKind }
   if (output === 'json') return JSON.stringify(view, null, 4)
   if (output === 'yaml') return dump(view, { lineWidth: -1 }).trimEnd()
-  if (output === 'name') return objs.map((o) => `${r.kind.toLowerCase()}/${o.metadata.name}`).join('\n')
+  if (output === 'name') return objs.map((o) => `${kindWithGroup(r)}/${o.metadata.name}`).join('\n')
   if (output?.startsWith('jsonpath=')) return jsonpath(output.slice('jsonpath='.length), view)
   if (output && output !== 'wide') throw new Error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`)
   return printTable(r, objs, output === 'wide', allNamespaces)

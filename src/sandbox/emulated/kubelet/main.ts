@@ -92,6 +92,63 @@ function listen(server: { listen: (port: number, host: string, cb: () => void) =
   })
 }
 
+/** The healthz endpoint and the kubelet's TLS port (with a self-signed serving certificate), listening. */
+async function serveEndpoints(flags: FlagValues, cfg: Obj, nodeName: string): Promise<void> {
+  const healthz = createHttpServer((_, res) => {
+    res.writeHead(200)
+    res.end('ok')
+  })
+  await listen(healthz, str(flags, 'healthz-bind-address') ?? cfg.healthzBindAddress ?? '127.0.0.1', Number(flags['healthz-port'] ?? cfg.healthzPort ?? 10248))
+  const servingKey = generateKey('ECDSA-P256')
+  const servingCert = issueCertificate({ subject: { commonName: `${nodeName}@${Math.floor(Date.now() / 1000)}` }, isCA: false, usages: ['server'], dnsNames: [nodeName], validityMs: 365 * 864e5 }, servingKey)
+  const api10250 = createTlsServer({ cert: servingCert, key: privateKeyPem(servingKey) }, (s) => s.end())
+  await listen(api10250, str(flags, 'address') ?? cfg.address ?? '0.0.0.0', Number(flags.port ?? cfg.port ?? 10250))
+}
+
+/** --register-with-taints: key[=value]:effect,... */
+function parseTaints(flag: string | undefined): Array<{ key: string; value?: string; effect: string }> {
+  return (flag ?? '').split(',').filter(Boolean).map((t) => {
+    const m = /^([^=:]+)(?:=([^:]*))?:(.+)$/.exec(t)!
+    return { key: m[1]!, ...(m[2] ? { value: m[2] } : {}), effect: m[3]! }
+  })
+}
+
+/** The Node's status as the kubelet reports it: addresses, Ready from the runtime and CNI, node info. */
+async function nodeStatus(o: { endpoint: string; ip: string | undefined; nodeName: string; osImage: string; runtime: string }): Promise<Obj> {
+  const runtime: { down?: string; conditions: RuntimeCondition[] } = { conditions: [] }
+  try {
+    runtime.conditions = await runtimeConditions(o.endpoint)
+  } catch (e) {
+    runtime.down = (e as Error).message
+  }
+  const r = nodeReadiness(runtime, cniConfigFiles())
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  return {
+    addresses: [...(o.ip ? [{ type: 'InternalIP', address: o.ip }] : []), { type: 'Hostname', address: o.nodeName }],
+    conditions: [{ type: 'Ready', status: r.ready ? 'True' : 'False', reason: r.reason, message: r.message, lastHeartbeatTime: now, lastTransitionTime: now }],
+    nodeInfo: {
+      kubeletVersion: formatVersion(emulatedVersion()), kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
+      osImage: o.osImage, kernelVersion: release(), containerRuntimeVersion: o.runtime,
+    },
+  }
+}
+
+/** kubeadm starts the kubelet before the API server answers: like the real kubelet, keep trying to register. */
+async function registerNode(client: ApiClient, node: Obj, status: () => Promise<Obj>): Promise<void> {
+  const nodeName = node.metadata.name as string
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 7000)) {
+    try {
+      await client.call('POST', '/api/v1/nodes', { ...node, status: await status() })
+      log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
+      return
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 409) return
+      log(`E0000 kubelet_node_status.go:95] "Unable to register node with API server" err="${(e as Error).message}" node="${nodeName}"`)
+      await new Promise((r) => setTimeout(r, delayMs))
+    }
+  }
+}
+
 export async function kubeletMain(argv: string[]): Promise<number> {
   try {
     if (argv.includes('--version')) {
@@ -115,55 +172,16 @@ export async function kubeletMain(argv: string[]): Promise<number> {
       throw new EmulatedFailure(`failed to run Kubelet: ${(e as Error).message}`)
     })
     const nodeName = (str(flags, 'hostname-override') ?? hostname()).toLowerCase()
-    const healthz = createHttpServer((_, res) => {
-      res.writeHead(200)
-      res.end('ok')
-    })
-    await listen(healthz, str(flags, 'healthz-bind-address') ?? cfg.healthzBindAddress ?? '127.0.0.1', Number(flags['healthz-port'] ?? cfg.healthzPort ?? 10248))
-    const servingKey = generateKey('ECDSA-P256')
-    const servingCert = issueCertificate({ subject: { commonName: `${nodeName}@${Math.floor(Date.now() / 1000)}` }, isCA: false, usages: ['server'], dnsNames: [nodeName], validityMs: 365 * 864e5 }, servingKey)
-    const api10250 = createTlsServer({ cert: servingCert, key: privateKeyPem(servingKey) }, (s) => s.end())
-    await listen(api10250, str(flags, 'address') ?? cfg.address ?? '0.0.0.0', Number(flags.port ?? cfg.port ?? 10250))
+    await serveEndpoints(flags, cfg, nodeName)
     const client = await bootstrapClient(str(flags, 'kubeconfig') ?? '/etc/kubernetes/kubelet.conf', str(flags, 'bootstrap-kubeconfig'), str(flags, 'cert-dir') ?? '/var/lib/kubelet/pki', nodeName)
     const rv = await runtimeVersion(endpoint)
     const ip = nodeIp(str(flags, 'node-ip'))
     const labels: Record<string, string> = { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' }
     Object.assign(labels, nodeLabels)
-    const taints = [...(cfg.registerWithTaints ?? []), ...(str(flags, 'register-with-taints') ?? '').split(',').filter(Boolean).map((t) => {
-      const m = /^([^=:]+)(?:=([^:]*))?:(.+)$/.exec(t)!
-      return { key: m[1], ...(m[2] ? { value: m[2] } : {}), effect: m[3] }
-    })]
+    const taints = [...(cfg.registerWithTaints ?? []), ...parseTaints(str(flags, 'register-with-taints'))]
     const osImage = /PRETTY_NAME="?([^"\n]*)/.exec(readHostFile('/etc/os-release') ?? '')?.[1] ?? 'Linux'
-    const status = async (): Promise<Obj> => {
-      const runtime: { down?: string; conditions: RuntimeCondition[] } = { conditions: [] }
-      try {
-        runtime.conditions = await runtimeConditions(endpoint)
-      } catch (e) {
-        runtime.down = (e as Error).message
-      }
-      const r = nodeReadiness(runtime, cniConfigFiles())
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
-      return {
-        addresses: [...(ip ? [{ type: 'InternalIP', address: ip }] : []), { type: 'Hostname', address: nodeName }],
-        conditions: [{ type: 'Ready', status: r.ready ? 'True' : 'False', reason: r.reason, message: r.message, lastHeartbeatTime: now, lastTransitionTime: now }],
-        nodeInfo: {
-          kubeletVersion: formatVersion(emulatedVersion()), kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
-          osImage, kernelVersion: release(), containerRuntimeVersion: `${rv.runtimeName}://${rv.runtimeVersion}`,
-        },
-      }
-    }
-    // kubeadm starts the kubelet before the API server answers: like the real kubelet, keep trying to register.
-    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 7000)) {
-      try {
-        await client.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) }, status: await status() })
-        log(`I0000 kubelet_node_status.go:75] "Successfully registered node" node="${nodeName}"`)
-        break
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 409) break
-        log(`E0000 kubelet_node_status.go:95] "Unable to register node with API server" err="${(e as Error).message}" node="${nodeName}"`)
-        await new Promise((r) => setTimeout(r, delayMs))
-      }
-    }
+    const status = () => nodeStatus({ endpoint, ip, nodeName, osImage, runtime: `${rv.runtimeName}://${rv.runtimeVersion}` })
+    await registerNode(client, { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': endpoint, 'node.alpha.kubernetes.io/ttl': '0' } }, spec: { ...(taints.length ? { taints } : {}) } }, status)
     const periodMs = (parseGoDuration(String(cfg.nodeStatusUpdateFrequency ?? '10s')) ?? 10e9) / 1e6
     const report = async () => {
       try {

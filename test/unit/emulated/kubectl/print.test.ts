@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { age, jsonpath, nodeRoles, nodeStatus, printTable, table } from '../../../../src/sandbox/emulated/kubectl/print.js'
-import { resourceByName, resourcesOfCrd, apiPath } from '../../../../src/sandbox/emulated/api-resources.js'
+import { age, jsonpath, nodeRoles, nodeStatus, printObjects, printTable, table } from '../../../../src/sandbox/emulated/kubectl/print.js'
+import { resourceByName, resourcesOfCrd, apiPath, RESOURCE_TYPES } from '../../../../src/sandbox/emulated/api-resources.js'
 
 const node = (name: string, ready: string, labels: Record<string, string> = {}, unschedulable = false) => ({
   metadata: { name, labels, creationTimestamp: new Date(Date.now() - 90_000).toISOString() },
@@ -39,6 +39,34 @@ describe('emulated kubectl printing', () => {
     const policies = resourcesOfCrd({ spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Policy', plural: 'policies' }, versions: [{ name: 'v1' }, { name: 'v0', served: false }] } })
     expect(policies.map((t) => t.apiVersion)).to.deep.equal(['example.com/v1'])
     expect(apiPath(policies[0]!, 'ns1', 'p')).to.equal('/apis/example.com/v1/namespaces/ns1/policies/p')
+  })
+
+  it('-o name prints kind.group/name as kubectl does, the group left out only for the core group', () => {
+    // kubectl's NamePrinter: lower-case kind, then `.group` unless the group is the core (empty) one
+    const EXPECTED: Record<string, string> = {
+      Node: 'node', Pod: 'pod', Namespace: 'namespace', ConfigMap: 'configmap', Secret: 'secret', Service: 'service',
+      ServiceAccount: 'serviceaccount', Endpoints: 'endpoints', PersistentVolume: 'persistentvolume',
+      PersistentVolumeClaim: 'persistentvolumeclaim', Event: 'event', ResourceQuota: 'resourcequota', LimitRange: 'limitrange',
+      Deployment: 'deployment.apps', DaemonSet: 'daemonset.apps', StatefulSet: 'statefulset.apps', ReplicaSet: 'replicaset.apps',
+      ControllerRevision: 'controllerrevision.apps', Lease: 'lease.coordination.k8s.io',
+      CertificateSigningRequest: 'certificatesigningrequest.certificates.k8s.io',
+      ClusterRole: 'clusterrole.rbac.authorization.k8s.io', ClusterRoleBinding: 'clusterrolebinding.rbac.authorization.k8s.io',
+      Role: 'role.rbac.authorization.k8s.io', RoleBinding: 'rolebinding.rbac.authorization.k8s.io',
+      StorageClass: 'storageclass.storage.k8s.io', CSIDriver: 'csidriver.storage.k8s.io', PriorityClass: 'priorityclass.scheduling.k8s.io',
+      CustomResourceDefinition: 'customresourcedefinition.apiextensions.k8s.io', PodDisruptionBudget: 'poddisruptionbudget.policy',
+      MutatingWebhookConfiguration: 'mutatingwebhookconfiguration.admissionregistration.k8s.io',
+      ValidatingWebhookConfiguration: 'validatingwebhookconfiguration.admissionregistration.k8s.io',
+      APIService: 'apiservice.apiregistration.k8s.io', Job: 'job.batch', CronJob: 'cronjob.batch',
+      NetworkPolicy: 'networkpolicy.networking.k8s.io', Ingress: 'ingress.networking.k8s.io', IngressClass: 'ingressclass.networking.k8s.io',
+      EndpointSlice: 'endpointslice.discovery.k8s.io', RuntimeClass: 'runtimeclass.node.k8s.io',
+    }
+    expect(RESOURCE_TYPES.map((r) => r.kind).sort()).to.deep.equal(Object.keys(EXPECTED).sort())
+    const objs = [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }]
+    for (const r of RESOURCE_TYPES) {
+      expect(printObjects(r, objs, false, 'name', false), r.kind).to.equal(`${EXPECTED[r.kind]}/a\n${EXPECTED[r.kind]}/b`)
+    }
+    const ippools = resourcesOfCrd({ spec: { group: 'crd.projectcalico.org', scope: 'Cluster', names: { kind: 'IPPool', plural: 'ippools' }, versions: [{ name: 'v1', served: true }] } })
+    expect(printObjects(ippools[0]!, [objs[0]!], true, 'name', false)).to.equal('ippool.crd.projectcalico.org/a')
   })
 
   it('prints DaemonSets and Deployments with kubectl\'s columns', () => {
