@@ -2,10 +2,12 @@
 // POSIX single quotes: nothing inside is special; a single quote is written as '\''.
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/
+// NAME=value unquoted is an assignment, not a word, when it stands first on a command line.
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
 
 export function quote(value: string | number | boolean): string {
   const s = String(value)
-  if (s.length > 0 && SAFE.test(s)) return s
+  if (s.length > 0 && SAFE.test(s) && !ASSIGNMENT.test(s)) return s
   if (s.includes('\0')) throw new Error('a NUL byte cannot be passed as a shell argument')
   return `'${s.replace(/'/g, `'\\''`)}'`
 }

@@ -104,11 +104,18 @@ ks_put() {
   ks_sweep "$2"
   _kpt=; ks_traps '[ -z "$_kpt" ] || rm -f "$_kpt";'
   _kpt=$(mktemp "$_kd/.${D}{2##*/}.kubeseed-XXXXXXXX") || ks_fail "cannot create a temporary file in $_kd"
-  # The mode starts from the replaced file's or 0666 less the umask; a symbolic MODE is reckoned from there.
+  # The mode starts from the replaced file's or 0666 less the umask; a symbolic MODE is reckoned from there. It is
+  # reckoned first and set in one chmod: mktemp's 0600 never passes through a looser mode on its way to a 0600
+  # MODE, so no one can open the file in between and read the content through that descriptor later.
+  if [ -f "$2" ]; then _kc=$(stat -c %a "$2") || ks_fail "cannot stat $2"; else _kc=$(printf '%o' $((0666 & ~0$(umask)))); fi
+  case $3 in
+    '') _kw=$_kc ;;
+    *[!0-7]*) _kw=$(ks_symmode "$_kc" '' "$3") || { rm -f "$_kpt"; ks_fail "mode $3 of $2 is not a valid mode"; } ;;
+    *) _kw=$(printf '%04o' "0$3") ;;
+  esac
   if ! { { [ ! -f "$2" ] || chown --reference="$2" "$_kpt"; } &&
          { [ -z "$4$5" ] || chown "$4${D}{5:+:$5}" "$_kpt"; } &&
-         if [ -f "$2" ]; then chmod --reference="$2" "$_kpt"; else chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$_kpt"; fi &&
-         { [ -z "$3" ] || { _kw=$(ks_mode_for "$_kpt" "$3") && chmod "0$_kw" "$_kpt"; }; }; }; then
+         chmod "0$_kw" "$_kpt"; }; then
     rm -f "$_kpt"; ks_fail "cannot set owner or mode of a new $2"
   fi
   cat "$1" >"$_kpt" || { rm -f "$_kpt"; ks_fail "cannot write $2"; }

@@ -3,9 +3,10 @@
 // The only lookup that writes: kubespray keeps its generated secrets (kubeadm_certificate_key) this way.
 
 import { randomInt } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ExprError } from '../errors.js'
+import { writeFileAtomic } from '../write-file-atomic.js'
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 /** Python's string module constants, which `chars=` may name. */
@@ -57,9 +58,7 @@ export function passwordLookup(term: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').replace(/\n+$/, '').split(' salt=')[0]!
   const password = randomPassword(p)
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, `${password}\n`, { mode: 0o600 })
-  renameSync(tmp, file)
+  writeFileAtomic(file, `${password}\n`, 0o600)
   return password
 }
 

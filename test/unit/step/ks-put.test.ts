@@ -57,6 +57,23 @@ describe('ks_put (the prelude’s atomic write)', () => {
     }
   })
 
+  it('never gives the temporary file a looser mode than the final one, even for a moment', () => {
+    // Every chmod ks_put makes is logged: a secret's temporary file opened while briefly 0644 could be read later
+    // through that descriptor, so the only mode it may pass through is the final one.
+    const src = join(dir, 'src')
+    writeFileSync(src, 'PRIVATE KEY\n')
+    for (const [existing, wanted, expected] of [[undefined, '0600', '0600'], ['0644', '0600', '0600'], [undefined, 'u=rw,go=', '0600'], ['0600', '', '600']] as const) {
+      const dest = join(dir, `k-${wanted || 'keep'}-${existing ?? 'new'}.key`)
+      if (existing) writeFileSync(dest, 'old\n', { mode: Number.parseInt(existing, 8) })
+      const log = join(dir, 'chmod.log')
+      rmSync(log, { force: true })
+      const r = sh(`chmod() { printf '%s\\n' "$1" >>${quote(log)}; command chmod "$@"; }; ks_put ${quote(src)} ${quote(dest)} ${quote(wanted)} '' ''`)
+      expect(r.status, r.stderr).to.equal(0)
+      expect(readFileSync(log, 'utf8').trim().split('\n').map((m) => Number.parseInt(m, 8)), `${existing} -> ${wanted}`).to.deep.equal([Number.parseInt(expected, 8)])
+      expect(mode(dest)).to.equal('600')
+    }
+  })
+
   it('does not follow a link planted where the old predictable temporary name was', () => {
     const victim = join(dir, 'victim')
     writeFileSync(victim, 'untouched\n')

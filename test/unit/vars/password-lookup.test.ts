@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parsePasswordTerm, passwordLookup } from '../../../src/engine/vars/password-lookup.js'
@@ -22,6 +22,18 @@ describe("lookup('password')", () => {
     expect(statSync(file).mode & 0o777).to.equal(0o600)
     expect(statSync(join(dir, 'credentials')).mode & 0o777).to.equal(0o700)
     expect(passwordLookup(`${file} length=64 chars=hexdigits`)).to.equal(first)
+  })
+
+  it('never writes through a link planted at a predictable temporary name, and leaves no temporary file', () => {
+    mkdirSync(join(dir, 'planted'), { mode: 0o700 })
+    const file = join(dir, 'planted', 'token.creds')
+    writeFileSync(join(dir, 'victim'), 'untouched')
+    symlinkSync(join(dir, 'victim'), `${file}.${process.pid}.tmp`)
+    const password = passwordLookup(`${file} length=16`)
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).to.equal('untouched')
+    expect(readFileSync(file, 'utf8')).to.equal(`${password}\n`)
+    expect(statSync(file).mode & 0o777).to.equal(0o600)
+    expect(readdirSync(join(dir, 'planted')).sort()).to.deep.equal(['token.creds', `token.creds.${process.pid}.tmp`])
   })
 
   it('kubespray\'s kubeadm_certificate_key renders from the stored file', () => {

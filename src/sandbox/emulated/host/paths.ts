@@ -22,12 +22,17 @@ export function hostFileExists(p: string): boolean {
   return existsSync(hostPath(p))
 }
 
-/** Write atomically (temp + rename) with the mode set before the rename. */
+/**
+ * Write atomically (temp + rename). The temporary file is created exclusively with its final mode, so a key is
+ * never readable by others, not even while it is written, and a stale file or a link left under the temporary
+ * name is removed rather than written through.
+ */
 export function writeHostFile(p: string, content: string | Buffer, mode = 0o644): void {
   const full = hostPath(p)
   mkdirSync(dirname(full), { recursive: true })
   const tmp = `${full}.tmp-${process.pid}`
-  writeFileSync(tmp, content, { mode })
+  rmSync(tmp, { force: true })
+  writeFileSync(tmp, content, { mode, flag: 'wx' })
   renameSync(tmp, full)
 }
 
