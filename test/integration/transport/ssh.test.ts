@@ -333,36 +333,37 @@ describe('ssh transport against real sshd (light hosts)', function () {
   })
 
   describe('handshakes per sshd', () => {
+    // ssh5: ssh4's host key is rotated by the host-key tests above.
     it('stay under MaxStartups: 30 connections to one sshd that refuses an 11th unauthenticated one all open at the first attempt; a lower MaxStartups gets a clear error', async () => {
       const c = shared.cluster
-      const config = join(c.host('ssh4').root, 'etc/ssh/sshd_config')
+      const config = join(c.host('ssh5').root, 'etc/ssh/sshd_config')
       const before = readFileSync(config, 'utf8')
       writeFileSync(config, `${before}\nMaxStartups 10:100:10\n`)
-      await c.stopSshd('ssh4')
-      await c.startSshd('ssh4')
+      await c.stopSshd('ssh5')
+      await c.startSshd('ssh5')
       try {
         const retried: string[] = []
         const conns = await Promise.all(Array.from({ length: 30 }, () =>
-          connectSsh(lightAddress(c, 'ssh4'), lightSshOptions(c, { connectRetries: 0, log: (l) => retried.push(l) }))))
+          connectSsh(lightAddress(c, 'ssh5'), lightSshOptions(c, { connectRetries: 0, log: (l) => retried.push(l) }))))
         open.push(...conns)
         expect(retried).to.deep.equal([])
         const names = await Promise.all(conns.map(async (conn) => (await conn.exec({ script: 'hostname' })).stdout.toString()))
-        expect(new Set(names)).to.deep.equal(new Set(['ssh4\n']))
+        expect(new Set(names)).to.deep.equal(new Set(['ssh5\n']))
         await Promise.all(open.splice(0).map((conn) => conn.close()))
 
         // An sshd whose MaxStartups is below kubeseed's pace: the error says so, with the number.
         writeFileSync(config, `${before}\nMaxStartups 2:100:2\n`)
-        await c.stopSshd('ssh4')
-        await c.startSshd('ssh4')
-        const tries = await Promise.allSettled(Array.from({ length: 8 }, () => connectSsh(lightAddress(c, 'ssh4'), lightSshOptions(c, { connectRetries: 0 }))))
+        await c.stopSshd('ssh5')
+        await c.startSshd('ssh5')
+        const tries = await Promise.allSettled(Array.from({ length: 8 }, () => connectSsh(lightAddress(c, 'ssh5'), lightSshOptions(c, { connectRetries: 0 }))))
         for (const t of tries) if (t.status === 'fulfilled') open.push(t.value)
         const refused = tries.filter((t): t is PromiseRejectedResult => t.status === 'rejected').map((t) => (t.reason as Error).message)
         expect(refused.length).to.be.greaterThan(0)
         expect(refused[0]).to.match(/sshd closed the connection during the handshake while \d+ handshakes to it were in flight/).and.include('MaxStartups')
       } finally {
         writeFileSync(config, before)
-        await c.stopSshd('ssh4')
-        await c.startSshd('ssh4')
+        await c.stopSshd('ssh5')
+        await c.startSshd('ssh5')
       }
     })
   })
