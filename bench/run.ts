@@ -147,8 +147,8 @@ async function benchAt(n: number, dir: string, s: Settings, log: (l: string) => 
         for (const run of ['first', 'second']) {
           const m = await ks(w.kubeseed)
           const r = kubeseedRecap(m)
-          rows.push({ hosts: n, workload: name, gather, tool: 'kubeseed', run, m, changed: r.changed, roundTrips: r.roundTrips })
-          log(`  ${name}/${gather} kubeseed ${run}: ${m.wall.toFixed(2)} s, changed ${r.changed}, ${r.roundTrips} round trips`)
+          rows.push(checkChanges({ hosts: n, workload: name, gather, tool: 'kubeseed', run, m, changed: r.changed, roundTrips: r.roundTrips }))
+          log(`  ${name}/${gather} kubeseed ${run}: ${m.wall.toFixed(2)} s, CPU ${m.cpu.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB, changed ${r.changed}, ${r.roundTrips} round trips`)
         }
         if (s.ansibleSizes.includes(n)) rows.push(...await ansibleRuns(n, w, c, forks, ks, log))
       }
@@ -175,21 +175,20 @@ async function ansibleRuns(n: number, w: Workload, c: LightCluster, forks: numbe
   }
   for (const run of ['first', 'second']) {
     const m = await timed('ansible-playbook', ['-i', c.inventoryFile, '-f', String(forks), w.ansible], env)
-    rows.push({ hosts: n, workload: w.name, gather: w.gather, tool: 'ansible-playbook', run, m, changed: ansibleChanged(m) })
-    log(`  ${w.name}/${w.gather} ansible ${run}: ${m.wall.toFixed(2)} s, changed ${rows.at(-1)!.changed}`)
+    rows.push(checkChanges({ hosts: n, workload: w.name, gather: w.gather, tool: 'ansible-playbook', run, m, changed: ansibleChanged(m) }))
+    log(`  ${w.name}/${w.gather} ansible ${run}: ${m.wall.toFixed(2)} s, CPU ${m.cpu.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB, changed ${rows.at(-1)!.changed}`)
   }
   return rows
 }
 
 const TOOLS_CHANGED: Record<string, 'kubeseed' | 'ansible'> = { kubeseed: 'kubeseed', 'ansible-playbook': 'ansible' }
 
-/** A tool that skipped work cannot win: first runs change what the workload says, second runs nothing. */
-function checkChanges(rows: Row[]): void {
-  for (const r of rows) {
-    if (r.run === 'floor' || r.kept) continue
-    const want = r.run === 'first' ? r.hosts * CHANGED_FIRST_RUN[r.workload][TOOLS_CHANGED[r.tool]!] : 0
-    if (r.changed !== want) throw new Error(`${r.tool} ${r.workload}/${r.gather} ${r.run} run on ${r.hosts} hosts changed ${r.changed}, expected ${want}`)
-  }
+/** A tool that skipped work cannot win: first runs change what the workload says, second runs nothing. Checked as
+ * each run ends, so a wrong count stops the benchmark before its long runs. */
+function checkChanges(r: Row): Row {
+  const want = r.run === 'first' ? r.hosts * CHANGED_FIRST_RUN[r.workload][TOOLS_CHANGED[r.tool]!] : 0
+  if (r.changed !== want) throw new Error(`${r.tool} ${r.workload}/${r.gather} ${r.run} run on ${r.hosts} hosts changed ${r.changed}, expected ${want}`)
+  return r
 }
 
 function table(rows: Row[]): string {
@@ -236,7 +235,6 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10)
   const rows: Row[] = []
   for (const n of s.sizes) rows.push(...await benchAt(n, dir, s, log))
-  checkChanges(rows)
   const fresh = rows.filter((r) => r.tool === 'ansible-playbook' && r.hosts > 50)
   if (s.keepAnsible && fresh.length) {
     const others = keptAnsible().filter((k) => !fresh.some((f) => f.hosts === k.hosts && f.workload === k.workload && f.gather === k.gather && f.run === k.run))
