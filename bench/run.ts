@@ -198,15 +198,15 @@ function table(rows: Row[]): string {
   ]
   for (const r of rows) {
     const floor = rows.find((f) => f.hosts === r.hosts && f.run === 'floor')
-    const ratio = floor && r.run !== 'floor' ? (r.m.wall / floor.m.wall).toFixed(2) : '-'
+    const ratio = floor && r.run !== 'floor' && !r.kept ? (r.m.wall / floor.m.wall).toFixed(2) : '-'
     const tool = r.kept ? `${r.tool} (kept from ${r.kept})` : r.tool
-    lines.push(`| ${r.hosts} | ${r.run === 'floor' ? '-' : r.workload} | ${r.gather} | ${tool} | ${r.run} | ${r.m.wall.toFixed(2)} | ${r.m.cpu.toFixed(2)} | ` +
+    lines.push(`| ${r.hosts} | ${r.run === 'floor' ? '-' : r.workload} | ${r.gather} | ${tool} | ${r.run} | ${r.m.wall.toFixed(2)} | ${r.m.cpu ? r.m.cpu.toFixed(2) : '-'} | ` +
       `${r.m.maxRssMb ? r.m.maxRssMb.toFixed(0) : '-'} | ${r.roundTrips ?? '-'} | ${ratio} | ${r.run === 'floor' ? '-' : r.changed} |`)
   }
   const ratios: string[] = []
   for (const r of rows.filter((x) => x.tool === 'ansible-playbook')) {
     const k = rows.find((x) => x.tool === 'kubeseed' && x.hosts === r.hosts && x.workload === r.workload && x.gather === r.gather && x.run === r.run)
-    if (k) ratios.push(`- ${r.hosts} hosts, ${r.workload}, facts ${r.gather}, ${r.run} run: ansible-playbook / kubeseed wall = **${(r.m.wall / k.m.wall).toFixed(1)}x**, CPU = ${(r.m.cpu / k.m.cpu).toFixed(1)}x${r.kept ? ' (Ansible figure kept from an earlier run)' : ''}`)
+    if (k) ratios.push(`- ${r.hosts} hosts, ${r.workload}, facts ${r.gather}, ${r.run} run: ansible-playbook / kubeseed wall = **${(r.m.wall / k.m.wall).toFixed(1)}x**${r.m.cpu ? `, CPU = ${(r.m.cpu / k.m.cpu).toFixed(1)}x` : ''}${r.kept ? ' (Ansible figure kept from an earlier run)' : ''}`)
   }
   return `${lines.join('\n')}\n\n${ratios.join('\n')}\n`
 }
