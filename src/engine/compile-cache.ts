@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path'
 import { Script } from 'node:vm'
 
 const HASH_BYTES = 32
+const DYNAMIC_IMPORT = /\bimport\s*\(/
 
 interface ModuleInternals {
   exports: unknown
@@ -78,7 +79,11 @@ export function installCompileCache(dir: string = defaultCacheDir()): CompileCac
   const stats: CompileCacheStats = { used: 0, compiled: 0 }
   const M = Module as unknown as ModuleStatics
   const toSave: Array<{ file: string; hash: Buffer; script: Script }> = []
+  const compileFromSource = M.prototype._compile
   M.prototype._compile = function compileCached(this: ModuleInternals, content: string, filename: string): unknown {
+    // import() needs the loader Node gives its own compiles; a vm script given cached code loses it on
+    // Node 20 (listr2 loads its renderer's ES modules so). Such files are compiled as without a cache.
+    if (DYNAMIC_IMPORT.test(content)) return compileFromSource.call(this, content, filename)
     const hash = sha256(content)
     const file = join(dir, sha256(filename).toString('hex').slice(0, 40))
     const cachedData = readEntry(file, hash)

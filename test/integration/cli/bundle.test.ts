@@ -5,7 +5,9 @@
 // stay external; this reads the built bundle for any that slipped in.
 
 import { expect } from 'chai'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { CLI } from '../../harness/cli.js'
 
@@ -35,5 +37,25 @@ describe('CLI bundle', () => {
     expect(launcher).to.include('installCompileCache')
     expect(launcher).to.match(/\(["']\.\/cli-bundle\.cjs["']\)/)
     expect(launcher.length, 'the launcher stays small: the CLI itself is in the bundle').to.be.below(10_000)
+  })
+
+  it('keeps its compiled code after the first run and takes it, unchanged, on the next', function () {
+    this.timeout(60_000)
+    const home = mkdtempSync(join(tmpdir(), 'ks-bundle-cache-'))
+    const run = () => {
+      const r = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: home } })
+      expect(r.status, r.stderr).to.equal(0)
+      return r.stdout
+    }
+    const entries = () => {
+      const dir = join(home, 'kubeseed', `v8-${process.version}`)
+      return Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]))
+    }
+    const version = run()
+    const first = entries()
+    expect(Object.keys(first), 'the bundle\'s entry').to.have.length.of.at.least(1)
+    expect(run()).to.equal(version)
+    // An entry is written only for code compiled afresh: one refused by V8 would be written again.
+    expect(entries()).to.deep.equal(first)
   })
 })

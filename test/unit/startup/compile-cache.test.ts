@@ -1,6 +1,7 @@
 // The compile cache (src/engine/compile-cache.ts) in fresh Node processes, as the CLI uses it: code saved at
 // exit is used by the next process, a changed source of the same length is compiled afresh (V8 alone would
-// take the old code), and a cache directory that cannot be made leaves loading as it was.
+// take the old code), a file with import() is Node's to compile, and a cache directory that cannot be made
+// leaves loading as it was.
 
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
@@ -17,7 +18,7 @@ function load(dir: string, file: string): { value: unknown; used: number; compil
     import { createRequire } from 'node:module'
     import { installCompileCache } from ${JSON.stringify(CACHE_MODULE)}
     const stats = installCompileCache(${JSON.stringify(dir)})
-    const value = createRequire(import.meta.url)(${JSON.stringify(file)})
+    const value = await createRequire(import.meta.url)(${JSON.stringify(file)})
     console.log(JSON.stringify({ value, installed: !!stats, ...(stats ?? { used: 0, compiled: 0 }) }))`
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: PACKAGE_ROOT })
   expect(r.status, r.stderr).to.equal(0)
@@ -47,6 +48,13 @@ describe('compile cache', function () {
     writeFileSync(file, 'module.exports = "two"\n')
     expect(load(dir, file)).to.deep.include({ value: 'two', used: 0, compiled: 1 })
     expect(load(dir, file)).to.deep.include({ value: 'two', used: 1, compiled: 0 })
+  })
+
+  it('leaves a file with import() to Node, which alone can load what it imports', () => {
+    const dir = join(work, 'cache-d')
+    const file = join(work, 'd.cjs')
+    writeFileSync(file, 'module.exports = import("node:path").then((p) => p.sep)\n')
+    for (let run = 0; run < 2; run++) expect(load(dir, file)).to.deep.include({ value: '/', used: 0, compiled: 0 })
   })
 
   it('leaves loading as it was when the cache directory cannot be made', () => {
