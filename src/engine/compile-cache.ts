@@ -26,6 +26,7 @@ interface ModuleStatics {
   wrap(content: string): string
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string
   _cache: Record<string, unknown>
+  _extensions: Record<string, unknown>
   prototype: ModuleInternals
 }
 
@@ -99,6 +100,8 @@ export function installCompileCache(dir: string = defaultCacheDir()): CompileCac
     const require = Object.assign((id: string) => this.require(id), {
       resolve: (request: string, options?: unknown) => M._resolveFilename(request, this, false, options),
       cache: M._cache,
+      extensions: M._extensions,
+      main: process.mainModule,
     })
     return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename))
   }
