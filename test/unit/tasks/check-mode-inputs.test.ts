@@ -14,6 +14,7 @@ import type { RemoteTaskType } from '../../../src/engine/task.js'
 import type { StepOutput } from '../../../src/engine/step/types.js'
 import { copy } from '../../../src/tasks/copy.js'
 import { file } from '../../../src/tasks/file.js'
+import { lineinfile } from '../../../src/tasks/lineinfile.js'
 import { unarchive } from '../../../src/tasks/unarchive.js'
 import { planContext } from './plan-context.js'
 
@@ -65,6 +66,13 @@ describe('check mode: a task whose input an earlier task would make', () => {
       fails: /src file does not exist/,
       would: /^link .*\/link -> .*\/target/,
     },
+    {
+      what: 'lineinfile on a file an earlier task (kubeadm join) would write',
+      type: lineinfile,
+      params: (d) => ({ path: `${d}/kubelet.conf`, regexp: '^(\\s+)server: ', line: '\\1server: https://localhost:6443', backrefs: true }),
+      fails: /kubelet\.conf does not exist \(set create: yes to create it\)/,
+      would: /^edit .*kubelet\.conf \(.*kubelet\.conf is not there yet\)$/,
+    },
   ]
 
   for (const c of cases) {
@@ -89,6 +97,20 @@ describe('check mode: a task whose input an earlier task would make', () => {
     expect(checked.rc).to.equal(0)
     expect(checked.changes).to.deep.equal([`extract ${dir}/a.tgz into ${dir}/cni (${dir}/cni is not there yet)`])
     expect(tree(dir)).to.deep.equal(['a.tgz', 'a.txt'])
+  })
+
+  it('a validator an earlier task would install: a real run fails, a check run reports the file without validating it', () => {
+    const params = { content: 'events {}\n', dest: join(dir, 'nginx.conf'), validate: 'kubeseed-no-such-nginx -t -c %s' }
+    const real = run(copy, params, false)
+    expect(real.rc).to.equal(1)
+    expect(real.stderr).to.include('validation failed: kubeseed-no-such-nginx -t -c %s')
+    const checked = run(copy, params, true)
+    expect(checked.rc).to.equal(0)
+    expect(checked.stdout).to.include('not validated: kubeseed-no-such-nginx is not installed yet')
+    expect(checked.changes).to.deep.equal([`create ${dir}/nginx.conf`])
+    expect(tree(dir)).to.deep.equal([])
+    // An installed validator still judges the content in check mode.
+    expect(run(copy, { ...params, validate: 'false %s' }, true).stderr).to.include('validation failed: false %s')
   })
 
   it('an input that is there is planned as before: check mode reports only the real difference', () => {
