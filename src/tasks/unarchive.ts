@@ -72,8 +72,11 @@ export const unarchive: RemoteTaskType<UnarchiveParams> = {
     const lines: string[] = []
     if (p.creates) lines.push(`if [ -e ${quote(p.creates)} ]; then echo ${quote(`skipped, since ${p.creates} exists`)}; exit 0; fi`)
     lines.push(
-      `[ -f ${src} ] || ks_fail ${quote(`archive ${p.src} does not exist on the host`)}`,
-      `[ -d ${dest} ] || ks_fail ${quote(`destination directory ${p.dest} does not exist (create it first)`)}`,
+      // In check mode the archive (a download) and the directory (a mkdir) may be what earlier tasks would make.
+      ...(p.remote_src ? [`ks_input ${src} ${quote(`extract ${p.src} into ${p.dest}`)} ${quote(`archive ${p.src} does not exist on the host`)}`] : []),
+      `[ -f ${src} ] || ks_fail ${quote(`archive ${p.src} is not a regular file`)}`,
+      `ks_input ${dest} ${quote(`extract ${p.src} into ${p.dest}`)} ${quote(`destination directory ${p.dest} does not exist (create it first)`)}`,
+      `[ -d ${dest} ] || ks_fail ${quote(`destination ${p.dest} is not a directory`)}`,
       `_kh=$(sha256sum < ${src} | cut -c1-64)`,
       `if [ -f ${marker} ] && [ "$(cat ${marker})" = "$_kh" ]${stillThere}; then`,
       members ? `  [ -f ${kept} ] || ks_check || ${keep}` : '  :',
