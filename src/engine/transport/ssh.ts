@@ -117,6 +117,35 @@ function killSession(stream: ClientChannel): void {
   } catch { /* the channel is gone already */ }
 }
 
+interface ScriptExit { code: number | null; signal?: string }
+
+/** What a script printed on its channel; stderr without the line that reports the script's pid. */
+class ScriptOutput {
+  readonly out: Buffer[] = []
+  readonly errs: Buffer[] = []
+  constructor(private readonly pidLine: RegExp | undefined) {}
+
+  collect(stream: ClientChannel): void {
+    stream.on('data', (d: Buffer) => this.out.push(d))
+    stream.stderr.on('data', (d: Buffer) => this.errs.push(d))
+    stream.on('error', () => {})
+  }
+
+  scriptPid(): number | undefined {
+    const m = this.pidLine?.exec(Buffer.concat(this.errs).toString('latin1'))
+    return m ? Number(m[1]) : undefined
+  }
+
+  stdout(): Buffer {
+    return Buffer.concat(this.out)
+  }
+
+  stderr(): Buffer {
+    const errs = Buffer.concat(this.errs)
+    return this.pidLine ? Buffer.from(errs.toString('latin1').replace(this.pidLine, ''), 'latin1') : errs
+  }
+}
+
 export class SshConnection implements Connection {
   readonly host: string
   readonly address: HostAddress
@@ -389,64 +418,33 @@ export class SshConnection implements Connection {
     return new Promise((resolve, reject) => {
       const start = (err: Error | undefined, stream: ClientChannel) => {
         if (err) { reject(new NotStarted(err.message)); return }
-        const out: Buffer[] = []
-        const errs: Buffer[] = []
-        let exit: { code: number | null; signal?: string } | undefined
+        const output = new ScriptOutput(reported ? new RegExp(`\\n${reported.tag}:(\\d+)\\n`) : undefined)
+        let exit: ScriptExit | undefined
         let timedOut = false
-        let timer: NodeJS.Timeout | undefined
         let closed = false
-        const stopTimers: NodeJS.Timeout[] = []
+        const timers: NodeJS.Timeout[] = []
         if (req.timeoutMs) {
-          timer = setTimeout(() => {
+          timers.push(setTimeout(() => {
             timedOut = true
             killSession(stream)
             stream.close()
-            early({ code: null, signal: 'TIMEOUT', stdout: Buffer.concat(out), stderr: Buffer.concat(errs) })
-          }, req.timeoutMs)
+            early({ code: null, signal: 'TIMEOUT', stdout: output.stdout(), stderr: Buffer.concat(output.errs) })
+          }, req.timeoutMs))
         }
-        const pidLine = reported ? new RegExp(`\\n${reported.tag}:(\\d+)\\n`) : undefined
-        const scriptPid = () => {
-          const m = pidLine?.exec(Buffer.concat(errs).toString('latin1'))
-          return m ? Number(m[1]) : undefined
-        }
-        const stderrOf = () => (pidLine ? Buffer.from(Buffer.concat(errs).toString('latin1').replace(pidLine, ''), 'latin1') : Buffer.concat(errs))
-        // Interrupted: SIGTERM to the script's process group (its traps remove its temporary files), SIGKILL
-        // if it is still there 3 s later, and an answer with what it printed after 5 s whatever happens.
         const stop = () => {
-          if (closed) return
-          const signalGroup = (sig: 'TERM' | 'KILL') => {
-            const pid = scriptPid()
-            if (pid === undefined || closed || !isOpen(client)) return
-            this.run(client, { script: stopScript(pid, sig), become: req.become }, () => {}).catch(() => {})
-          }
-          signalGroup('TERM')
-          stopTimers.push(setTimeout(() => signalGroup('KILL'), 3000))
-          stopTimers.push(setTimeout(() => {
-            stream.close()
-            early({ code: null, signal: 'INTERRUPTED', stdout: Buffer.concat(out), stderr: stderrOf() })
-          }, 5000))
+          if (!closed) timers.push(...this.interrupt(client, req, stream, output, () => closed, early))
         }
         if (req.signal?.aborted) queueMicrotask(stop)
         else req.signal?.addEventListener('abort', stop, { once: true })
-        stream.on('data', (d: Buffer) => out.push(d))
-        stream.stderr.on('data', (d: Buffer) => errs.push(d))
-        stream.on('error', () => {})
+        output.collect(stream)
         stream.on('exit', (code: number | null, signal?: string) => { exit = { code, signal } })
         stream.on('close', () => {
           closed = true
-          if (timer) clearTimeout(timer)
-          for (const t of stopTimers) clearTimeout(t)
+          for (const t of timers) clearTimeout(t)
           req.signal?.removeEventListener('abort', stop)
-          const stdout = Buffer.concat(out)
-          const stderr = stderrOf()
-          if (timedOut && !exit) { resolve({ code: null, signal: 'TIMEOUT', stdout, stderr }); return }
-          if (req.signal?.aborted && !exit) { resolve({ code: null, signal: 'INTERRUPTED', stdout, stderr }); return }
-          if (!exit && !isOpen(client)) {
-            reject(new ConnectError(`connection to ${this.label} lost while a script was running; it may have run partly`,
-              { host: this.host }, true, 'check the host; steps are idempotent, so running again is safe'))
-            return
-          }
-          resolve({ code: exit?.code ?? null, signal: exit?.signal, stdout, stderr })
+          const settled = this.settle(client, req, output, exit, timedOut)
+          if (settled instanceof Error) reject(settled)
+          else resolve(settled)
         })
         if (preamble) stream.write(preamble)
         stream.end(reported?.script ?? req.script)
@@ -457,6 +455,42 @@ export class SshConnection implements Connection {
         reject(new NotStarted((e as Error).message))
       }
     })
+  }
+
+  /**
+   * Interrupted: SIGTERM to the script's process group (its traps remove its temporary files), SIGKILL if it
+   * is still there 3 s later, and an answer with what it printed after 5 s whatever happens. Returns the
+   * timers, which the channel's close clears.
+   */
+  private interrupt(client: ClientType, req: ExecRequest, stream: ClientChannel, output: ScriptOutput,
+    closed: () => boolean, early: (r: ExecResult) => void): NodeJS.Timeout[] {
+    const signalGroup = (sig: 'TERM' | 'KILL') => {
+      const pid = output.scriptPid()
+      if (pid === undefined || closed() || !isOpen(client)) return
+      this.run(client, { script: stopScript(pid, sig), become: req.become }, () => {}).catch(() => {})
+    }
+    signalGroup('TERM')
+    return [
+      setTimeout(() => signalGroup('KILL'), 3000),
+      setTimeout(() => {
+        stream.close()
+        early({ code: null, signal: 'INTERRUPTED', stdout: output.stdout(), stderr: output.stderr() })
+      }, 5000),
+    ]
+  }
+
+  /** The answer once the channel has closed, or the error when the connection went away under the script. */
+  private settle(client: ClientType, req: ExecRequest, output: ScriptOutput, exit: ScriptExit | undefined,
+    timedOut: boolean): ExecResult | ConnectError {
+    const stdout = output.stdout()
+    const stderr = output.stderr()
+    if (timedOut && !exit) return { code: null, signal: 'TIMEOUT', stdout, stderr }
+    if (req.signal?.aborted && !exit) return { code: null, signal: 'INTERRUPTED', stdout, stderr }
+    if (!exit && !isOpen(client)) {
+      return new ConnectError(`connection to ${this.label} lost while a script was running; it may have run partly`,
+        { host: this.host }, true, 'check the host; steps are idempotent, so running again is safe')
+    }
+    return { code: exit?.code ?? null, signal: exit?.signal, stdout, stderr }
   }
 
   async close(): Promise<void> {
