@@ -40,15 +40,7 @@ function walk(n: Node | undefined, bound: ReadonlySet<string>, out: Set<string>)
       walk(n.step, bound, out)
       return
     case 'call':
-      if (n.callee.k === 'name' && GLOBAL_FUNCTIONS.has(n.callee.name)) {
-        // lookup('vars', 'name') reads a variable by name.
-        const [plugin, ...terms] = n.args
-        if (n.callee.name !== 'range' && plugin?.k === 'lit' && plugin.v === 'vars') {
-          for (const t of terms) if (t.k === 'lit' && typeof t.v === 'string' && !bound.has(t.v)) out.add(t.v)
-        }
-      } else walk(n.callee, bound, out)
-      n.args.forEach((x) => walk(x, bound, out))
-      n.kwargs.forEach(([, x]) => walk(x, bound, out))
+      walkCall(n, bound, out)
       return
     case 'filter':
     case 'test':
@@ -75,6 +67,18 @@ function walk(n: Node | undefined, bound: ReadonlySet<string>, out: Set<string>)
       walk(n.else, bound, out)
       return
   }
+}
+
+function walkCall(n: Extract<Node, { k: 'call' }>, bound: ReadonlySet<string>, out: Set<string>): void {
+  if (n.callee.k === 'name' && GLOBAL_FUNCTIONS.has(n.callee.name)) {
+    // lookup('vars', 'name') reads a variable by name.
+    const [plugin, ...terms] = n.args
+    if (n.callee.name !== 'range' && plugin?.k === 'lit' && plugin.v === 'vars') {
+      for (const t of terms) if (t.k === 'lit' && typeof t.v === 'string' && !bound.has(t.v)) out.add(t.v)
+    }
+  } else walk(n.callee, bound, out)
+  n.args.forEach((x) => walk(x, bound, out))
+  n.kwargs.forEach(([, x]) => walk(x, bound, out))
 }
 
 function walkTemplate(nodes: TNode[], bound: Set<string>, out: Set<string>): void {

@@ -21,16 +21,25 @@ type Result = string | number | boolean
 export function ipaddrQuery(value: unknown, query: unknown, version?: 4 | 6): Result {
   const n = parseIp(value)
   if (!n || (version && n.version !== version)) return false
+  if (query === '' || query === null || query === undefined) return String(value).trim()
+  if (typeof query === 'number' || (typeof query === 'string' && /^-?\d+$/.test(query))) return nthQuery(n, Number(query))
+  return networkQuery(n, query) ?? kindQuery(n, String(value).trim(), query)
+}
+
+/** An integer query: the nth address of the network, with its prefix. */
+function nthQuery(n: IpNet, index: number): Result {
+  const v = n.version
+  if (sizeOf(n) === 1n) return n.hasPrefix ? formatIp(v, n.ip) + `/${n.prefix}` : formatIp(v, n.ip)
+  const a = nthAddress(n, index)
+  return a === undefined ? false : formatIp(v, a) + `/${n.prefix}`
+}
+
+/** The queries about the address's place in its network; `undefined` for any other query. */
+function networkQuery(n: IpNet, query: unknown): Result | undefined {
   const v = n.version
   const size = sizeOf(n)
   const net = networkOf(n)
   const pfx = `/${n.prefix}`
-  if (query === '' || query === null || query === undefined) return String(value).trim()
-  if (typeof query === 'number' || (typeof query === 'string' && /^-?\d+$/.test(query))) {
-    if (size === 1n) return n.hasPrefix ? formatIp(v, n.ip) + pfx : formatIp(v, n.ip)
-    const a = nthAddress(n, Number(query))
-    return a === undefined ? false : formatIp(v, a) + pfx
-  }
   switch (query) {
     case 'address':
     case 'ip':
@@ -62,22 +71,32 @@ export function ipaddrQuery(value: unknown, query: unknown, version?: 4 | 6): Re
       return size > 2n ? formatIp(v, broadcastOf(n) - 1n) : false
     case 'range_usable':
       return size > 2n ? `${formatIp(v, net + 1n)}-${formatIp(v, broadcastOf(n) - 1n)}` : false
+    default:
+      return undefined
+  }
+}
+
+/** The queries about the kind of address (version, private or public) and its other spellings. */
+function kindQuery(n: IpNet, text: string, query: unknown): Result {
+  const v = n.version
+  const pfx = `/${n.prefix}`
+  switch (query) {
     case 'version':
       return v
     case 'ipv4':
-      return v === 4 ? String(value).trim() : false
+      return v === 4 ? text : false
     case 'ipv6':
-      return v === 6 ? String(value).trim() : false
+      return v === 6 ? text : false
     case 'private':
-      return isPrivate(n) ? String(value).trim() : false
+      return isPrivate(n) ? text : false
     case 'public':
-      return isPrivate(n) ? false : String(value).trim()
+      return isPrivate(n) ? false : text
     case 'bool':
       return true
     case 'int':
       return n.hasPrefix ? `${n.ip}${pfx}` : Number(n.ip)
     case 'wrap':
-      return v === 6 ? `[${formatIp(v, n.ip)}]${n.hasPrefix ? pfx : ''}` : String(value).trim()
+      return v === 6 ? `[${formatIp(v, n.ip)}]${n.hasPrefix ? pfx : ''}` : text
     default:
       throw new ExprError(`ipaddr query '${String(query)}' is not supported by kubeseed`, undefined, 'use address, host, net, network, subnet, prefix, netmask, size, broadcast, first_usable, last_usable, an integer, ipv4 or ipv6')
   }
