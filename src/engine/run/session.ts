@@ -101,9 +101,32 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
   inv.check({ kubeVersionProblem: o.kubeVersionProblem })
   const read = readPlaybook(o)
   const playbook = { ...read, plays: read.plays.map((play) => ({ ...play, hosts: renderPlayHosts(play, o.extraVars), serial: renderPlaySerial(play, o.extraVars) })) }
-  // Bad patterns stop the run before any host is touched; names the inventory lacks are warned about
-  // when their play starts.
-  const playHosts = new Set(playbook.plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
+  const runHosts = hostsToRun(o, inv, playbook.plays)
+  assertKeyFiles(runHosts, inv, o.privateKeyFile)
+  const forks = forksFor({ requested: o.forks, hosts: runHosts.length, openFiles: openFilesLimit() })
+
+  const connector = new HostConnector(inv, { ...o, inventories: o.inventories })
+  const runner = makeRunner(o, inv, connector, forks)
+  let recap
+  try {
+    recap = await runner.run(playbook)
+  } finally {
+    // Interrupted: a handshake still under way is not waited for.
+    const closing = connector.closeAll()
+    if (!o.signal?.aborted) await closing
+  }
+  const facts: Record<string, Facts> = {}
+  for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
+  const code = o.signal?.aborted ? ExitCode.interrupted : recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
+  return { code, hosts: recap.hosts, failures: recap.failures, held: recap.held, facts, interrupted: runner.interruptedHosts() }
+}
+
+/**
+ * The hosts some play targets, within --limit. Bad patterns stop the run before any host is touched; names
+ * the inventory lacks are warned about when their play starts.
+ */
+function hostsToRun(o: SessionOptions, inv: PreparedInventory, plays: readonly { hosts: string }[]): string[] {
+  const playHosts = new Set(plays.flatMap((play) => selectHosts(inv, play.hosts, () => {})))
   let limited: Set<string> | undefined
   try {
     limited = o.limit ? new Set(selectHosts(inv, o.limit)) : undefined
@@ -111,15 +134,16 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     if (e instanceof KubeseedError) throw new InventoryError(`--limit ${o.limit}: ${e.message}`)
     throw e
   }
-  const runHosts = [...playHosts].filter((h) => !limited || limited.has(h))
-  assertKeyFiles(runHosts, inv, o.privateKeyFile)
-  const forks = forksFor({ requested: o.forks, hosts: runHosts.length, openFiles: openFilesLimit() })
+  return [...playHosts].filter((h) => !limited || limited.has(h))
+}
 
-  const connector = new HostConnector(inv, { ...o, inventories: o.inventories })
+/** The runner wired to this session's inventory, connections, controller files and facts cache. */
+function makeRunner(o: SessionOptions, inv: PreparedInventory, connector: HostConnector, forks: number): Runner {
   const extra = { ...o.extraVars }
   if (o.becomePassword && extra.ansible_become_password === undefined) extra.ansible_become_password = o.becomePassword
   const files = new ControllerFiles()
-  const runner = new Runner({
+  const inventoryFile = resolve(o.inventories[0]!)
+  return new Runner({
     inventory: inv,
     selectHosts: (p, unmatched) => selectHosts(inv, p, unmatched),
     taskType: (n) => o.registry.taskType(n),
@@ -141,9 +165,9 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
     forks,
     sink: o.sink,
     signal: o.signal,
-    inventoryFile: resolve(o.inventories[0]!),
+    inventoryFile,
     // Ansible's inventory_dir: the inventory directory given with -i, or the directory of the inventory file.
-    inventoryDir: statSync(resolve(o.inventories[0]!), { throwIfNoEntry: false })?.isDirectory() ? resolve(o.inventories[0]!) : dirname(resolve(o.inventories[0]!)),
+    inventoryDir: statSync(inventoryFile, { throwIfNoEntry: false })?.isDirectory() ? inventoryFile : dirname(inventoryFile),
     factsCache: fileFactsCache({
       inventory: o.inventories.map((p) => resolve(p)).join('\n'),
       address: (h) => {
@@ -152,16 +176,4 @@ export async function runPlaybook(o: SessionOptions): Promise<RunOutcome> {
       },
     }),
   })
-  let recap
-  try {
-    recap = await runner.run(playbook)
-  } finally {
-    // Interrupted: a handshake still under way is not waited for.
-    const closing = connector.closeAll()
-    if (!o.signal?.aborted) await closing
-  }
-  const facts: Record<string, Facts> = {}
-  for (const h of Object.keys(recap.hosts)) { const f = runner.factsOf(h); if (f) facts[h] = f }
-  const code = o.signal?.aborted ? ExitCode.interrupted : recap.ok ? ExitCode.ok : runner.anyInputError() ? ExitCode.badInput : Object.values(recap.hosts).some((h) => h.unreachable) ? ExitCode.unreachable : ExitCode.hostFailed
-  return { code, hosts: recap.hosts, failures: recap.failures, held: recap.held, facts, interrupted: runner.interruptedHosts() }
 }
