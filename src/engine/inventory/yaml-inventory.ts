@@ -28,62 +28,80 @@ export function parseYamlInventory(data: unknown, file: string, inv: InventoryDa
   if ('plugin' in data) {
     throw new InventoryError('inventory plugin configurations are not supported', { file, line: keyLineAt(data, ['plugin']) }, 'list hosts and groups in a static YAML or INI inventory')
   }
-  const lineOf = (path: string[]): number | undefined => keyLineAt(data, path)
+  const r: Reading = { data, file, inv, lines }
+  for (const [name, body] of Object.entries(data)) parseGroup(r, name, body, [name])
+}
 
-  const parseGroup = (name: string, body: unknown, path: string[]): string | undefined => {
-    const where = { file, line: lineOf(path) }
-    if (!isMap(body) && body !== null && body !== undefined) {
-      inv.warnings.push(`${file}:${where.line ?? 1}: skipped '${name}': a group must be a mapping with hosts, vars or children`)
-      return undefined
-    }
-    const group = inv.addGroup(name, where)
-    if (!body) return group
-    for (const [section, content] of Object.entries(body)) {
-      const secPath = [...path, section]
-      const secWhere = { file, line: lineOf(secPath) }
-      if (!['vars', 'children', 'hosts'].includes(section)) {
-        inv.warnings.push(`${file}:${secWhere.line ?? 1}: skipped unexpected key '${section}' in group '${group}' (only hosts, vars and children are valid)`)
-        continue
-      }
-      // a bare string is shorthand for a one-entry mapping, as Ansible allows
-      const entries = typeof content === 'string' ? { [content]: null } : content
-      if (entries === null || entries === undefined) continue
-      if (!isMap(entries)) {
-        throw new InventoryError(`'${section}' of group '${group}' must be a mapping, found ${Array.isArray(entries) ? 'a list' : typeof entries}`, secWhere, `write ${section} as name: value pairs`)
-      }
-      if (section === 'vars') {
-        for (const [k, v] of Object.entries(entries)) inv.setGroupVar(group, k, v, { file, line: lineOf([...secPath, k]) })
-      } else if (section === 'children') {
-        for (const [childName, childBody] of Object.entries(entries)) {
-          const child = parseGroup(childName, childBody, [...secPath, childName])
-          if (child !== undefined) inv.addChildGroup(group, child, { file, line: lineOf([...secPath, childName]) })
-        }
-      } else {
-        for (const [hostKey, hostVars] of Object.entries(entries)) {
-          const hostPath = [...secPath, hostKey]
-          const hostWhere = { file, line: lineOf(hostPath) }
-          if (numericKey(hostKey, hostWhere.line ? lines?.[hostWhere.line - 1] : undefined)) {
-            throw new InventoryError(`Host pattern ${hostKey} must be a string`, hostWhere, 'enclose integers/floats in quotation marks, as Ansible asks')
-          }
-          let expanded: { hosts: string[]; port?: number }
-          try {
-            expanded = expandHostKey(hostKey)
-          } catch (e) {
-            if (!(e instanceof HostPatternError)) throw e
-            throw new InventoryError(e.message, hostWhere, 'write ranges as [01:10], [a:f] or [1:9:2]')
-          }
-          if (hostVars !== null && hostVars !== undefined && !isMap(hostVars)) {
-            throw new InventoryError(`vars of host '${hostKey}' must be a mapping`, hostWhere, 'write host variables as name: value pairs under the host')
-          }
-          for (const h of expanded.hosts) {
-            inv.addHost(h, group, expanded.port, hostWhere)
-            for (const [k, v] of Object.entries(hostVars ?? {})) inv.setHostVar(h, k, v, { file, line: lineOf([...hostPath, k]) })
-          }
-        }
-      }
-    }
-    return group
+/** One inventory file being read: its data, its name and text (for lines), and the inventory it fills. */
+interface Reading {
+  data: Record<string, unknown>
+  file: string
+  inv: InventoryData
+  lines: string[] | undefined
+}
+
+const whereOf = (r: Reading, path: string[]) => ({ file: r.file, line: keyLineAt(r.data, path) })
+
+function parseGroup(r: Reading, name: string, body: unknown, path: string[]): string | undefined {
+  const where = whereOf(r, path)
+  if (!isMap(body) && body !== null && body !== undefined) {
+    r.inv.warnings.push(`${r.file}:${where.line ?? 1}: skipped '${name}': a group must be a mapping with hosts, vars or children`)
+    return undefined
   }
+  const group = r.inv.addGroup(name, where)
+  if (!body) return group
+  for (const [section, content] of Object.entries(body)) {
+    const secPath = [...path, section]
+    const entries = sectionEntries(r, group, section, content, secPath)
+    if (!entries) continue
+    if (section === 'vars') {
+      for (const [k, v] of Object.entries(entries)) r.inv.setGroupVar(group, k, v, whereOf(r, [...secPath, k]))
+    } else if (section === 'children') {
+      for (const [childName, childBody] of Object.entries(entries)) {
+        const child = parseGroup(r, childName, childBody, [...secPath, childName])
+        if (child !== undefined) r.inv.addChildGroup(group, child, whereOf(r, [...secPath, childName]))
+      }
+    } else {
+      for (const [hostKey, hostVars] of Object.entries(entries)) parseHost(r, group, hostKey, hostVars, [...secPath, hostKey])
+    }
+  }
+  return group
+}
 
-  for (const [name, body] of Object.entries(data)) parseGroup(name, body, [name])
+/** The name: value pairs of a group's `hosts`, `vars` or `children`; `undefined` for a section to skip. */
+function sectionEntries(r: Reading, group: string, section: string, content: unknown, secPath: string[]): Record<string, unknown> | undefined {
+  const secWhere = whereOf(r, secPath)
+  if (!['vars', 'children', 'hosts'].includes(section)) {
+    r.inv.warnings.push(`${r.file}:${secWhere.line ?? 1}: skipped unexpected key '${section}' in group '${group}' (only hosts, vars and children are valid)`)
+    return undefined
+  }
+  // a bare string is shorthand for a one-entry mapping, as Ansible allows
+  const entries = typeof content === 'string' ? { [content]: null } : content
+  if (entries === null || entries === undefined) return undefined
+  if (!isMap(entries)) {
+    throw new InventoryError(`'${section}' of group '${group}' must be a mapping, found ${Array.isArray(entries) ? 'a list' : typeof entries}`, secWhere, `write ${section} as name: value pairs`)
+  }
+  return entries
+}
+
+/** One key under `hosts:` (a name or a range such as node[01:03]) with its variables. */
+function parseHost(r: Reading, group: string, hostKey: string, hostVars: unknown, hostPath: string[]): void {
+  const hostWhere = whereOf(r, hostPath)
+  if (numericKey(hostKey, hostWhere.line ? r.lines?.[hostWhere.line - 1] : undefined)) {
+    throw new InventoryError(`Host pattern ${hostKey} must be a string`, hostWhere, 'enclose integers/floats in quotation marks, as Ansible asks')
+  }
+  let expanded: { hosts: string[]; port?: number }
+  try {
+    expanded = expandHostKey(hostKey)
+  } catch (e) {
+    if (!(e instanceof HostPatternError)) throw e
+    throw new InventoryError(e.message, hostWhere, 'write ranges as [01:10], [a:f] or [1:9:2]')
+  }
+  if (hostVars !== null && hostVars !== undefined && !isMap(hostVars)) {
+    throw new InventoryError(`vars of host '${hostKey}' must be a mapping`, hostWhere, 'write host variables as name: value pairs under the host')
+  }
+  for (const h of expanded.hosts) {
+    r.inv.addHost(h, group, expanded.port, hostWhere)
+    for (const [k, v] of Object.entries(hostVars ?? {})) r.inv.setHostVar(h, k, v, whereOf(r, [...hostPath, k]))
+  }
 }
