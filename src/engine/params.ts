@@ -187,21 +187,46 @@ export function combineArgs<P>(type: TaskType<P>, text: string, extra: Record<st
   return { ...fromString(type, text, where), ...extra }
 }
 
+/** The module value as a dict of arguments: `key=value` text parsed, a free-form scalar under its key. */
+function rawArgs<P>(type: TaskType<P>, raw: unknown, where: Where): Dict {
+  if (raw === null || raw === undefined) return {}
+  if (typeof raw === 'string') return fromString(type, raw, where)
+  if (isDict(raw)) return raw
+  if (type.freeForm && (typeof raw === 'number' || typeof raw === 'boolean')) return { [type.freeForm]: String(raw) }
+  throw new PlaybookError(`${type.name}: arguments must be a dict, got ${Array.isArray(raw) ? 'a list' : typeof raw}`, where,
+    `valid keys: ${validKeys(type.params)}`)
+}
+
+/** A parameter with choices: its value as the choice's text (a boolean as yes/no), or an error naming them. */
+function oneOfChoices<P>(type: TaskType<P>, key: string, choices: readonly string[], v: unknown, where: Where): string {
+  const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)
+  if (!choices.includes(s)) {
+    const near = closestWord(s, choices)
+    throw new PlaybookError(`${type.name}: parameter "${key}" is "${s}", not one of its choices`, where,
+      `${near ? `did you mean "${near}"? ` : ''}choices: ${choices.join(', ')}`)
+  }
+  return s
+}
+
+/** Parameters not given: an error for a required one, a copy of the default for the others. */
+function fillDefaults<P>(type: TaskType<P>, out: Dict, where: Where): void {
+  for (const [k, d] of Object.entries(type.params)) {
+    if (k === ANY_KEY || out[k] !== undefined) continue
+    if (d.required) {
+      const names = [k, ...(d.aliases ?? [])].map((n) => `"${n}"`).join(' or ')
+      throw new PlaybookError(`${type.name}: missing required parameter ${names}`, where,
+        `add ${k}: to the task${type.freeForm === k ? ` (or write ${type.name}: <${k}>)` : ''}`)
+    }
+    if (d.default !== undefined) out[k] = structuredClone(d.default)
+  }
+}
+
 /**
  * Validate and normalise a module's arguments. `raw` is the module value from YAML: a dict, a scalar for
  * free-form types, or Ansible `key=value` text. Returns params with aliases resolved and defaults filled.
  */
 export function parseParams<P>(type: TaskType<P>, raw: unknown, where: Where, opts: ParseOptions): P {
-  let input: Dict
-  if (raw === null || raw === undefined) input = {}
-  else if (typeof raw === 'string') input = fromString(type, raw, where)
-  else if (isDict(raw)) input = raw
-  else if (type.freeForm && (typeof raw === 'number' || typeof raw === 'boolean')) input = { [type.freeForm]: String(raw) }
-  else {
-    throw new PlaybookError(`${type.name}: arguments must be a dict, got ${Array.isArray(raw) ? 'a list' : typeof raw}`, where,
-      `valid keys: ${validKeys(type.params)}`)
-  }
-
+  const input = rawArgs(type, raw, where)
   const byName = new Map<string, string>()
   for (const [k, d] of Object.entries(type.params)) {
     byName.set(k, k)
@@ -228,28 +253,9 @@ export function parseParams<P>(type: TaskType<P>, raw: unknown, where: Where, op
     }
     const def = type.params[canon] ?? type.params[ANY_KEY]
     const v = coerce(type.name, key, def, def.type, value, where, opts.templated)
-    if (def.choices && !(hasTemplate(v) && !opts.templated)) {
-      const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)
-      if (!def.choices.includes(s)) {
-        const near = closestWord(s, def.choices)
-        throw new PlaybookError(`${type.name}: parameter "${key}" is "${s}", not one of its choices`, where,
-          `${near ? `did you mean "${near}"? ` : ''}choices: ${def.choices.join(', ')}`)
-      }
-      out[canon] = s
-    } else {
-      out[canon] = v
-    }
+    out[canon] = def.choices && !(hasTemplate(v) && !opts.templated) ? oneOfChoices(type, key, def.choices, v, where) : v
   }
-
-  for (const [k, d] of Object.entries(type.params)) {
-    if (k === ANY_KEY || out[k] !== undefined) continue
-    if (d.required) {
-      const names = [k, ...(d.aliases ?? [])].map((n) => `"${n}"`).join(' or ')
-      throw new PlaybookError(`${type.name}: missing required parameter ${names}`, where,
-        `add ${k}: to the task${type.freeForm === k ? ` (or write ${type.name}: <${k}>)` : ''}`)
-    }
-    if (d.default !== undefined) out[k] = structuredClone(d.default)
-  }
+  fillDefaults(type, out, where)
 
   const p = out as P
   // Cross-field checks need final values: at load time they wait for any value that is still a template.
