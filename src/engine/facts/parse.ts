@@ -61,6 +61,33 @@ function versionOf(line: string | undefined): string | undefined {
   return m ? m[1] : undefined
 }
 
+/** Each tool's version, from `name <its --version output>` lines. */
+function installedVersions(lines: string[]): Record<string, string> {
+  const versions: Record<string, string> = {}
+  for (const l of lines) {
+    const [name, ...rest] = l.split(' ')
+    const v = versionOf(rest.join(' '))
+    if (v) versions[name] = v
+  }
+  return versions
+}
+
+/** The address of the default route's interface, per family, and every address but loopback's. */
+function addressFacts(get: (section: string) => string[]) {
+  const v4 = addrs(get('addr4'), 4)
+  const v6 = addrs(get('addr6'), 6)
+  const dev4 = get('route4')[0]?.match(/dev (\S+)/)?.[1]
+  const def4 = (dev4 && v4.find((a) => a.interface === dev4)) || v4.find((a) => a.interface !== 'lo')
+  const dev6 = get('route6')[0]?.match(/dev (\S+)/)?.[1]
+  const def6 = (dev6 && v6.find((a) => a.interface === dev6)) || v6[0]
+  return {
+    default_ipv4: def4 ? { address: def4.address, prefix: String(def4.prefix), interface: def4.interface } : {},
+    default_ipv6: def6 ? { address: def6.address, prefix: String(def6.prefix), interface: def6.interface } : {},
+    all_ipv4_addresses: v4.filter((a) => a.interface !== 'lo').map((a) => a.address),
+    all_ipv6_addresses: v6.map((a) => a.address),
+  }
+}
+
 export function parseFacts(text: string): Facts {
   const s = sections(text)
   const get = (k: string) => s.get(k) ?? []
@@ -70,18 +97,7 @@ export function parseFacts(text: string): Facts {
   const mem = meminfo(get('meminfo'))
   const tools = new Set(get('tools'))
   const [comm = '', running] = get('init')
-  const v4 = addrs(get('addr4'), 4)
-  const v6 = addrs(get('addr6'), 6)
-  const dev4 = get('route4')[0]?.match(/dev (\S+)/)?.[1]
-  const def4 = (dev4 && v4.find((a) => a.interface === dev4)) || v4.find((a) => a.interface !== 'lo')
-  const dev6 = get('route6')[0]?.match(/dev (\S+)/)?.[1]
-  const def6 = (dev6 && v6.find((a) => a.interface === dev6)) || v6[0]
-  const versions: Record<string, string> = {}
-  for (const l of get('versions')) {
-    const [name, ...rest] = l.split(' ')
-    const v = versionOf(rest.join(' '))
-    if (v) versions[name] = v
-  }
+  const net = addressFacts(get)
   const roles = get('kubeadm_node')
   const swapTotal = mem.SwapTotal ?? 0
   const swapOn = get('swaps').length > 1
@@ -107,10 +123,10 @@ export function parseFacts(text: string): Facts {
     memfree_mb: Math.floor((mem.MemAvailable ?? mem.MemFree ?? 0) / 1024),
     swaptotal_mb: Math.floor(swapTotal / 1024),
     processor_vcpus: Number(get('cpus')[0] ?? 1),
-    default_ipv4: def4 ? { address: def4.address, prefix: String(def4.prefix), interface: def4.interface } : {},
-    default_ipv6: def6 ? { address: def6.address, prefix: String(def6.prefix), interface: def6.interface } : {},
-    all_ipv4_addresses: v4.filter((a) => a.interface !== 'lo').map((a) => a.address),
-    all_ipv6_addresses: v6.map((a) => a.address),
+    default_ipv4: net.default_ipv4,
+    default_ipv6: net.default_ipv6,
+    all_ipv4_addresses: net.all_ipv4_addresses,
+    all_ipv6_addresses: net.all_ipv6_addresses,
     user_id: userId,
     user_uid: Number(uid),
     // kubeseed's own facts
@@ -118,7 +134,7 @@ export function parseFacts(text: string): Facts {
     ks_systemd_running: running === 'systemd-running',
     ks_tools: [...tools].sort(),
     ks_downloader: tools.has('curl') ? 'curl' : tools.has('wget') ? 'wget' : 'none',
-    ks_installed: versions,
+    ks_installed: installedVersions(get('versions')),
     ks_kubeadm_node: roles.includes('control-plane') ? 'control-plane' : roles.includes('node') ? 'worker' : 'none',
     host_architecture: ARCH[machine] ?? machine,
   }
