@@ -105,36 +105,9 @@ function renderNodes(nodes: TNode[], env: Frame, out: unknown[]): void {
         else if (n.else) renderNodes(n.else, env, out)
         break
       }
-      case 'for': {
-        const shown = `{% ${n.iter.src} %}`
-        let items = iterate(defined(n.iter, env, shown), `'${n.iter.src}'`)
-        if (n.cond) {
-          const cond = n.cond
-          items = items.filter((item) => {
-            const f = new Frame(env)
-            unpack(n.targets, item, f)
-            return truthy(defined(cond, f, `{% ${n.iter.src} %}`))
-          })
-        }
-        if (!items.length && n.else) renderNodes(n.else, env, out)
-        items.forEach((item, i) => {
-          const f = new Frame(env)
-          unpack(n.targets, item, f)
-          f.set('loop', {
-            index: i + 1,
-            index0: i,
-            revindex: items.length - i,
-            revindex0: items.length - i - 1,
-            first: i === 0,
-            last: i === items.length - 1,
-            length: items.length,
-            previtem: i > 0 ? items[i - 1] : null,
-            nextitem: i < items.length - 1 ? items[i + 1] : null,
-          })
-          renderNodes(n.body, f, out)
-        })
+      case 'for':
+        renderFor(n, env, out)
         break
-      }
       case 'set': {
         const v = defined(n.expr, env, `{% set ${n.targets.join(', ')} = ${n.expr.src} %}`)
         unpack(n.targets, v, env)
@@ -148,6 +121,37 @@ function renderNodes(nodes: TNode[], env: Frame, out: unknown[]): void {
       }
     }
   }
+}
+
+/** `{% for %}`: the body once per item that passes the loop's `if`, with `loop` set; `else` when none does. */
+function renderFor(n: Extract<TNode, { k: 'for' }>, env: Frame, out: unknown[]): void {
+  const shown = `{% ${n.iter.src} %}`
+  let items = iterate(defined(n.iter, env, shown), `'${n.iter.src}'`)
+  if (n.cond) {
+    const cond = n.cond
+    items = items.filter((item) => {
+      const f = new Frame(env)
+      unpack(n.targets, item, f)
+      return truthy(defined(cond, f, `{% ${n.iter.src} %}`))
+    })
+  }
+  if (!items.length && n.else) renderNodes(n.else, env, out)
+  items.forEach((item, i) => {
+    const f = new Frame(env)
+    unpack(n.targets, item, f)
+    f.set('loop', {
+      index: i + 1,
+      index0: i,
+      revindex: items.length - i,
+      revindex0: items.length - i - 1,
+      first: i === 0,
+      last: i === items.length - 1,
+      length: items.length,
+      previtem: i > 0 ? items[i - 1] : null,
+      nextitem: i < items.length - 1 ? items[i + 1] : null,
+    })
+    renderNodes(n.body, f, out)
+  })
 }
 
 /** Filters whose string result Ansible never converts (its STRING_TYPE_FILTERS). */
