@@ -9,10 +9,10 @@ import { functionSizes, type FunctionSize } from './function-sizes.js'
 
 /**
  * The house limit is 60 lines. For now the limit is the longest function left from before this check
- * (src/engine/transport/ssh.ts, the method run); set it to 60 to list every function still longer,
- * split them, and lower it as they go.
+ * (src/sandbox/up.ts, sandboxUp); set it to 60 to list every function still longer, split them, and lower
+ * it as they go.
  */
-const MAX_LINES = 76
+const MAX_LINES = 74
 
 const describeSize = (f: FunctionSize) => `${f.at} ${f.name} (${f.lines} lines)`
 
