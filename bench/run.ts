@@ -147,8 +147,8 @@ async function benchAt(n: number, dir: string, s: Settings, log: (l: string) => 
         for (const run of ['first', 'second']) {
           const m = await ks(w.kubeseed)
           const r = kubeseedRecap(m)
-          rows.push({ hosts: n, workload: name, gather, tool: 'kubeseed', run, m, changed: r.changed, roundTrips: r.roundTrips })
-          log(`  ${name}/${gather} kubeseed ${run}: ${m.wall.toFixed(2)} s, changed ${r.changed}, ${r.roundTrips} round trips`)
+          rows.push(checkChanges({ hosts: n, workload: name, gather, tool: 'kubeseed', run, m, changed: r.changed, roundTrips: r.roundTrips }))
+          log(`  ${name}/${gather} kubeseed ${run}: ${m.wall.toFixed(2)} s, CPU ${m.cpu.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB, changed ${r.changed}, ${r.roundTrips} round trips`)
         }
         if (s.ansibleSizes.includes(n)) rows.push(...await ansibleRuns(n, w, c, forks, ks, log))
       }
@@ -175,21 +175,20 @@ async function ansibleRuns(n: number, w: Workload, c: LightCluster, forks: numbe
   }
   for (const run of ['first', 'second']) {
     const m = await timed('ansible-playbook', ['-i', c.inventoryFile, '-f', String(forks), w.ansible], env)
-    rows.push({ hosts: n, workload: w.name, gather: w.gather, tool: 'ansible-playbook', run, m, changed: ansibleChanged(m) })
-    log(`  ${w.name}/${w.gather} ansible ${run}: ${m.wall.toFixed(2)} s, changed ${rows.at(-1)!.changed}`)
+    rows.push(checkChanges({ hosts: n, workload: w.name, gather: w.gather, tool: 'ansible-playbook', run, m, changed: ansibleChanged(m) }))
+    log(`  ${w.name}/${w.gather} ansible ${run}: ${m.wall.toFixed(2)} s, CPU ${m.cpu.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB, changed ${rows.at(-1)!.changed}`)
   }
   return rows
 }
 
 const TOOLS_CHANGED: Record<string, 'kubeseed' | 'ansible'> = { kubeseed: 'kubeseed', 'ansible-playbook': 'ansible' }
 
-/** A tool that skipped work cannot win: first runs change what the workload says, second runs nothing. */
-function checkChanges(rows: Row[]): void {
-  for (const r of rows) {
-    if (r.run === 'floor' || r.kept) continue
-    const want = r.run === 'first' ? r.hosts * CHANGED_FIRST_RUN[r.workload][TOOLS_CHANGED[r.tool]!] : 0
-    if (r.changed !== want) throw new Error(`${r.tool} ${r.workload}/${r.gather} ${r.run} run on ${r.hosts} hosts changed ${r.changed}, expected ${want}`)
-  }
+/** A tool that skipped work cannot win: first runs change what the workload says, second runs nothing. Checked as
+ * each run ends, so a wrong count stops the benchmark before its long runs. */
+function checkChanges(r: Row): Row {
+  const want = r.run === 'first' ? r.hosts * CHANGED_FIRST_RUN[r.workload][TOOLS_CHANGED[r.tool]!] : 0
+  if (r.changed !== want) throw new Error(`${r.tool} ${r.workload}/${r.gather} ${r.run} run on ${r.hosts} hosts changed ${r.changed}, expected ${want}`)
+  return r
 }
 
 function table(rows: Row[]): string {
@@ -199,15 +198,15 @@ function table(rows: Row[]): string {
   ]
   for (const r of rows) {
     const floor = rows.find((f) => f.hosts === r.hosts && f.run === 'floor')
-    const ratio = floor && r.run !== 'floor' ? (r.m.wall / floor.m.wall).toFixed(2) : '-'
+    const ratio = floor && r.run !== 'floor' && !r.kept ? (r.m.wall / floor.m.wall).toFixed(2) : '-'
     const tool = r.kept ? `${r.tool} (kept from ${r.kept})` : r.tool
-    lines.push(`| ${r.hosts} | ${r.run === 'floor' ? '-' : r.workload} | ${r.gather} | ${tool} | ${r.run} | ${r.m.wall.toFixed(2)} | ${r.m.cpu.toFixed(2)} | ` +
+    lines.push(`| ${r.hosts} | ${r.run === 'floor' ? '-' : r.workload} | ${r.gather} | ${tool} | ${r.run} | ${r.m.wall.toFixed(2)} | ${r.m.cpu ? r.m.cpu.toFixed(2) : '-'} | ` +
       `${r.m.maxRssMb ? r.m.maxRssMb.toFixed(0) : '-'} | ${r.roundTrips ?? '-'} | ${ratio} | ${r.run === 'floor' ? '-' : r.changed} |`)
   }
   const ratios: string[] = []
   for (const r of rows.filter((x) => x.tool === 'ansible-playbook')) {
     const k = rows.find((x) => x.tool === 'kubeseed' && x.hosts === r.hosts && x.workload === r.workload && x.gather === r.gather && x.run === r.run)
-    if (k) ratios.push(`- ${r.hosts} hosts, ${r.workload}, facts ${r.gather}, ${r.run} run: ansible-playbook / kubeseed wall = **${(r.m.wall / k.m.wall).toFixed(1)}x**, CPU = ${(r.m.cpu / k.m.cpu).toFixed(1)}x${r.kept ? ' (Ansible figure kept from an earlier run)' : ''}`)
+    if (k) ratios.push(`- ${r.hosts} hosts, ${r.workload}, facts ${r.gather}, ${r.run} run: ansible-playbook / kubeseed wall = **${(r.m.wall / k.m.wall).toFixed(1)}x**${r.m.cpu ? `, CPU = ${(r.m.cpu / k.m.cpu).toFixed(1)}x` : ''}${r.kept ? ' (Ansible figure kept from an earlier run)' : ''}`)
   }
   return `${lines.join('\n')}\n\n${ratios.join('\n')}\n`
 }
@@ -236,7 +235,6 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10)
   const rows: Row[] = []
   for (const n of s.sizes) rows.push(...await benchAt(n, dir, s, log))
-  checkChanges(rows)
   const fresh = rows.filter((r) => r.tool === 'ansible-playbook' && r.hosts > 50)
   if (s.keepAnsible && fresh.length) {
     const others = keptAnsible().filter((k) => !fresh.some((f) => f.hosts === k.hosts && f.workload === k.workload && f.gather === k.gather && f.run === k.run))

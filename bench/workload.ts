@@ -61,7 +61,7 @@ function roleTasks(templateExt: string): { tasks: unknown[]; handlers: unknown[]
  */
 export const CHANGED_FIRST_RUN: Record<WorkloadName, { kubeseed: number; ansible: number }> = {
   files: { kubeseed: 20, ansible: 20 },
-  role: { kubeseed: 9, ansible: 5 },
+  role: { kubeseed: 5, ansible: 5 },
 }
 
 export interface Workload {

@@ -17,6 +17,11 @@ export interface FileArtifact {
   sha256: string
   /** Path under a bundle's files/ (kubespray's files_repo layout): the URL without its scheme. */
   path: string
+  /**
+   * Its name in a host's download cache (local_release_dir), kubespray's `downloads.<name>.dest`: versioned, so
+   * an upgrade's files sit beside the release before them. The URL's file name when the manifest gives none.
+   */
+  cache: string
 }
 
 export interface ImageArtifact {
@@ -43,7 +48,7 @@ export interface Artifacts {
   packageSets: Record<string, PackageLists>
 }
 
-interface FileSpec { name: string; version: string; url: string; path?: string; from: string }
+interface FileSpec { name: string; version: string; url: string; path?: string; cache?: string; from: string }
 interface ImageSpec { name: string; repo: string; tag: string; from: string }
 interface Release {
   kubeVersion: string
@@ -163,7 +168,8 @@ function resolveRelease(m: Manifest, rel: Release, arch: string): Artifacts {
     }
     const url = expand(spec.url, vars, spec.from, `file "${name}" url`)
     const path = spec.path ? expand(spec.path, vars, spec.from, `file "${name}" path`) : url.replace(/^[a-z]+:\/\//, '')
-    return { name, version, versionVar: spec.version, url, sha256, path }
+    const cache = spec.cache ? expand(spec.cache, vars, spec.from, `file "${name}" cache`) : path.split('/').pop()!
+    return { name, version, versionVar: spec.version, url, sha256, path, cache }
   })
   const images: ImageArtifact[] = [...m.images.values()].map((spec) => {
     const img: ImageArtifact = {
@@ -223,10 +229,13 @@ function mergeDocument(m: Manifest, file: string): void {
   }
   for (const [i, raw] of list(doc.files, 'files', file).entries()) {
     const at = `files[${i}]`
-    const e = fields(raw, at, file, ['name', 'version', 'url'], ['path'])
+    const e = fields(raw, at, file, ['name', 'version', 'url'], ['path', 'cache'])
     if (!VAR_NAME.test(e.version)) throw bad(`${at} (${e.name}): version must name a variable such as kube_version, got "${e.version}"`)
     if (!/^https?:\/\//.test(e.url)) throw bad(`${at} (${e.name}): url must start with http:// or https://`)
-    m.files.set(e.name, { name: e.name, version: e.version, url: e.url, path: e.path, from: file })
+    if (e.cache !== undefined && (e.cache.includes('/') || e.cache.startsWith('.'))) {
+      throw bad(`${at} (${e.name}): cache must be a file name, got "${e.cache}"`, 'it names the file inside local_release_dir')
+    }
+    m.files.set(e.name, { name: e.name, version: e.version, url: e.url, path: e.path, cache: e.cache, from: file })
   }
   for (const [i, raw] of list(doc.images, 'images', file).entries()) {
     const e = fields(raw, `images[${i}]`, file, ['name', 'repo', 'tag'], [])

@@ -76,7 +76,7 @@ export const blockinfile: RemoteTaskType<BlockinfileParams> = {
     const lines = [diffPrologue(ctx), `export ${env.join(' ')}`]
     lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${p.path} is not a regular file`)}; fi`)
     if (p.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
-    else if (!p.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${p.path} does not exist (set create: yes to create it)`)}`)
+    else if (!p.create) lines.push(`ks_input ${path} ${quote(`edit ${p.path}`)} ${quote(`${p.path} does not exist (set create: yes to create it)`)}`)
     lines.push(...pre)
     lines.push(...awkEditScript(BLOCK_EDIT_AWK, path, p, `blockinfile: editing ${p.path} failed`))
     return { script: lines.join('\n') }

@@ -78,7 +78,8 @@ export const copy: RemoteTaskType<CopyParams> = {
       return { script: lines.join('\n'), payloads }
     }
     const source = quote(src)
-    lines.push(`[ -e ${source} ] || ks_fail ${quote(`copy: source ${src} does not exist on the host`)}`)
+    // In check mode the source may be what an earlier task (a download) would have made.
+    lines.push(`ks_input ${source} ${quote(`copy ${src} to ${p.dest}`)} ${quote(`copy: source ${src} does not exist on the host`)}`)
     lines.push(`if [ -d ${source} ]; then`)
     // A directory on the host: its tree, directories made as needed, every file installed like one file.
     const base = src.endsWith('/') ? quote(p.dest) : `${quote(p.dest.replace(/\/+$/, ''))}/${quote(baseName(src))}`

@@ -50,7 +50,8 @@ export const file: RemoteTaskType<FileParams> = {
     switch (state) {
       case undefined:
       case 'file':
-        lines.push(`[ -e ${path} ] || ks_fail ${quote(`file ${p.path} does not exist (use state: touch to create it)`)}`)
+        // In check mode the file may be what an earlier task would have written.
+        lines.push(`ks_input ${path} ${quote(`set the attributes of ${p.path}`)} ${quote(`file ${p.path} does not exist (use state: touch to create it)`)}`)
         if (p.state === 'file') lines.push(`[ -f ${path} ] || ks_fail ${quote(`${p.path} is not a regular file`)}`)
         lines.push(attrs)
         break
@@ -129,7 +130,7 @@ function link(p: FileParams): string {
     return [
       `_kn=${quote(p.path)}; _kh=${quote(parentDir(p.path))}`,
       `if [ -d "$_kn" ] && [ ! -L "$_kn" ]; then _kh=$_kn; _kn=${inside}; fi`,
-      `[ -e ${src} ] || ks_fail ${quote(`hard link source ${p.src} does not exist`)}`,
+      `ks_input ${src} ${quote(`hard link ${p.path} -> ${p.src}`)} ${quote(`hard link source ${p.src} does not exist`)}`,
       `if [ ${path} -ef ${src} ]; then ks_attrs ${path} ${attrArgs(p)}; exit 0; fi`,
       p.force ? '' : `if [ -e ${path} ]; then ${refuse}; fi`,
       `ks_changed ${quote(`hard link ${p.path} -> ${p.src}`)}`,
@@ -146,7 +147,7 @@ function link(p: FileParams): string {
     `  ${attrsOfLink(p)}`,
     '  exit 0',
     'fi',
-    p.force ? '' : `[ -e ${absSrc} ] || ks_fail ${quote(`src file does not exist, use "force: yes" if you really want to create the link: ${p.src}`)}`,
+    p.force ? '' : `ks_input ${absSrc} ${quote(`link ${p.path} -> ${p.src}`)} ${quote(`src file does not exist, use "force: yes" if you really want to create the link: ${p.src}`)}`,
     p.force
       ? `if [ -d ${path} ] && [ ! -L ${path} ] && [ -n "$(ls -A ${path})" ]; then ks_fail ${quote(`the directory ${p.path} is not empty, refusing to convert it`)}; fi`
       : `if [ -d ${path} ] && [ ! -L ${path} ]; then ks_fail ${quote(`refusing to convert from directory to symlink for ${p.path} (force: yes replaces an empty one)`)}; fi`,

@@ -26,11 +26,11 @@ export function kubeseed(args: string[], opts: { env?: NodeJS.ProcessEnv; input?
 /**
  * The same, without blocking this process: needed when this process serves something the run uses (the
  * offline mirror's file server in e2e tests), which a synchronous run would starve. `onSpawn` gets the process
- * (to signal it).
+ * (to signal it). `noTerminal` runs it in a session of its own, without a controlling terminal, as under CI.
  */
-export function kubeseedAsync(args: string[], opts: { onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult> {
+export function kubeseedAsync(args: string[], opts: { onSpawn?: (child: ChildProcess) => void; noTerminal?: boolean } = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.noTerminal === true })
   opts.onSpawn?.(child)
   let stdout = ''
   let stderr = ''

@@ -276,12 +276,19 @@ export class Runner {
       if (run.length) await this.runTasks(run, hosts, ctx)
       run = []
     }
-    for (const item of items) {
-      if (ctx.aborted) return
-      if (item.kind === 'task') { run.push(item); continue }
-      await flushRun()
-      await this.runBlock(item, hosts, ctx)
+    // A block with neither rescue nor always is only its tasks (its conditions are theirs since loading): they
+    // join the tasks around them, so a block costs no round trip of its own.
+    const walk = async (list: Item[]): Promise<void> => {
+      for (const item of list) {
+        if (ctx.aborted) return
+        if (item.kind === 'task') { run.push(item); continue }
+        if (!item.rescue.length && !item.always.length) { await walk(item.block); continue }
+        await flushRun()
+        await this.runBlock(item, hosts, ctx)
+      }
     }
+    await walk(items)
+    if (ctx.aborted) return
     await flushRun()
   }
 

@@ -18,6 +18,15 @@ ks_traps() { trap "$1 exit 129" HUP; trap "$1 exit 130" INT; trap "$1 exit 141" 
 # ks_sweep DEST: removes temporary files an earlier run left beside DEST when something ended it outright
 # (SIGKILL, a crash: no trap runs). Ones touched in the last minute may belong to a run still writing.
 ks_sweep() { find "${D}{1%/*}/" -maxdepth 1 -type f -name ".${D}{1##*/}.kubeseed-*" -mmin +1 -delete 2>/dev/null; return 0; }
+# ks_input PATH WOULD FAILURE: PATH is something the step reads or works in (a copy's source on the host, an
+# archive, the directory it unpacks into). When it is missing the step fails with FAILURE, except in check mode:
+# there the earlier task that would make PATH (a download, a mkdir) changed nothing, so the step reports that it
+# WOULD change and ends. Call it in the step's own subshell, not in a pipeline.
+ks_input() {
+  [ -e "$1" ] && return 0
+  if ks_check; then ks_changed "$2 ($1 is not there yet)"; exit 0; fi
+  ks_fail "$3"
+}
 ks_mode_eq() { [ "$(printf '%o' "0$1")" = "$(printf '%o' "0$2")" ]; }
 # ks__symbit WHO PERM: the bits one permission letter of a symbolic mode stands for (in _sb), as Ansible
 # reckons them: from the path's mode before the change (_sp), X only for directories or executables (_sx),

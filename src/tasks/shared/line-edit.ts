@@ -58,7 +58,7 @@ export function lineEditScript(e: LineEdit): string {
   ]
   lines.push(`if [ -e ${path} ] && [ ! -f ${path} ]; then ks_fail ${quote(`${e.path} is not a regular file`)}; fi`)
   if (e.state === 'absent') lines.push(`[ -f ${path} ] || exit 0`)
-  else if (!e.create) lines.push(`[ -f ${path} ] || ks_fail ${quote(`${e.path} does not exist (set create: yes to create it)`)}`)
+  else if (!e.create) lines.push(`ks_input ${path} ${quote(`edit ${e.path}`)} ${quote(`${e.path} does not exist (set create: yes to create it)`)}`)
   lines.push(...(e.before ?? []))
   if (e.backrefs && e.pcre !== undefined) {
     // Python's match.expand on the last matching line, done by perl, whose regexes read as Python's do.

@@ -14,7 +14,7 @@ import type { MirrorHandle } from '../../../src/offline/serve.js'
 import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
 import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
 import { kubeseedAsync } from '../../harness/cli.js'
-import { downloadedImageNames } from '../../harness/download-plan.js'
+import { downloadCachePath, downloadedImageNames } from '../../harness/download-plan.js'
 import { verifyBundle } from '../../../src/offline/verify.js'
 import { sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
 
@@ -154,7 +154,7 @@ describe('air-gapped install on the sandbox (cluster.yaml)', function () {
     const files = await startFileServer({ files: join(bad, 'files') }, up.state.bastion, 0)
     try {
       const node = up.state.workers[0]!
-      const dest = `/tmp/releases/${runc.path.split('/').pop()}`
+      const dest = downloadCachePath(bundle, 'runc')
       await sh(node, `rm -f ${dest} /usr/local/bin/runc`)
       const badRepo = `http://${up.state.bastion}:${files.port}/files`
       const r = await play('-e', `files_repo=${badRepo}`)

@@ -21,7 +21,7 @@ import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.j
 import { sandboxSsh } from '../../../src/sandbox/index.js'
 import { teardownAirgap, writeAirgapInventory } from '../../harness/airgap-suite.js'
 import { kubeseedAsync } from '../../harness/cli.js'
-import { downloadedImageNames } from '../../harness/download-plan.js'
+import { downloadCachePath, downloadedImageNames } from '../../harness/download-plan.js'
 
 // Its own sandbox and subnet, so it runs beside other sandbox suites.
 const NAME = 'mt'
@@ -172,7 +172,7 @@ describe('a tampered offline mirror is caught on the node (file, .deb, image)', 
       const f = expectCaught(r, 'Download | Files, checked against the manifest\'s sha256', runc.sha256)
       expect(f.msg ?? '').to.match(/checksum/i)
       expect(f.item).to.equal('runc')
-      const dest = `/tmp/releases/${runc.path.split('/').pop()}`
+      const dest = downloadCachePath(env!.bundle, 'runc')
       expect(await sh(`ls -A /tmp/releases; test -e ${dest} && echo kept || true; test -e /usr/local/bin/runc && echo installed || true`))
         .not.to.match(/runc|kept|installed/)
       caught.push({ what: 'file', msg: f.msg ?? '' })

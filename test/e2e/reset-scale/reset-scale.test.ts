@@ -6,7 +6,7 @@ import { expect } from 'chai'
 import type { SandboxBundle } from '../../../src/sandbox/bundle.js'
 import { airgapSandbox, type AirgapSandbox } from '../../../src/sandbox/airgap.js'
 import { sandboxDown, sandboxSsh, type SandboxUpResult } from '../../../src/sandbox/index.js'
-import { downloadedImageNames } from '../../harness/download-plan.js'
+import { downloadCachePath, downloadedImageNames } from '../../harness/download-plan.js'
 import { events, kubeseedAsync, totalChanged, type CliResult, type Recap } from '../../harness/cli.js'
 
 // Its own sandbox and subnet, so it runs beside other sandbox suites.
@@ -113,7 +113,7 @@ describe('scale and reset on the air-gapped sandbox (scale.yaml, reset.yaml)', f
 
   it(`reset --limit ${RESET_NODE} removes the runtime, binaries and configuration, then changes nothing`, async () => {
     // The kubeadm the later part of cluster.yaml installs, so the reset has a kubeadm to call.
-    await sh(RESET_NODE, 'install -m 0755 /tmp/releases/kubeadm /usr/local/bin/kubeadm && mkdir -p /etc/kubernetes/manifests /var/lib/kubelet')
+    await sh(RESET_NODE, `install -m 0755 ${downloadCachePath(bundle, 'kubeadm')} /usr/local/bin/kubeadm && mkdir -p /etc/kubernetes/manifests /var/lib/kubelet`)
     const reset = await run('reset', '-e', 'reset_confirmation=yes', '--limit', RESET_NODE)
     expect(reset.r.code, reset.r.stderr).to.equal(0)
     expect(Object.keys(reset.recap.hosts)).to.deep.equal([RESET_NODE])

@@ -184,6 +184,31 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.code).to.equal(2)
   })
 
+  it('a block without rescue or always goes with the tasks around it in one round trip; its when and a failure inside it hold', async () => {
+    const o = await playLocal(`
+- hosts: g
+  gather_facts: false
+  tasks:
+    - name: before
+      command: echo before
+    - block:
+        - name: inside
+          command: echo inside
+        - name: nested
+          block:
+            - name: deeper
+              command: "{{ '/bin/false' if inventory_hostname == 'h3' else 'echo deeper' }}"
+      when: inventory_hostname != 'h2'
+    - name: after
+      command: echo after
+`)
+    expect(statuses(o, 'inside')).to.deep.equal({ h1: 'changed', h2: 'skipped', h3: 'changed' })
+    expect(statuses(o, 'deeper')).to.deep.equal({ h1: 'changed', h2: 'skipped', h3: 'failed' })
+    expect(statuses(o, 'after')).to.deep.equal({ h1: 'changed', h2: 'changed' })
+    for (const h of ['h1', 'h2', 'h3']) expect(o.recap.hosts[h]!.roundTrips, h).to.equal(1)
+    expect(o.code).to.equal(2)
+  })
+
   it('runs handlers once per host, in definition order, only when notified, also via listen', async () => {
     const o = await playLocal(`
 - hosts: g

@@ -161,6 +161,38 @@ describe('offline manifest', () => {
     })
   })
 
+  it('names each file in the download cache as kubespray does (downloads.<name>.dest), versioned', () => {
+    const cacheNames = (kv: string) => Object.fromEntries(artifactsFor({ kubeVersion: kv, arch: 'amd64' }).files.map((f) => [f.name, f.cache]))
+    expect(cacheNames('1.32.13')).to.deep.equal({
+      kubeadm: 'kubeadm-1.32.13-amd64', kubelet: 'kubelet-1.32.13-amd64', kubectl: 'kubectl-1.32.13-amd64',
+      crictl: 'crictl-1.32.0-linux-amd64.tar.gz', 'cni-plugins': 'cni-plugins-linux-amd64-1.4.1.tgz',
+      containerd: 'containerd-2.0.7-linux-amd64.tar.gz', runc: 'runc-1.2.9.amd64', etcd: 'etcd-3.5.29-linux-amd64.tar.gz',
+      nerdctl: 'nerdctl-2.0.5-linux-amd64.tar.gz', calicoctl: 'calicoctl-3.29.7-amd64',
+    })
+    // An upgrade downloads beside the release before it: no Kubernetes binary of two minors shares a cache name.
+    const older = cacheNames('1.31.14')
+    for (const name of ['kubeadm', 'kubelet', 'kubectl']) expect(cacheNames('1.32.13')[name], name).not.to.equal(older[name])
+  })
+
+  it('a file an extra manifest gives without a cache name is cached under its URL\'s file name; a path is refused', () => {
+    const { dir, file } = scratchManifest([
+      'files:',
+      '  - { name: runc, version: runc_version, url: "https://mirror/runc/v{{ runc_version }}/runc.{{ image_arch }}" }',
+      '  - { name: kubeadm, version: kube_version, url: "https://mirror/kubeadm", cache: "kubeadm-{{ kube_version }}" }',
+      '',
+    ].join('\n'))
+    const bad = scratchManifest('files:\n  - { name: yq, version: kube_version, url: "https://x/yq", cache: "../yq" }\n')
+    try {
+      const a = artifactsFor({ kubeVersion: '1.32.13', arch: 'amd64', manifestFiles: [file] })
+      expect(a.files.filter((f) => ['runc', 'kubeadm'].includes(f.name)).map((f) => [f.name, f.cache]))
+        .to.deep.equal([['kubeadm', 'kubeadm-1.32.13'], ['runc', 'runc.amd64']])
+      expect(errorOf(() => loadManifest({ manifestFiles: [bad.file] })).message).to.match(/files\[0\] \(yq\): cache must be a file name, got "\.\.\/yq"/)
+    } finally {
+      rmSync(dir, { recursive: true })
+      rmSync(bad.dir, { recursive: true })
+    }
+  })
+
   it('accepts a leading v and a bare minor (its newest patch)', () => {
     expect(artifactsFor({ kubeVersion: 'v1.31.14', arch: 'amd64' }).kubeVersion).to.equal('1.31.14')
     expect(artifactsFor({ kubeVersion: '1.31', arch: 'amd64' }).kubeVersion).to.equal('1.31.14')

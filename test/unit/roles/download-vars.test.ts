@@ -1,4 +1,8 @@
 import { expect } from 'chai'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { load, YAML11_SCHEMA } from 'js-yaml'
+import { ROLES_DIR } from '../../../src/engine/paths.js'
 import { artifactsVar, hostScope, THREE_NODES, type Cluster } from './role-scope.js'
 
 type FileEntry = { url: string; path: string; sha256: string }
@@ -126,5 +130,42 @@ describe('download role: images from a mirror', () => {
     // Digests alone (an inventory without registry_host) pin too: a digest is never dropped for the tag.
     expect(hostScope('node1', ['download'], { kubeseed_image_digests: { 'registry.k8s.io/pause:3.10': `sha256:${'0'.repeat(64)}` } })
       .get('download_images_pinned')).to.equal(true)
+  })
+})
+
+describe('download cache: the roles install from the names the download role writes', () => {
+  const taskFiles = (readdirSync(ROLES_DIR, { recursive: true }) as string[])
+    .filter((f) => /\/tasks\/[^/]+\.yaml$/.test(f) && !f.startsWith('download/'))
+  /** Every string of a task file that names a file in the download cache, with the role it comes from. */
+  const cacheReads = taskFiles.flatMap((f) => {
+    const found: string[] = []
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string' && v.startsWith('{{ local_release_dir }}/{{ kubeseed_artifacts.files')) found.push(v)
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk)
+    }
+    walk(load(readFileSync(join(ROLES_DIR, f), 'utf8'), { schema: YAML11_SCHEMA }))
+    return found.map((text) => ({ file: f, text }))
+  })
+  const s = hostScope('node1', ['download'])
+  const written = new Set((s.get('download_files') as Array<{ name: string }>).map((item) =>
+    s.child({ source: 'loop', vars: { item } }).render('{{ local_release_dir }}/{{ kubeseed_artifacts.files[item.name].cache }}')))
+
+  it('the download role writes kubespray\'s versioned names, so an upgrade never overwrites the release before it', () => {
+    expect([...written].sort()).to.include.members([
+      '/tmp/releases/kubeadm-1.32.13-amd64', '/tmp/releases/kubelet-1.32.13-amd64', '/tmp/releases/kubectl-1.32.13-amd64',
+      '/tmp/releases/runc-1.2.9.amd64', '/tmp/releases/containerd-2.0.7-linux-amd64.tar.gz', '/tmp/releases/etcd-3.5.29-linux-amd64.tar.gz',
+      '/tmp/releases/cni-plugins-linux-amd64-1.4.1.tgz', '/tmp/releases/crictl-1.32.0-linux-amd64.tar.gz',
+    ])
+  })
+
+  it('every role that installs from the cache reads one of those names', () => {
+    expect(cacheReads.map((r) => r.file)).to.include.members(['container-engine/runc/tasks/main.yaml', 'kubernetes/node/tasks/main.yaml', 'upgrade/kubeadm/tasks/main.yaml'])
+    for (const r of cacheReads) {
+      for (const item of Object.keys(files)) {
+        const path = String(s.child({ source: 'loop', vars: { item } }).render(r.text))
+        expect(written, `${r.file}: ${r.text} (item ${item})`).to.include(path)
+        if (!r.text.includes('item')) break
+      }
+    }
   })
 })

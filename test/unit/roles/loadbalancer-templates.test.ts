@@ -21,6 +21,14 @@ describe('API load balancer templates (loadbalancer_apiserver_localhost)', () =>
     expect(conf.split('{').length).to.equal(conf.split('}').length)
   })
 
+  it('remove-node: the control planes it removes are no upstream of the nodes that stay', () => {
+    const conf = render('loadbalancer/nginx.conf.hbs', clusterScopes(ROLES, { loadbalancer_apiserver_removed_hosts: [FIVE_NODES.groups.kube_control_plane![1]] })('w1'))
+    const upstream = /upstream kube_apiserver \{([^}]*)\}/.exec(conf)![1]!
+    expect([...upstream.matchAll(/server (\S+);/g)].map((m) => m[1])).to.deep.equal([CONTROL_PLANES[0], CONTROL_PLANES[2]].map((a) => `${a}:6443`))
+    const cfg = render('loadbalancer/haproxy.cfg.hbs', clusterScopes(ROLES, { loadbalancer_apiserver_removed_hosts: ['w2', FIVE_NODES.groups.kube_control_plane![0]] })('w1'))
+    expect([...cfg.matchAll(/^\s+server (\S+) /gm)].map((m) => m[1])).to.deep.equal(FIVE_NODES.groups.kube_control_plane!.slice(1))
+  })
+
   it('haproxy: a TCP frontend on loopback and a backend checking every control plane\'s /healthz over TLS', () => {
     const cfg = render('loadbalancer/haproxy.cfg.hbs', clusterScopes(ROLES)('w2'))
     expect(cfg).to.match(/^frontend kube_api_frontend\n\s+bind 127\.0\.0\.1:6443\n\s+mode tcp$/m)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { PLAYBOOKS_DIR } from '../../../src/engine/paths.js'
 import type { Item, Playbook } from '../../../src/engine/playbook/model.js'
 import { loadPlaybookFile } from './load-playbook.js'
+import { hostScope } from './role-scope.js'
 
 const load = (name: string): Playbook => loadPlaybookFile(join(PLAYBOOKS_DIR, name))
 
@@ -58,21 +59,38 @@ describe('etcd role', () => {
 describe('remove-node playbook', () => {
   it("names its hosts with -e node, as kubespray's does, and checks before anything else, fatally", () => {
     const pb = load('remove-node.yaml')
-    expect(pb.plays.map((p) => p.hosts)).to.deep.equal(['{{ node }}', '{{ node }}', '{{ node }}', '{{ node }}'])
+    expect(pb.plays.slice(0, 4).map((p) => p.hosts)).to.deep.equal(['{{ node }}', '{{ node }}', '{{ node }}', '{{ node }}'])
     expect(pb.plays[0]!.anyErrorsFatal).to.equal(true)
     expect(modules(pb.plays[0]!.items).filter((m) => m !== 'fail')).to.deep.equal(['command'])
-    expect(pb.plays.every((p) => !p.gatherFacts)).to.equal(true)
+    // Only the load balancers' play reads facts, and only of the nodes that stay.
+    expect(pb.plays.map((p) => !!p.gatherFacts)).to.deep.equal([false, false, false, false, true])
   })
 
   it("runs kubespray's order: drain, etcd member, reset (unless reset_nodes=false), delete the Node", () => {
     const pb = load('remove-node.yaml')
-    expect(pb.plays.slice(1).map((p) => p.roles.map((r) => r.name))).to.deep.equal([
+    expect(pb.plays.slice(1, 4).map((p) => p.roles.map((r) => r.name))).to.deep.equal([
       ['kubespray_defaults', 'remove-node/pre-remove', 'remove-node/remove-etcd-node'],
       ['kubespray_defaults', 'reset'],
       ['kubespray_defaults', 'remove-node/post-remove'],
     ])
     const stop = pb.plays[2]!.items[0]
     expect(stop?.kind === 'task' && [stop.module, stop.args, stop.when]).to.deep.equal(['meta', 'end_host', ['not (reset_nodes | default(true) | bool)']])
+  })
+
+  it('then updates the load balancers of the nodes that stay, leaving out the removed hosts, only when a control plane goes', () => {
+    const play = load('remove-node.yaml').plays[4]!
+    expect(play.roles.map((r) => r.name)).to.deep.equal(['kubespray_defaults', 'kubernetes/loadbalancer'])
+    const scope = hostScope('node3', [], { node: 'node2, node4' })
+    expect(scope.render(play.hosts)).to.equal('k8s_cluster:!kube_control_plane:!node2:!node4')
+    expect(scope.child({ source: 'play vars', vars: play.vars as Record<string, unknown> }).get('loadbalancer_apiserver_removed_hosts')).to.deep.equal(['node2', 'node4'])
+    const stop = play.items[0]
+    expect(stop?.kind === 'task' && [stop.module, stop.args]).to.deep.equal(['meta', 'end_host'])
+    const ends = (node: string) => (stop?.kind === 'task' && hostScope('node3', ['kubernetes/loadbalancer'], { node, loadbalancer_apiserver_removed_hosts: node.split(',') }).truthy(stop.when))
+    // node1 is the control plane of these three nodes.
+    expect(ends('node2')).to.equal(true)
+    expect(ends('node2,node1')).to.equal(false)
+    expect(hostScope('node3', ['kubernetes/loadbalancer'], { node: 'node1', loadbalancer_apiserver_removed_hosts: ['node1'], loadbalancer_apiserver_localhost: false })
+      .truthy(stop?.kind === 'task' ? stop.when : [])).to.equal(true)
   })
 })
 

@@ -42,11 +42,15 @@ describe('ks_put (the prelude’s atomic write)', () => {
         if (!temp) await new Promise((r) => setTimeout(r, 10))
       }
       expect(temp, 'a temporary file appears in the destination directory').to.be.a('string')
+      // mktemp made the file and the chown follows; no content can come before the FIFO is written below, so
+      // waiting for the owner (on a loaded machine the chown may lag the file's appearance) proves the order.
+      const owner = () => execFileSync('stat', ['-c', '%U:%G', join(dir, temp!)], { encoding: 'utf8' }).trim()
+      for (let i = 0; i < 200 && owner() !== 'nobody:nogroup'; i++) await new Promise((r) => setTimeout(r, 10))
       const st = lstatSync(join(dir, temp!))
       expect(st.isFile()).to.equal(true)
       expect(st.size).to.equal(0)
       expect((st.mode & 0o777).toString(8)).to.equal('600')
-      expect(execFileSync('stat', ['-c', '%U:%G', join(dir, temp!)], { encoding: 'utf8' }).trim()).to.equal('nobody:nogroup')
+      expect(owner()).to.equal('nobody:nogroup')
       writeFileSync(fifo, 'PRIVATE KEY\n')
       expect(await done).to.equal(0)
       expect(readFileSync(dest, 'utf8')).to.equal('PRIVATE KEY\n')
