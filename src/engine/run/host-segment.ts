@@ -62,7 +62,8 @@ export class HostSegment {
   /** Results are told in task order once the batch has run: a skip planned after a step that then failed
    * never happened. Numbers index `pending`; functions are results decided on the controller. */
   private readonly order: Array<number | (() => void)> = []
-  private readonly loopResults = new Map<number, Record<string, unknown>[]>()
+  /** Looped tasks by id: their items' results so far, how many items there are, why unignored ones failed. */
+  private readonly loops = new Map<number, { results: Record<string, unknown>[]; size: number; failures: string[] }>()
   private readonly s: HostState
   /** A task failed while being prepared and does not ignore errors: nothing after it is planned. */
   private stopped = false
@@ -150,6 +151,8 @@ export class HostSegment {
       // Bad input (exit 4) unless ignored, as an error caught anywhere else while planning.
       if (!t.ignoreErrors && !(e instanceof StepError)) this.s.inputError = true
       this.finish(t, scope, { status: 'failed', data: { failed: true, changed: false, msg }, msg }, label)
+      // An item that cannot be prepared ends its loop there, as in Ansible: the items after it do not run.
+      if (!t.ignoreErrors && this.loops.has(t.id)) this.endLoop(t)
     })
     if (!t.ignoreErrors) this.stopped = true
   }
@@ -166,6 +169,7 @@ export class HostSegment {
     }
     const type = this.d.o.taskType(t.module)
     if (!type || type.kind === 'run-control') throw new PlaybookError(`unknown module '${t.module}'`, t.where)
+    const firstStep = this.pending.length
     for (const it of items) {
       let scope = base
       let label: string | undefined
@@ -175,9 +179,20 @@ export class HostSegment {
         if (!(await this.planItem(t, type, scope, label))) return false
       } catch (e) {
         this.planFailed(e, t, scope, label)
+        if (this.stopped) break
       }
     }
+    if (t.loop !== undefined) this.markLoopSteps(firstStep)
     return true
+  }
+
+  /** The steps of one looped task, from `from` on: the batch runs them all before a failure among them ends it. */
+  private markLoopSteps(from: number): void {
+    const last = this.pending.length - 1
+    for (let i = from; i <= last; i++) {
+      const x = this.pending[i]!
+      x.step = { ...x.step, loopItem: { first: i === from, last: i === last } }
+    }
   }
 
   /** Plans one task or loop item; false when a controller task failed the host. */
@@ -209,7 +224,7 @@ export class HostSegment {
     if (!Array.isArray(list)) {
       throw new PlaybookError(`loop must give a list, got ${typeof list}`, { ...t.where, host: this.host }, 'use a list or a filter such as dict2items')
     }
-    this.loopResults.set(t.id, [])
+    this.loops.set(t.id, { results: [], size: list.length, failures: [] })
     if (!list.length) {
       this.defer(() => {
         this.d.told.record(this.host, t, { status: 'skipped', data: { results: [], msg: 'no items' } })
@@ -349,29 +364,49 @@ export class HostSegment {
     }
   }
 
-  /** Registers, tells and counts one result; notifies handlers; fails the host on an unignored failure. */
+  /**
+   * Registers, tells and counts one result; notifies handlers; fails the host on an unignored failure. A loop
+   * item's failure fails the host only once the loop's last item is in (endLoop), as in Ansible.
+   */
   private finish(t: TaskDef, scope: Scope, res: TaskResult, label: string | undefined, delegatedTo?: string): void {
     if (res.status === 'failed' && t.ignoreErrors) res.ignored = true
-    const loop = this.loopResults.get(t.id)
-    if (loop) loop.push({ ...res.data, item: label, [t.loopVar]: scope.get(t.loopVar) })
+    const loop = this.loops.get(t.id)
+    if (loop) loop.results.push({ ...res.data, item: label, [t.loopVar]: scope.get(t.loopVar), ansible_loop_var: t.loopVar })
     else if (t.register) this.s.registered[t.register] = res.data
     this.d.told.record(this.host, t, res, label, delegatedTo, !loop)
     if (res.status === 'changed') for (const n of t.notify) this.s.notified.add(String(scope.render(n, t.where)))
     // The recap's failure line says why, except for a no_log task: nothing of its output leaves it.
-    if (res.status === 'failed' && !res.ignored) this.d.told.fail(this.host, t.name, t.id, t.noLog ? HIDDEN : res.msg ?? 'failed', true)
+    const why = t.noLog ? HIDDEN : res.msg ?? 'failed'
+    if (res.status === 'failed' && !res.ignored) {
+      if (loop) loop.failures.push(t.noLog ? why : `item ${label}: ${why}`)
+      else this.d.told.fail(this.host, t.name, t.id, why, true)
+    }
+    if (loop && loop.results.length === loop.size) this.endLoop(t)
   }
 
-  /** A looped task counts once per host in the recap, as in Ansible; its items were told one by one. */
+  /**
+   * A looped task once its items are in: counted once per host in the recap and registered as Ansible does
+   * (`results` holds every item); the host fails when an item failed and errors are not ignored.
+   */
+  private endLoop(t: TaskDef, complete = true): void {
+    const loop = this.loops.get(t.id)
+    this.loops.delete(t.id)
+    if (!loop?.results.length) return
+    const { results, failures } = loop
+    const changed = results.some((r) => r.changed)
+    const skipped = results.every((r) => r.skipped)
+    const failed = results.some((r) => r.failed)
+    countResult(this.s.recap, failed ? 'failed' : changed ? 'changed' : skipped ? 'skipped' : 'ok', failed && t.ignoreErrors)
+    const msg = failed ? 'One or more items failed' : skipped ? 'All items skipped' : 'All items completed'
+    if (t.register) this.s.registered[t.register] = { results, changed, failed, skipped, msg }
+    if (!failures.length || !complete) return
+    const others = failures.length > 1 ? ` (${failures.length - 1} more of ${results.length} items failed too)` : ''
+    this.d.told.fail(this.host, t.name, t.id, `${failures[0]}${others}`, true)
+  }
+
+  /** Loops whose last item never came back (the run was interrupted) still count and register what ran. */
   private flushLoops(): void {
-    for (const t of this.seg) {
-      const results = this.loopResults.get(t.id)
-      if (!results?.length) continue
-      const failed = results.some((r) => r.failed)
-      const changed = results.some((r) => r.changed)
-      const skipped = results.every((r) => r.skipped)
-      countResult(this.s.recap, failed ? 'failed' : changed ? 'changed' : skipped ? 'skipped' : 'ok', failed && t.ignoreErrors)
-      if (t.register) this.s.registered[t.register] = { results, changed, failed, skipped, msg: 'All items completed' }
-    }
+    for (const t of this.seg) if (this.loops.has(t.id)) this.endLoop(t, false)
   }
 }
 

@@ -1,6 +1,6 @@
 // Batching: consecutive steps for one host go as ONE script in ONE exec. Each step runs in a subshell
 // between status markers, so its output, changes and exit code come back separately and a failure still
-// names its task. A failing step ends the batch unless it ignores errors. A hangup, a lost connection or a
+// names its task. A failing step ends the batch unless it ignores errors (a looped task's items all run first). A hangup, a lost connection or a
 // kill ends the script through its traps, which remove its temporary files. A batch may carry the facts script
 // in front of its steps (between FACTS markers): a failure there ends it before any step.
 
@@ -58,10 +58,15 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
       if (!ENV_NAME.test(k)) throw new Error(`environment variable name ${JSON.stringify(k)} is not valid`)
       assigns.push(`export ${k}=${quote(v)}`)
     }
+    const item = step.ignoreErrors ? undefined : step.loopItem
+    if (item?.first) lines.push('ks_loop_rc=0')
     lines.push(`ks_mark BEGIN:${i}; ks_mark BEGIN:${i} >&2`)
     lines.push(`(\nks_traps\n${assigns.map((a) => `${a}\n`).join('')}cd / || exit 1\n${step.script}\n) </dev/null; ks_rc=$?`)
     lines.push(`ks_mark END:${i}:$ks_rc; ks_mark END:${i}:$ks_rc >&2`)
-    if (!step.ignoreErrors) lines.push('[ "$ks_rc" -eq 0 ] || exit 0')
+    if (item) {
+      lines.push('[ "$ks_rc" -eq 0 ] || ks_loop_rc=1')
+      if (item.last) lines.push('[ "$ks_loop_rc" -eq 0 ] || exit 0')
+    } else if (!step.ignoreErrors) lines.push('[ "$ks_rc" -eq 0 ] || exit 0')
     parts.push(lines.join('\n'))
   })
   return { script: `${parts.join('\n')}\n`, nonce, count: steps.length, facts: opts.facts !== undefined }

@@ -11,6 +11,9 @@ export interface Step {
   env?: Record<string, string>
   /** The batch goes on after this step even if it fails (ignore_errors). */
   ignoreErrors?: boolean
+  /** One item of a looped task: as in Ansible, every item runs and a failure ends the batch only after the
+   * loop's last item (`first` and `last` mark the loop's ends in this batch). */
+  loopItem?: { first: boolean; last: boolean }
 }
 
 /** What came back for one step. */

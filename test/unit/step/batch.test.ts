@@ -39,6 +39,17 @@ describe('step batches', () => {
     expect(out[1].stderr).to.equal('boom\n')
   })
 
+  it('runs every item of a looped task before a failing item ends the batch', async () => {
+    const item = (rc: number, first: boolean, last: boolean): Step => ({ script: `exit ${rc}`, loopItem: { first, last } })
+    let out = await runSteps([item(0, true, false), item(4, false, false), item(0, false, true), { script: 'echo never' }])
+    expect(out.map((o) => o.rc)).to.deep.equal([0, 4, 0, null])
+    // A second loop in the same batch starts clean: its items all passing, the batch goes on.
+    out = await runSteps([item(0, true, true), item(0, true, false), item(0, false, true), { script: 'exit 0' }])
+    expect(out.map((o) => o.rc)).to.deep.equal([0, 0, 0, 0])
+    out = await runSteps([item(2, true, true), { script: 'exit 0' }])
+    expect(out.map((o) => o.rc)).to.deep.equal([2, null])
+  })
+
   it('passes payloads as files without the shell seeing their content', async () => {
     const hostile = "$(touch /tmp/ks-pwned) `id` 'quote' \"dq\"\n\u2603\nKS_DATA_x\n"
     const out = await runSteps([{ script: 'cat "$KS_P0"; cat "$KS_P1"', payloads: [hostile, Buffer.from([0, 1, 2, 255])] }])
