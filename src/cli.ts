@@ -6,8 +6,11 @@ import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { ExitCode, KubeseedError } from './engine/errors.js'
 import { commandsFor } from './commands/catalog.js'
+import { fileCompiledTemplateStore, keepCompiledTemplates } from './engine/handlebars/compiled-store.js'
 
 export async function main(argv: string[]): Promise<number> {
+  // The same switch as the launcher's compile cache: compiled code kept between runs.
+  if (!process.env.KUBESEED_NO_COMPILE_CACHE) keepCompiledTemplates(fileCompiledTemplateStore())
   let code: number = ExitCode.ok
   const setCode = (c: number) => { code = c }
   let cli = yargs(argv)

@@ -1,19 +1,22 @@
 // Renders handlebars template files (templates/**/*.hbs) in strict mode: an undefined variable
 // is an error naming the variable, the template and line, and the host, never an empty string.
 import type Handlebars from 'handlebars'
-import { KubeseedError, TemplateError } from '../errors.js'
+import { createHash } from 'node:crypto'
+import { KubeseedError, TemplateError, type Where } from '../errors.js'
 import { onFirstUse } from '../load-on-use.js'
 import { messageWithoutHint } from '../expr/index.js'
 import { lazyVars } from '../vars/lazy-object.js'
 import type { Scope } from '../vars/scope.js'
+import { compiledTemplateStore } from './compiled-store.js'
 import { HelperError, makeHelpers } from './helpers.js'
 
-const handlebarsPackage = onFirstUse<typeof Handlebars>('handlebars')
+const runtimePackage = onFirstUse<typeof Handlebars>('handlebars/runtime')
+const compilerPackage = onFirstUse<typeof Handlebars>('handlebars')
 let engine: typeof Handlebars | undefined
 
-function handlebars(): typeof Handlebars {
+function runtime(): typeof Handlebars {
   if (!engine) {
-    engine = handlebarsPackage().create()
+    engine = runtimePackage().create()
     const builtins = engine.helpers as unknown as Record<string, (...a: unknown[]) => unknown>
     engine.registerHelper(makeHelpers({ ...builtins }) as unknown as Handlebars.HelperDeclareSpec)
   }
@@ -22,25 +25,64 @@ function handlebars(): typeof Handlebars {
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>()
 // trackIds gives helpers the names of their arguments, so errors can name an undefined variable.
-const COMPILE_OPTIONS = { strict: true, noEscape: true, trackIds: true } as Parameters<typeof Handlebars.compile>[1]
+const COMPILE_OPTIONS = { strict: true, noEscape: true, trackIds: true } as const
 
-function compile(source: string, name: string): Handlebars.TemplateDelegate {
+/** What compiled code is kept under: the template, the options and the handlebars release that compiled it. */
+function storeKey(source: string): string {
+  return createHash('sha256').update(`${runtimePackage().VERSION}\0${JSON.stringify(COMPILE_OPTIONS)}\0${source}`).digest('hex')
+}
+
+/** Handlebars' JavaScript for the template. Syntax errors name the template and line. */
+function precompile(source: string, where: Where): string {
+  const hbs = compilerPackage()
+  try {
+    hbs.parse(source)
+  } catch (e) {
+    // Handlebars' message is several lines (position, source excerpt, what it expected): keep the last.
+    const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean)
+    const what = lines.length > 1 ? lines[lines.length - 1] : lines[0] ?? 'cannot parse'
+    throw new TemplateError(`template syntax error: ${what}`, { file: where.file, line: (e as { lineNumber?: number }).lineNumber },
+      'close every {{#if}}/{{#each}} block and check the braces')
+  }
+  try {
+    return hbs.precompile(source, { ...COMPILE_OPTIONS }) as unknown as string
+  } catch (e) {
+    const err = e as Error & { lineNumber?: number }
+    throw new TemplateError(`template failed: ${err.message.split(' - ')[0]}`, { ...where, line: err.lineNumber })
+  }
+}
+
+/** A template from its compiled code: an object literal of functions, evaluated as handlebars' own compile does. */
+function fromCode(code: string): Handlebars.TemplateDelegate {
+  const spec = new Function(`return (${code})`)() as Parameters<typeof Handlebars.template>[0]
+  return runtime().template(spec)
+}
+
+function compile(source: string, where: Where): Handlebars.TemplateDelegate {
   let t = compiled.get(source)
   if (!t) {
-    const hbs = handlebars()
-    try {
-      // Compile eagerly so syntax errors surface here, with the template's name.
-      hbs.parse(source)
-    } catch (e) {
-      // Handlebars' message is several lines (position, source excerpt, what it expected): keep the last.
-      const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean)
-      const what = lines.length > 1 ? lines[lines.length - 1] : lines[0] ?? 'cannot parse'
-      throw new TemplateError(`template syntax error: ${what}`, { file: name, line: (e as { lineNumber?: number }).lineNumber },
-        'close every {{#if}}/{{#each}} block and check the braces')
-    }
-    t = hbs.compile(source, COMPILE_OPTIONS)
+    t = keptOrCompiled(source, where)
     compiled.set(source, t)
   }
+  return t
+}
+
+/** The template from the code an earlier run kept, or compiled now (and kept, when there is a store). */
+function keptOrCompiled(source: string, where: Where): Handlebars.TemplateDelegate {
+  const store = compiledTemplateStore()
+  if (!store) return fromCode(precompile(source, where))
+  const key = storeKey(source)
+  const kept = store.get(key)
+  if (kept !== undefined) {
+    try {
+      return fromCode(kept)
+    } catch {
+      // Damaged: compiled again below, and replaced.
+    }
+  }
+  const code = precompile(source, where)
+  const t = fromCode(code)
+  store.set(key, code)
   return t
 }
 
@@ -54,7 +96,7 @@ export interface RenderTemplateOptions {
 }
 
 export function renderTemplate(source: string, opts: RenderTemplateOptions): string {
-  const t = compile(source, opts.name)
+  const t = compile(source, { file: opts.name, host: opts.host })
   try {
     return t(lazyVars(opts.scope, opts.extra ?? {}))
   } catch (e) {
