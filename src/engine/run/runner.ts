@@ -18,6 +18,7 @@ import { HostScopes, type HostMagic } from './host-scope.js'
 import { HostSegment } from './host-segment.js'
 import { HostStates } from './host-state.js'
 import { PendingFacts } from './pending-facts.js'
+import { PlanningTurns } from './planning-turns.js'
 import type { PlayCtx } from './play-context.js'
 import { segmentTasks, type Segment, type SegmentRules } from './segments.js'
 import { filterTags } from './tags.js'
@@ -92,6 +93,9 @@ export class Runner {
   private playbookDir = process.cwd()
   /** Hosts some play ran on: the recap speaks of these (others may have a state only for hostvars). */
   private readonly played = new Set<string>()
+  /** Connections begun ahead of their first use in the batch (connectAhead), taken by that use. */
+  private readonly early = new Map<string, Promise<Connection>>()
+  private readonly turns = new PlanningTurns()
 
   constructor(private readonly o: RunOptions) {
     this.limitHosts = o.limit ? new Set(o.selectHosts(o.limit)) : undefined
@@ -185,6 +189,16 @@ export class Runner {
   /** One serial batch through the play's tasks and handlers; false when the play cannot go on. */
   private async runBatch(items: Item[], ctx: PlayCtx): Promise<boolean> {
     const active = ctx.batch
+    this.connectAhead(items, ctx)
+    try {
+      return await this.runBatchItems(items, ctx)
+    } finally {
+      for (const h of active) this.early.delete(h)
+    }
+  }
+
+  private async runBatchItems(items: Item[], ctx: PlayCtx): Promise<boolean> {
+    const active = ctx.batch
     if (ctx.play.gatherFacts) {
       // Under the linear strategy the first batch that can carry the facts does (see runTasks).
       if (ctx.play.strategy === 'linear') this.factsPending(active)
@@ -204,9 +218,35 @@ export class Runner {
   private async connection(host: string, ctx: PlayCtx): Promise<Connection> {
     const s = this.states.get(host)
     if (s.conn) return s.conn
-    const scope = this.scopes.play(host, ctx)
-    s.conn = await untilAborted(this.o.connect(host, (n) => (scope.has(n) ? scope.get(n) : undefined)), this.o.signal, host)
+    const early = this.early.get(host)
+    this.early.delete(host)
+    s.conn = await (early ?? this.connect(host, ctx))
     return s.conn
+  }
+
+  private async connect(host: string, ctx: PlayCtx): Promise<Connection> {
+    const scope = this.scopes.play(host, ctx)
+    return await untilAborted(this.o.connect(host, (n) => (scope.has(n) ? scope.get(n) : undefined)), this.o.signal, host)
+  }
+
+  /**
+   * When every host of the batch is reached at once (facts to gather, or a first task that runs on each host),
+   * the first --forks of them start their handshakes now: they go on while the first tasks are planned. A
+   * failure is told where the host first uses the connection, as without this.
+   */
+  private connectAhead(items: Item[], ctx: PlayCtx): void {
+    const first = items[0]
+    const onEveryHost = first?.kind === 'task' && this.o.taskType(first.module)?.kind === 'remote' && !first.when.length &&
+      first.loop === undefined && first.delegateTo === undefined && !first.runOnce
+    const hosts = ctx.batch.filter((h) => {
+      const s = this.states.get(h)
+      return !s.conn && !this.early.has(h) && (onEveryHost || (ctx.play.gatherFacts && !s.factsGathered))
+    })
+    for (const h of hosts.slice(0, this.o.forks)) {
+      const p = this.connect(h, ctx)
+      p.catch(() => {})
+      this.early.set(h, p)
+    }
   }
 
   /** Facts of these hosts are to come with their first batch that can carry them. */
@@ -367,7 +407,8 @@ export class Runner {
   }
 
   /** False when the host must run the segment again once facts are gathered. */
-  private hostSegment(seg: Segment, host: string, ctx: PlayCtx, carryFacts = false): Promise<boolean> {
+  private async hostSegment(seg: Segment, host: string, ctx: PlayCtx, carryFacts = false): Promise<boolean> {
+    await this.turns.next()
     const deps = { o: this.o, states: this.states, scopes: this.scopes, told: this.told, playbookDir: this.playbookDir,
       connection: (h: string, c: PlayCtx) => this.connection(h, c),
       pendingFacts: this.pendingFacts, factsArrived: (h: string, text: string) => this.factsArrived(h, text) }
