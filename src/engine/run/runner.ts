@@ -189,7 +189,7 @@ export class Runner {
   /** One serial batch through the play's tasks and handlers; false when the play cannot go on. */
   private async runBatch(items: Item[], ctx: PlayCtx): Promise<boolean> {
     const active = ctx.batch
-    this.connectAhead(items, ctx)
+    this.connectAhead(ctx)
     try {
       return await this.runBatchItems(items, ctx)
     } finally {
@@ -230,17 +230,16 @@ export class Runner {
   }
 
   /**
-   * When every host of the batch is reached at once (facts to gather, or a first task that runs on each host),
-   * the first --forks of them start their handshakes now: they go on while the first tasks are planned. A
-   * failure is told where the host first uses the connection, as without this.
+   * Hosts whose facts the play gathers are reached whatever their tasks do (even when planning fails): the
+   * first --forks of them start their handshakes now, which go on while the first tasks are planned. A failure
+   * is told where the host first uses the connection, as without this. Other plays connect no earlier than
+   * before: a mistake found while planning still touches no host.
    */
-  private connectAhead(items: Item[], ctx: PlayCtx): void {
-    const first = items[0]
-    const onEveryHost = first?.kind === 'task' && this.o.taskType(first.module)?.kind === 'remote' && !first.when.length &&
-      first.loop === undefined && first.delegateTo === undefined && !first.runOnce
+  private connectAhead(ctx: PlayCtx): void {
+    if (!ctx.play.gatherFacts) return
     const hosts = ctx.batch.filter((h) => {
       const s = this.states.get(h)
-      return !s.conn && !this.early.has(h) && (onEveryHost || (ctx.play.gatherFacts && !s.factsGathered))
+      return !s.conn && !this.early.has(h) && !s.factsGathered
     })
     for (const h of hosts.slice(0, this.o.forks)) {
       const p = this.connect(h, ctx)
