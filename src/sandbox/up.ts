@@ -13,11 +13,11 @@ import { ensureKeyPair } from './keys.js'
 import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
 import { builtinModulesForNodes } from './kernel-modules.js'
 import { raiseInotifyLimits } from './inotify-limits.js'
-import { withLock } from './lock.js'
 import { mountOverlay, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
 import { renderEtcHosts } from './node-config.js'
 import { nodeHostKey, prepareNodeRoot } from './node-files.js'
+import { releaseOwnership, takeOwnership } from './owner-lock.js'
 import { hostReadOnlyPaths, removeNspawnLeftovers, RUNTIME_DIRS, startNspawn } from './nspawn.js'
 import { stopNode } from './node-stop.js'
 import { isSameProcess, nspawnProcessesFor, processStartTime } from './process-tree.js'
@@ -255,7 +255,14 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpR
   const count = opts.nodes ?? DEFAULT_NODES
   checkCount(count, subnet)
   const stateDir = resolve(opts.stateDir ?? findStateDir(name) ?? registryEntry(name))
-  return withLock(`${registryEntry(name)}.lock`, () => converge({
-    name, subnet, count, stateDir, controlPlanes: opts.controlPlanes, etcd: opts.etcd, bootTimeoutMs: opts.bootTimeoutMs, log: opts.log ?? (() => {}),
-  }))
+  const tookNow = takeOwnership(name)
+  try {
+    return await converge({
+      name, subnet, count, stateDir, controlPlanes: opts.controlPlanes, etcd: opts.etcd, bootTimeoutMs: opts.bootTimeoutMs, log: opts.log ?? (() => {}),
+    })
+  } catch (e) {
+    // An `up` refused before it made anything leaves the name free.
+    if (tookNow && findStateDir(name) === undefined) releaseOwnership(name)
+    throw e
+  }
 }
