@@ -367,7 +367,30 @@ export class Runner {
     return {
       isLocal: (m) => judgeEachTask || (this.o.taskType(m)?.kind ?? 'remote') !== 'remote',
       reads: this.o.reads,
+      definitionReads: (name) => this.definitionReadsOf(play)(name),
     }
+  }
+
+  private readonly definitionReadsByPlay = new WeakMap<PlayDef, (name: string) => string[]>()
+
+  /** What the values a variable is given by the play, its roles (imported ones too) and extra vars read. */
+  private definitionReadsOf(play: PlayDef): (name: string) => string[] {
+    let of = this.definitionReadsByPlay.get(play)
+    if (of) return of
+    const defs = new Map<string, unknown[]>()
+    const roles = [...play.roles, ...(play.importedRoles ?? [])]
+    const sources = [play.vars, this.o.extraVars, ...roles.flatMap((r) => [...r.defaultsFiles, ...r.varsFiles].map((f) => f.data))]
+    for (const vars of sources) {
+      for (const [k, v] of Object.entries(vars)) defs.set(k, [...(defs.get(k) ?? []), v])
+    }
+    const reads = new Map<string, string[]>()
+    of = (name) => {
+      let r = reads.get(name)
+      if (!r) reads.set(name, (r = [...new Set((defs.get(name) ?? []).flatMap((d) => this.o.reads(d, false)))]))
+      return r
+    }
+    this.definitionReadsByPlay.set(play, of)
+    return of
   }
 
   private async runTasks(tasks: TaskDef[], hosts: string[], ctx: PlayCtx, handler = false): Promise<void> {

@@ -1,7 +1,9 @@
 // Which consecutive tasks may go to a host as one script. A task starts a new segment when it needs a
 // decision on the controller first: it reads a variable registered earlier in the segment, it is a controller
 // task, it is delegated or run once, it retries, its failure is judged on the controller (failed_when), or it
-// escalates privileges differently. This is computed once per task list, the same for every host.
+// escalates privileges differently. A variable defined by a template (a role default, a play var) reads what
+// its template reads, so a task reading it reads those too: a register hidden behind a default splits the
+// batch as a direct read does. This is computed once per task list, the same for every host.
 
 import type { TaskDef } from '../playbook/model.js'
 
@@ -10,6 +12,8 @@ export interface SegmentRules {
   isLocal(module: string): boolean
   /** Top-level variable names a value reads (strings with {{ }} and bare expressions). */
   reads(value: unknown, bare: boolean): string[]
+  /** Top-level names the definitions of a variable read (play vars, role defaults and vars, -e). */
+  definitionReads?(name: string): string[]
 }
 
 export type Segment = TaskDef[]
@@ -23,6 +27,8 @@ function taskReads(t: TaskDef, rules: SegmentRules): Set<string> {
   add(t.vars, false)
   add(t.environment, false)
   add(t.delegateTo, false)
+  // Through the variables' own definitions, to what they read in turn.
+  for (const n of names) for (const r of rules.definitionReads?.(n) ?? []) names.add(r)
   return names
 }
 

@@ -137,6 +137,21 @@ describe('runner (local connection, several hosts)', function () {
     expect(o.recap.failures.h1).to.match(/still not true after 4 attempts: c\.stdout \| int >= item\.need/)
   })
 
+  it('a variable whose template reads a register of the task before renders with that task\'s result', async () => {
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  vars:
+    derived: "{{ reg.stdout }}-x"
+  tasks:
+    - shell: echo hello
+      register: reg
+    - copy: {dest: "{{ work }}/out", content: "{{ derived }}"}
+`, { hosts: ['h1'] })
+    expect(o.code, JSON.stringify(o.recap.failures)).to.equal(0)
+    expect(readFileSync(join(o.dir, 'out'), 'utf8')).to.equal('hello-x')
+  })
+
   it('fails after the retries are spent', async () => {
     const o = await playLocal(`
 - hosts: h1

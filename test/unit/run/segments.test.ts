@@ -36,6 +36,17 @@ describe('segments: which tasks go to a host as one script', () => {
     expect(shape(l)).to.have.length(2)
   })
 
+  it('sees a registered name read through a variable defined by a template, however deep', () => {
+    const defs: Record<string, unknown> = { content: '{{ wrapped | upper }}', wrapped: '{{ r.stdout }}-x', plain: 'text' }
+    const withDefs = { ...rules, definitionReads: (n: string) => (n in defs ? rules.reads(defs[n], false) : []) }
+    const split = segmentTasks([task('command', { register: 'r' }), task('copy', { args: { content: '{{ content }}' } })], withDefs)
+    expect(split.map((s) => s.length)).to.deep.equal([1, 1])
+    const joined = segmentTasks([task('command', { register: 'r' }), task('copy', { args: { content: '{{ plain }}' } })], withDefs)
+    expect(joined.map((s) => s.length)).to.deep.equal([2])
+    const loop = { ...rules, definitionReads: (n: string) => (n === 'a' ? ['b'] : n === 'b' ? ['a', 'r'] : []) }
+    expect(segmentTasks([task('command', { register: 'r' }), task('copy', { args: { content: '{{ a }}' } })], loop)).to.have.length(2)
+  })
+
   it('keeps controller tasks, run_once, delegation and retries alone', () => {
     const t = [task('file'), task('debug'), task('file'), task('command', { runOnce: true }), task('file'),
       task('command', { until: 'x', retries: 2 }), task('file'), task('command', { delegateTo: 'h1' }), task('file')]
