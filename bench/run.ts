@@ -232,7 +232,9 @@ async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error('build first: npm run build')
   const dir = mkdtempSync(join(tmpdir(), 'ks-bench-'))
   const log = (l: string) => process.stderr.write(`${l}\n`)
-  const date = new Date().toISOString().slice(0, 10)
+  const startedAt = new Date()
+  const loadAtStart = loadavg()[0]!
+  const date = startedAt.toISOString().slice(0, 10)
   const rows: Row[] = []
   for (const n of s.sizes) rows.push(...await benchAt(n, dir, s, log))
   const fresh = rows.filter((r) => r.tool === 'ansible-playbook' && r.hosts > 50)
@@ -245,7 +247,10 @@ async function main(): Promise<void> {
     if (here && !rows.some((r) => r.tool === k.tool && r.hosts === k.hosts && r.workload === k.workload && r.gather === k.gather && r.run === k.run)) rows.push(k)
   }
   rows.sort((a, b) => a.hosts - b.hosts)
-  const result = `Measured ${date} on one machine (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]!.toFixed(1)} at the end), ` +
+  const hhmm = (d: Date) => d.toISOString().slice(11, 16)
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PACKAGE_ROOT, encoding: 'utf8' }).stdout?.trim() || 'unknown'
+  const result = `Measured ${date}, ${hhmm(startedAt)}–${hhmm(new Date())} UTC, at commit ${commit}, on one machine (${cpus().length} cores, ` +
+    `${cpus()[0]?.model ?? 'unknown CPU'}; load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end), ` +
     `in one run of \`npm run bench -- ${args.join(' ')}\`.\n\n${table(rows)}`
   process.stdout.write(result)
   const readme = join(PACKAGE_ROOT, 'bench', 'README.md')

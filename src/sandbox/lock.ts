@@ -1,4 +1,5 @@
-// One `up` or `down` per sandbox at a time: two runs mounting and booting the same nodes would trample each other.
+// One builder at a time of something shared on this machine (the root filesystem cache): a second waits for
+// the first, then finds its work done. Sandboxes themselves have owners instead (owner-lock.ts).
 
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'

@@ -13,11 +13,11 @@ import { ensureKeyPair } from './keys.js'
 import { nodeCgroupDirs, removeCgroupTree } from './cgroups.js'
 import { builtinModulesForNodes } from './kernel-modules.js'
 import { raiseInotifyLimits } from './inotify-limits.js'
-import { withLock } from './lock.js'
 import { mountOverlay, unmountAllUnder } from './mounts.js'
 import { bridgeName, checkSandboxName, machineName, nodeName } from './names.js'
 import { renderEtcHosts } from './node-config.js'
 import { nodeHostKey, prepareNodeRoot } from './node-files.js'
+import { releaseOwnership, takeOwnership } from './owner-lock.js'
 import { hostReadOnlyPaths, removeNspawnLeftovers, RUNTIME_DIRS, startNspawn } from './nspawn.js'
 import { stopNode } from './node-stop.js'
 import { isSameProcess, nspawnProcessesFor, processStartTime } from './process-tree.js'
@@ -147,77 +147,122 @@ function waitForNodes(state: SandboxState, timeoutMs: number): Promise<NodeReadi
   }, timeoutMs)))
 }
 
+/** One `up`, its options checked. */
+interface UpRequest {
+  name: string
+  subnet: Subnet
+  count: number
+  stateDir: string
+  controlPlanes?: RoleChoice
+  etcd?: RoleChoice
+  bootTimeoutMs?: number
+  log: (line: string) => void
+}
+
+/** Nodes of an earlier `up` that this one drops, and all of them when the root filesystem changed. */
+async function removeDroppedNodes(previous: SandboxState | undefined, state: SandboxState, running: NodeState[], log: (line: string) => void): Promise<void> {
+  if (!previous) return
+  if (previous.rootfs !== state.rootfs && running.length > 0) {
+    throw new UsageError(`sandbox "${state.name}" runs on an older root filesystem`, undefined, `run \`kubeseed sandbox down --name ${state.name}\` and up again`)
+  }
+  // Upper layers made on another root filesystem do not fit the new one: those nodes start afresh.
+  const stale = previous.rootfs !== state.rootfs ? previous.nodes : previous.nodes.filter((p) => !state.nodes.some((n) => n.name === p.name))
+  for (const extra of stale) {
+    log(`removing ${extra.name}`)
+    await removeNode(state.stateDir, extra)
+  }
+}
+
+/** The state this `up` converges to (registered under its name) and which of its nodes already run. */
+async function planUp(o: UpRequest): Promise<{ state: SandboxState; running: NodeState[] }> {
+  const { name, subnet, stateDir, log } = o
+  const previous = readState(stateDir)
+  if (previous && previous.subnet !== subnet.cidr) {
+    throw new UsageError(`sandbox "${name}" runs on ${previous.subnet}, not ${subnet.cidr}`, undefined,
+      `run \`kubeseed sandbox down --name ${name}\` first to change its subnet`)
+  }
+  await assertSubnetFree(bridgeName(name), subnet)
+  const rootfs = await ensureRootfs(log)
+  raiseInotifyLimits(log)
+  const names = Array.from({ length: o.count }, (_, i) => nodeName(i))
+  const topology = planTopology(names, o.controlPlanes, o.etcd)
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 })
+  register(name, stateDir)
+  const state = planState({ name, stateDir, subnet, rootfs, names, topology, previous })
+  const running = state.nodes.filter((n) => nodeRunning(stateDir, n))
+  await removeDroppedNodes(previous, state, running, log)
+  return { state, running }
+}
+
+/** The bridge (checked for NAT) and the key the nodes trust; the state is saved before any node boots. */
+async function prepareBridgeAndKey(state: SandboxState, prefix: number): Promise<string> {
+  await ensureBridge(state.bridge, state.bastion, prefix)
+  await assertNoNat(state.bridge, state.subnet)
+  const clientKey = await ensureKeyPair(statePaths(state.stateDir).privateKey, `kubeseed-sandbox-${state.name}`)
+  writeState(state)
+  return clientKey
+}
+
+/** Boots the nodes not running, in parallel (running ones get the new /etc/hosts), then writes the inventory. */
+async function bootMissing(state: SandboxState, running: NodeState[], o: { prefix: number; clientKey: string; log: (line: string) => void }): Promise<{ booted: NodeState[]; startedAt: number }> {
+  const etcHosts = renderEtcHosts(state.nodes, state.bastion)
+  const booted = state.nodes.filter((n) => !running.includes(n))
+  const builtinModules = builtinModulesForNodes()
+  const startedAt = Date.now()
+  await Promise.all(state.nodes.map(async (node) => {
+    if (running.includes(node)) {
+      // Membership may have changed: the running node's name resolution follows.
+      writeFile(join(nodePaths(state.stateDir, node.name).root, 'etc/hosts'), etcHosts)
+      return
+    }
+    await bootNode(state, node, { ...o, etcHosts, builtinModules })
+  }))
+  writeState(state)
+  writeInventoryFiles(state, statePaths(state.stateDir))
+  return { booted, startedAt }
+}
+
+/** Nodes that came up degraded are logged; forwarding turned on meanwhile is refused (the nodes must not reach out). */
+function checkAfterBoot(readiness: NodeReadiness[], forwardingBefore: string, log: (line: string) => void): void {
+  for (const r of readiness) {
+    if (r.status === 'degraded') log(`${r.node} is degraded: failed units ${r.failedUnits.join(', ')}`)
+  }
+  if (ipForwarding() !== forwardingBefore) {
+    throw new SandboxError(`net.ipv4.ip_forward changed from ${forwardingBefore} to ${ipForwarding()} while the sandbox came up`, undefined,
+      'something on this machine turns forwarding on; the sandbox must not forward: set it back with sysctl')
+  }
+}
+
+async function converge(o: UpRequest): Promise<SandboxUpResult> {
+  const { state, running } = await planUp(o)
+  const forwarding = ipForwarding()
+  const clientKey = await prepareBridgeAndKey(state, o.subnet.prefix)
+  const { booted, startedAt } = await bootMissing(state, running, { prefix: o.subnet.prefix, clientKey, log: o.log })
+  const readiness = await waitForNodes(state, o.bootTimeoutMs ?? 60_000 + 6_000 * booted.length)
+  const bootMs = Date.now() - startedAt
+  checkAfterBoot(readiness, forwarding, o.log)
+  const paths = statePaths(state.stateDir)
+  o.log(`sandbox ${state.name}: ${state.nodes.length} nodes up in ${(bootMs / 1000).toFixed(1)} s; inventory ${paths.hosts}`)
+  return {
+    state, inventory: paths.hosts, privateKey: paths.privateKey, knownHosts: paths.knownHosts,
+    nodes: readiness, booted: booted.map((n) => n.name), bootMs,
+  }
+}
+
 export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxUpResult> {
-  const log = opts.log ?? (() => {})
   const name = checkSandboxName(opts.name ?? DEFAULT_NAME)
   const subnet = parseSubnet(opts.subnet ?? DEFAULT_SUBNET)
   const count = opts.nodes ?? DEFAULT_NODES
   checkCount(count, subnet)
   const stateDir = resolve(opts.stateDir ?? findStateDir(name) ?? registryEntry(name))
-
-  return withLock(`${registryEntry(name)}.lock`, async () => {
-    const previous = readState(stateDir)
-    if (previous && previous.subnet !== subnet.cidr) {
-      throw new UsageError(`sandbox "${name}" runs on ${previous.subnet}, not ${subnet.cidr}`, undefined,
-        `run \`kubeseed sandbox down --name ${name}\` first to change its subnet`)
-    }
-    await assertSubnetFree(bridgeName(name), subnet)
-    const rootfs = await ensureRootfs(log)
-    raiseInotifyLimits(log)
-    const names = Array.from({ length: count }, (_, i) => nodeName(i))
-    const topology = planTopology(names, opts.controlPlanes, opts.etcd)
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 })
-    register(name, stateDir)
-    const paths = statePaths(stateDir)
-
-    const state = planState({ name, stateDir, subnet, rootfs, names, topology, previous })
-    const running = state.nodes.filter((n) => nodeRunning(stateDir, n))
-    if (previous && previous.rootfs !== rootfs && running.length > 0) {
-      throw new UsageError(`sandbox "${name}" runs on an older root filesystem`, undefined, `run \`kubeseed sandbox down --name ${name}\` and up again`)
-    }
-    // Upper layers made on another root filesystem do not fit the new one: those nodes start afresh.
-    const stale = previous && previous.rootfs !== rootfs ? previous.nodes : previous?.nodes.filter((p) => !names.includes(p.name)) ?? []
-    for (const extra of stale) {
-      log(`removing ${extra.name}`)
-      await removeNode(stateDir, extra)
-    }
-
-    const forwarding = ipForwarding()
-    await ensureBridge(state.bridge, state.bastion, subnet.prefix)
-    await assertNoNat(state.bridge, subnet.cidr)
-    const clientKey = await ensureKeyPair(paths.privateKey, `kubeseed-sandbox-${name}`)
-    writeState(state)
-
-    const etcHosts = renderEtcHosts(state.nodes, state.bastion)
-    const toBoot = state.nodes.filter((n) => !running.includes(n))
-    const builtinModules = builtinModulesForNodes()
-    const bootStart = Date.now()
-    await Promise.all(state.nodes.map(async (node) => {
-      if (running.includes(node)) {
-        // Membership may have changed: the running node's name resolution follows.
-        writeFile(join(nodePaths(stateDir, node.name).root, 'etc/hosts'), etcHosts)
-        return
-      }
-      await bootNode(state, node, { prefix: subnet.prefix, etcHosts, clientKey, builtinModules, log })
-    }))
-    writeState(state)
-
-    writeInventoryFiles(state, paths)
-
-    const timeout = opts.bootTimeoutMs ?? 60_000 + 6_000 * toBoot.length
-    const readiness = await waitForNodes(state, timeout)
-    const bootMs = Date.now() - bootStart
-    for (const r of readiness) {
-      if (r.status === 'degraded') log(`${r.node} is degraded: failed units ${r.failedUnits.join(', ')}`)
-    }
-    if (ipForwarding() !== forwarding) {
-      throw new SandboxError(`net.ipv4.ip_forward changed from ${forwarding} to ${ipForwarding()} while the sandbox came up`, undefined,
-        'something on this machine turns forwarding on; the sandbox must not forward: set it back with sysctl')
-    }
-    log(`sandbox ${name}: ${state.nodes.length} nodes up in ${(bootMs / 1000).toFixed(1)} s; inventory ${paths.hosts}`)
-    return {
-      state, inventory: paths.hosts, privateKey: paths.privateKey, knownHosts: paths.knownHosts,
-      nodes: readiness, booted: toBoot.map((n) => n.name), bootMs,
-    }
-  })
+  const tookNow = takeOwnership(name)
+  try {
+    return await converge({
+      name, subnet, count, stateDir, controlPlanes: opts.controlPlanes, etcd: opts.etcd, bootTimeoutMs: opts.bootTimeoutMs, log: opts.log ?? (() => {}),
+    })
+  } catch (e) {
+    // An `up` refused before it made anything leaves the name free.
+    if (tookNow && findStateDir(name) === undefined) releaseOwnership(name)
+    throw e
+  }
 }

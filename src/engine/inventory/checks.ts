@@ -40,14 +40,24 @@ function at(origin: OriginOf | undefined, host: string, name: string): string {
   return o ? `${o}: ` : ''
 }
 
+/** A repeated address: the first pair found, then only how many more hosts repeat one (a copied block can repeat hundreds). */
+interface Repeats { first?: { what: string; fix: string }; more: number }
+
+function reportRepeats(r: Repeats, kind: string): InventoryFinding[] {
+  if (!r.first) return []
+  const more = r.more ? ` (and ${r.more} more host${r.more === 1 ? '' : 's'} repeating ${kind} of another host)` : ''
+  return [{ level: 'error', message: `${r.first.what}${more}: ${r.first.fix}` }]
+}
+
 function checkDuplicates(inv: Inventory, value: ValueOf, origin?: OriginOf): InventoryFinding[] {
-  const findings: InventoryFinding[] = []
   const seen = { ip: new Map<string, string>(), ansible_host: new Map<string, string>() }
+  const repeated: { ip: Repeats; ansible_host: Repeats } = { ip: { more: 0 }, ansible_host: { more: 0 } }
+  const note = (r: Repeats, first: () => Repeats['first']) => { if (r.first) r.more++; else r.first = first() }
   for (const host of inv.hosts.keys()) {
     const ip = read(value, host, 'ip')
     if (present(ip)) {
       const other = seen.ip.get(String(ip))
-      if (other) findings.push({ level: 'error', message: `${at(origin, host, 'ip')}hosts '${other}' and '${host}' have the same ip ${ip}: give each host its own ip` })
+      if (other) note(repeated.ip, () => ({ what: `${at(origin, host, 'ip')}hosts '${other}' and '${host}' have the same ip ${ip}`, fix: 'give each host its own ip' }))
       else seen.ip.set(String(ip), host)
     }
     const addr = read(value, host, 'ansible_host')
@@ -57,11 +67,14 @@ function checkDuplicates(inv: Inventory, value: ValueOf, origin?: OriginOf): Inv
       const key = `${addr}:${present(port) ? port : 22}`
       const other = seen.ansible_host.get(key)
       if (other) {
-        findings.push({ level: 'error', message: `${at(origin, host, 'ansible_port')}hosts '${other}' and '${host}' have the same ansible_host ${addr}${present(port) ? ` and port ${port}` : ''}: each host needs its own address` })
+        note(repeated.ansible_host, () => ({
+          what: `${at(origin, host, 'ansible_port')}hosts '${other}' and '${host}' have the same ansible_host ${addr}${present(port) ? ` and port ${port}` : ''}`,
+          fix: 'each host needs its own address',
+        }))
       } else seen.ansible_host.set(key, host)
     }
   }
-  return findings
+  return [...reportRepeats(repeated.ip, 'an ip'), ...reportRepeats(repeated.ansible_host, 'an ansible_host')]
 }
 
 const CIDR_PAIRS: [string, string][] = [

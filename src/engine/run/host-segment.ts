@@ -264,24 +264,30 @@ export class HostSegment {
     }
     const attempts = t.until !== undefined ? whole(t.retries ?? 3, 'retries') + 1 : 1
     const delay = t.until !== undefined ? whole(t.delay, 'delay') : 0
-    let outs: StepOutput[] = []
+    const outs: StepOutput[] = []
+    // A looped task retries item by item, as Ansible does: the next attempt sends only the items whose
+    // `until` is still false (a task with `until` is a segment of its own, so every pending step is its item).
+    let todo = this.pending.map((_, i) => i)
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const conn = await this.waitFor(this.d.connection(execHost, this.ctx))
       const facts = this.tentative && attempt === 1 ? FACTS_SCRIPT : undefined
-      const batch = buildBatch(this.pending.map((x) => x.step), { check: this.d.o.check, diff: this.d.o.diff, facts })
+      const batch = buildBatch(todo.map((i) => this.pending[i]!.step), { check: this.d.o.check, diff: this.d.o.diff, facts })
       const t0 = Date.now()
       const r = await this.waitFor(conn.exec({ script: batch.script, become, signal: this.d.o.signal }))
-      this.d.told.tell({ type: 'batch', host: execHost, steps: this.pending.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
+      this.d.told.tell({ type: 'batch', host: execHost, steps: todo.length, roundTrip: conn.roundTrips, ms: Date.now() - t0 }, -1)
       if (facts !== undefined && !this.factsCarried(r.stdout.toString(), r.stderr.toString(), batch, r.code)) return undefined
-      outs = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
-      if (this.d.o.signal?.aborted && outs.some((o) => o.rc === null)) break
-      if (r.code !== 0 && outs.every((o) => o.rc === null)) {
+      const got = parseBatch(r.stdout.toString(), r.stderr.toString(), batch)
+      todo.forEach((i, k) => { outs[i] = got[k]! })
+      if (this.d.o.signal?.aborted && got.some((o) => o.rc === null)) break
+      if (r.code !== 0 && got.every((o) => o.rc === null)) {
         const err = r.stderr.toString()
         const sudoProblem = become && /sudo|password/i.test(err)
         throw new StepError(sudoProblem ? 'privilege escalation failed' : 'the script could not run', { host: execHost, task: t.name }, r.code ?? -1, err)
       }
-      if (attempt < attempts && untilHolds(t, first.scope, resultOf(outs[0]!))) break
-      if (attempt < attempts) await this.waitFor(new Promise((r2) => setTimeout(r2, delay * 1000)))
+      if (attempt === attempts) break
+      todo = todo.filter((i) => outs[i]!.rc === null || !untilHolds(t, this.pending[i]!.scope, resultOf(outs[i]!)))
+      if (!todo.length) break
+      await this.waitFor(new Promise((r2) => setTimeout(r2, delay * 1000)))
     }
     return { outs, execHost, attempts }
   }

@@ -246,7 +246,7 @@ describe('day-2 on the air-gapped sandbox: scale control planes and etcd, upgrad
     await sh('node5', 'systemctl stop etcd')
     try {
       const unhealthy = await run('upgrade', ...upgradeArgs)
-      await expectUpgradeRefused(unhealthy, /etcd is not healthy: .+; nothing was changed\. Bring every etcd member back first \(etcdctl endpoint health on node1\)/)
+      await expectUpgradeRefused(unhealthy, /etcd is not healthy: [^;{]* is unhealthy[^;{]*; nothing was changed\. Bring every etcd member back first \(etcdctl endpoint health on node1\)/)
       process.stdout.write(`      etcd refusal: ${Object.values(unhealthy.recap.failures)[0]}\n`)
     } finally {
       await sh('node5', 'systemctl start etcd')

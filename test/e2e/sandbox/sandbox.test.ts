@@ -8,10 +8,11 @@ import { load } from 'js-yaml'
 import { ensureRootfs } from '../../../src/sandbox/rootfs.js'
 import { sandboxDown, sandboxList, sandboxSsh, sandboxUp } from '../../../src/sandbox/index.js'
 import type { SandboxUpResult } from '../../../src/sandbox/index.js'
-import { builtinModulesForNodes } from '../../../src/sandbox/kernel-modules.js'
 import { mountsUnder } from '../../../src/sandbox/mounts.js'
+import { isSameProcess } from '../../../src/sandbox/process-tree.js'
 import { findStateDir } from '../../../src/sandbox/state.js'
 import { events, kubeseed, totalChanged } from '../../harness/cli.js'
+import { requireRoot } from '../../harness/requirements.js'
 
 const execFileP = promisify(execFile)
 const NAME = 'kse2e'
@@ -66,7 +67,7 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
   let downDone = false
 
   before(async function () {
-    if (process.getuid?.() !== 0) this.skip()
+    requireRoot('systemd-nspawn, bridges and mounts')
     // Building the root filesystem the first time on a machine takes a few minutes; after that it is cached.
     this.timeout(20 * 60_000)
     await ensureRootfs()
@@ -159,8 +160,8 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
     expect(r.stdout.trim(), r.stderr).to.equal('hi')
   })
 
-  it('lets modprobe find the modules the kernel has built in', async function () {
-    if (!builtinModulesForNodes()) this.skip()
+  // From the bastion's module tree when it has one, else from the modules.builtin the sandbox writes.
+  it('lets modprobe find br_netfilter and overlay', async () => {
     const r = await ssh(up, up.state.nodes[0].address, 'modprobe br_netfilter && modprobe overlay && echo ok')
     expect(r.stdout.trim(), r.stderr).to.equal('ok')
   })
@@ -210,6 +211,15 @@ describe('sandbox (e2e: systemd-nspawn nodes on a private bridge)', function () 
     expect(again.booted).to.deep.equal([])
     expect(again.state.nodes.map((n) => n.pid)).to.deep.equal(up.state.nodes.map((n) => n.pid))
     expect(again.nodes.every((n) => n.status === 'running')).to.equal(true)
+  })
+
+  it('belongs to this process: another process\'s up or down of the name is refused in one line, and the nodes keep running', () => {
+    for (const args of [['up', '--nodes', '3', '--subnet', SUBNET], ['down']]) {
+      const r = kubeseed(['sandbox', ...args, '--name', NAME])
+      expect(r.code, r.stdout).to.equal(4)
+      expect(r.stderr.trim()).to.match(new RegExp(`^kubeseed: sandbox "${NAME}" is in use by pid ${process.pid} \\([^\\n]+$`))
+    }
+    for (const n of up.state.nodes) expect(isSameProcess(n.pid, n.startTime), n.name).to.equal(true)
   })
 
   it('refuses a second sandbox on a subnet already in use, creating nothing', async () => {

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildEmulatedBinaries } from '../../../src/sandbox/emulated/build.js'
+import { requireCommand } from '../../harness/requirements.js'
 
 const CP_IP = '127.0.10.1'
 const CP2_IP = '127.0.10.3'
@@ -16,10 +17,6 @@ interface Run {
   code: number
   stdout: string
   stderr: string
-}
-
-function hasContainerd(): boolean {
-  return spawnSync('containerd', ['--version']).status === 0
 }
 
 async function waitUntil(what: string, ms: number, probe: () => boolean | Promise<boolean>): Promise<void> {
@@ -85,7 +82,7 @@ describe('emulated kubeadm/kubelet/kubectl on loopback', function () {
   ])
 
   before(async function () {
-    if (!hasContainerd()) this.skip()
+    requireCommand('containerd', 'apt-get install containerd')
     base = mkdtempSync(join(tmpdir(), 'kubeseed-emulated-'))
     bin = join(base, 'bin')
     await buildEmulatedBinaries(bin, '1.32.13')
@@ -135,6 +132,8 @@ nodeStatusUpdateFrequency: 1s
   })
 
   after(() => {
+    // Nothing was started when a requirement was missing.
+    if (base === undefined) return
     for (const n of ['cp1', 'w1', 'cp2']) {
       const pidFile = join(rootOf(n), 'run/kube-apiserver-emulator.pid')
       if (existsSync(pidFile)) {

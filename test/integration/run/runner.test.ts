@@ -117,6 +117,26 @@ describe('runner (local connection, several hosts)', function () {
     expect(readFileSync(join(o.dir, 'n'), 'utf8').trim()).to.equal('3')
   })
 
+  it('retries a looped task item by item: an item whose until holds is not run again', async () => {
+    // Each run of an item appends a line to the item's own file and prints how many runs it has had.
+    const o = await playLocal(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: counted
+      shell: echo x >> {{ work }}/{{ item.name }}; wc -l < {{ work }}/{{ item.name }}
+      loop: [{name: quick, need: 1}, {name: slow, need: 3}, {name: never, need: 9}]
+      register: c
+      until: c.stdout | int >= item.need
+      retries: 3
+      delay: 0
+`, { hosts: ['h1'] })
+    const runs = (f: string) => readFileSync(join(o.dir, f), 'utf8').split('\n').filter(Boolean).length
+    expect([runs('quick'), runs('slow'), runs('never')]).to.deep.equal([1, 3, 4])
+    expect(o.code).to.equal(2)
+    expect(o.recap.failures.h1).to.match(/still not true after 4 attempts: c\.stdout \| int >= item\.need/)
+  })
+
   it('fails after the retries are spent', async () => {
     const o = await playLocal(`
 - hosts: h1

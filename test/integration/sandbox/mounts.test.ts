@@ -4,12 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMountPoint, mountOverlay, mountsUnder, unmountAllUnder } from '../../../src/sandbox/mounts.js'
+import { requireRoot } from '../../harness/requirements.js'
 
 describe('sandbox mounts', function () {
   let dir: string
-  before(function () {
-    if (process.getuid?.() !== 0) this.skip()
-  })
+  before(() => requireRoot('mount and umount'))
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ks mounts ')) })
   afterEach(async () => {
     await unmountAllUnder(dir)

@@ -69,13 +69,15 @@ describe('light hosts', function () {
 
   it('stopSshd ends every process of the host; startSshd brings it back with the same files', async () => {
     const c = await startLightHosts({ count: 1, name: 'cycle' })
+    // ps sees the whole machine: a duration of its own tells this host's sleep from anyone else's.
+    const sleeper = `sleep 300.${process.pid}`
     try {
-      const before = await execAll(c, 'echo kept > /root/kept; (sleep 300 </dev/null >/dev/null 2>&1 &); echo started')
+      const before = await execAll(c, `echo kept > /root/kept; (${sleeper} </dev/null >/dev/null 2>&1 &); echo started`)
       expect(before).to.deep.equal(['started\n'])
-      expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).to.include('sleep 300')
+      expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).to.include(sleeper)
       await c.stopSshd('cycle1')
       expect(sshdListeningOn([c.hosts[0]!.address])).to.deep.equal([])
-      expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.to.include('sleep 300')
+      expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.to.include(sleeper)
       await c.startSshd('cycle1')
       expect(await execAll(c, 'cat /root/kept')).to.deep.equal(['kept\n'])
     } finally {

@@ -68,6 +68,18 @@ kube_pods_subnet=10.233.64.0/18
     expect(findings(GOOD.replace('ansible_host=192.0.2.4', 'ansible_host=192.0.2.1 ansible_port=2222'))).to.deep.equal([])
   })
 
+  it('names the first pair sharing an address and only counts the rest, one finding per kind', () => {
+    // A block copied without changing addresses: every worker repeats cp1's ip and ansible_host.
+    const copies = Array.from({ length: 40 }, (_, i) => `w${i + 2} ansible_host=192.0.2.1 ip=10.0.0.1`).join('\n')
+    const f = findings(GOOD.replace('w1 ansible_host=192.0.2.4 ip=10.0.0.4', `w1 ansible_host=192.0.2.4 ip=10.0.0.2\n${copies}`))
+    expect(f.map((x) => x.message)).to.deep.equal([
+      "hosts 'cp2' and 'w1' have the same ip 10.0.0.2 (and 40 more hosts repeating an ip of another host): give each host its own ip",
+      "hosts 'cp1' and 'w2' have the same ansible_host 192.0.2.1 (and 39 more hosts repeating an ansible_host of another host): each host needs its own address",
+    ])
+    const two = findings(GOOD.replace('ip=10.0.0.3', 'ip=10.0.0.1').replace('ip=10.0.0.4', 'ip=10.0.0.1'))
+    expect(two.map((x) => x.message)).to.deep.equal(["hosts 'cp1' and 'cp3' have the same ip 10.0.0.1 (and 1 more host repeating an ip of another host): give each host its own ip"])
+  })
+
   it('rejects overlapping service and pod ranges, and unparsable ones', () => {
     const f = findings(GOOD.replace('kube_pods_subnet=10.233.64.0/18', 'kube_pods_subnet=10.233.32.0/20'))
     expect(f).to.deep.equal([

@@ -31,6 +31,59 @@ function yamlError(text: string, err: unknown): EmulatedFailure {
   return new EmulatedFailure(`error converting YAML to JSON: yaml: ${line}${e.reason ?? e.message ?? String(err)}`)
 }
 
+/** A document's body, apiVersion and kind; refused as kubeadm refuses a document without them. */
+function typeMeta(doc: unknown): { body: Record<string, unknown>; apiVersion: string; kind: string } {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new EmulatedFailure(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(doc) ? 'array' : typeof doc} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`)
+  }
+  const body = doc as Record<string, unknown>
+  const apiVersion = body.apiVersion
+  const kind = body.kind
+  if (typeof kind !== 'string' || kind === '') {
+    throw new EmulatedFailure(`Object 'Kind' is missing in '${JSON.stringify(body)}'`)
+  }
+  if (typeof apiVersion !== 'string' || apiVersion === '') {
+    throw new EmulatedFailure(`Object 'apiVersion' is missing in '${JSON.stringify(body)}'`)
+  }
+  return { body, apiVersion, kind }
+}
+
+/** Refuses an apiVersion this kubeadm no longer reads, and a component config of another version than its own. */
+function checkApiVersion(apiVersion: string, kind: string, minor: number): void {
+  const oldRelease = removedIn(apiVersion, minor)
+  if (oldRelease) {
+    throw new EmulatedFailure(
+      `your configuration file uses an old API spec: "${apiVersion}" (kind: "${kind}"). Please use kubeadm ${oldRelease} instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
+    )
+  }
+  const group = apiVersion.split('/')[0]!
+  // componentconfigs: a kubelet or kube-proxy document of another version of its group is an error.
+  const component = componentConfigKinds.find((k) => k.group === group)
+  if (component && apiVersion !== `${component.group}/${component.version}`) {
+    throw new EmulatedFailure(`unsupported apiVersion "${apiVersion}", you may have to do manual conversion to "${component.group}/${component.version}" and run kubeadm again`)
+  }
+}
+
+/** The schema of the document's kind; undefined, with a warning, for a kind outside kubeadm's group, which is ignored. */
+function knownSchema(apiVersion: string, kind: string, minor: number, warnings: string[]): KindSchema | undefined {
+  const schema = findKind(apiVersion, kind, minor)
+  if (schema) return schema
+  const known = kubeadmApiVersions.find((v) => v.apiVersion === apiVersion)
+  if (apiVersion.split('/')[0] === 'kubeadm.k8s.io' && (!known || minor < known.since)) {
+    throw new EmulatedFailure(
+      `no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31"`,
+    )
+  }
+  warnings.push(`[config] WARNING: Ignored YAML document with GroupVersionKind ${apiVersion}, Kind=${kind}`)
+  return undefined
+}
+
+function deprecationWarning(apiVersion: string, kind: string, minor: number): string | undefined {
+  const support = kubeadmApiVersions.find((v) => v.apiVersion === apiVersion)
+  if (support?.deprecatedSince === undefined || minor < support.deprecatedSince) return undefined
+  return `W0000 00:00:00.000000       1 common.go:101] your configuration file uses a deprecated API spec: "${apiVersion}" (kind: "${kind}"). Please use 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`
+}
+
 /** Parse and strictly decode every document of a kubeadm config file for a kubeadm of `minor`. */
 export function decodeConfigText(text: string, minor: number): DecodedConfig {
   let docs: unknown[]
@@ -43,41 +96,10 @@ export function decodeConfigText(text: string, minor: number): DecodedConfig {
   const seen = new Set<string>()
   for (const doc of docs) {
     if (doc === null || doc === undefined) continue
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-      throw new EmulatedFailure(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(doc) ? 'array' : typeof doc} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`)
-    }
-    const body = doc as Record<string, unknown>
-    const apiVersion = body.apiVersion
-    const kind = body.kind
-    if (typeof kind !== 'string' || kind === '') {
-      throw new EmulatedFailure(`Object 'Kind' is missing in '${JSON.stringify(body)}'`)
-    }
-    if (typeof apiVersion !== 'string' || apiVersion === '') {
-      throw new EmulatedFailure(`Object 'apiVersion' is missing in '${JSON.stringify(body)}'`)
-    }
-    const oldRelease = removedIn(apiVersion, minor)
-    if (oldRelease) {
-      throw new EmulatedFailure(
-        `your configuration file uses an old API spec: "${apiVersion}" (kind: "${kind}"). Please use kubeadm ${oldRelease} instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
-      )
-    }
-    const group = apiVersion.split('/')[0]!
-    // componentconfigs: a kubelet or kube-proxy document of another version of its group is an error.
-    const component = componentConfigKinds.find((k) => k.group === group)
-    if (component && apiVersion !== `${component.group}/${component.version}`) {
-      throw new EmulatedFailure(`unsupported apiVersion "${apiVersion}", you may have to do manual conversion to "${component.group}/${component.version}" and run kubeadm again`)
-    }
-    const schema = findKind(apiVersion, kind, minor)
-    if (!schema) {
-      const known = kubeadmApiVersions.find((v) => v.apiVersion === apiVersion)
-      if (group === 'kubeadm.k8s.io' && (!known || minor < known.since)) {
-        throw new EmulatedFailure(
-          `no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31"`,
-        )
-      }
-      out.warnings.push(`[config] WARNING: Ignored YAML document with GroupVersionKind ${apiVersion}, Kind=${kind}`)
-      continue
-    }
+    const { body, apiVersion, kind } = typeMeta(doc)
+    checkApiVersion(apiVersion, kind, minor)
+    const schema = knownSchema(apiVersion, kind, minor, out.warnings)
+    if (!schema) continue
     const gvk = `${apiVersion}, Kind=${kind}`
     if (seen.has(gvk)) {
       throw new EmulatedFailure(`invalid configuration: kind "${kind}" is specified twice in YAML file`)
@@ -85,12 +107,8 @@ export function decodeConfigText(text: string, minor: number): DecodedConfig {
     seen.add(gvk)
     const problem = describeProblems(schema, decodeStrict(schema, body, minor))
     if (problem) throw new EmulatedFailure(problem)
-    const support = kubeadmApiVersions.find((v) => v.apiVersion === apiVersion)
-    if (support?.deprecatedSince !== undefined && minor >= support.deprecatedSince) {
-      out.warnings.push(
-        `W0000 00:00:00.000000       1 common.go:101] your configuration file uses a deprecated API spec: "${apiVersion}" (kind: "${kind}"). Please use 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`,
-      )
-    }
+    const deprecated = deprecationWarning(apiVersion, kind, minor)
+    if (deprecated) out.warnings.push(deprecated)
     out.documents.push({ schema, apiVersion, kind, body })
   }
   return out

@@ -128,6 +128,40 @@ function durationMsOf(v: unknown, fallback: number): number {
   return ns === undefined ? fallback : ns / 1e6
 }
 
+/** kubeadm's semantic checks of a ClusterConfiguration for a kubeadm of `minor`, worded as kubeadm words them. */
+function clusterErrors(c: Obj, networking: ClusterModel['networking'], minor: number): string[] {
+  const errs: string[] = []
+  if (!cidrValid(networking.serviceSubnet)) errs.push(`networking.serviceSubnet: Invalid value: "${networking.serviceSubnet}": couldn't parse subnet`)
+  if (networking.podSubnet && !cidrValid(networking.podSubnet)) errs.push(`networking.podSubnet: Invalid value: "${networking.podSubnet}": couldn't parse subnet`)
+  const etcd = obj(c.etcd)
+  if (etcd.local && etcd.external) errs.push('etcd: Invalid value: "": either .Etcd.Local or .Etcd.External is required')
+  if (etcd.external && strs(obj(etcd.external).endpoints).length === 0) errs.push('etcd.external.endpoints: Required value: empty endpoints list is not allowed')
+  errs.push(...featureGateErrors(obj(c.featureGates), minor))
+  // ECDSA-P384 joined kubeadm's known algorithms in 1.34 (the v1beta4 changelog).
+  if (c.encryptionAlgorithm === 'ECDSA-P384' && minor < 34) {
+    errs.push('encryptionAlgorithm: Unsupported value: "ECDSA-P384": supported values: "ECDSA-P256", "RSA-2048", "RSA-3072", "RSA-4096"')
+  }
+  return errs
+}
+
+/** External etcd when the document names one, else the local (stacked) member with kubeadm's defaults. */
+function etcdModel(etcd: Obj): ClusterModel['etcd'] {
+  if (etcd.external) {
+    const ext = obj(etcd.external)
+    return { external: { endpoints: strs(ext.endpoints), caFile: String(ext.caFile ?? ''), certFile: String(ext.certFile ?? ''), keyFile: String(ext.keyFile ?? '') } }
+  }
+  const local = obj(etcd.local)
+  return {
+    local: {
+      dataDir: s(local.dataDir) ?? '/var/lib/etcd',
+      ...(s(local.imageRepository) ? { imageRepository: String(local.imageRepository) } : {}),
+      ...(s(local.imageTag) ? { imageTag: String(local.imageTag) } : {}),
+      serverCertSANs: strs(local.serverCertSANs),
+      peerCertSANs: strs(local.peerCertSANs),
+    },
+  }
+}
+
 export function clusterModel(doc: Obj | undefined, apiVersion: string, defaultVersion: KubeVersion): ClusterModel {
   const c = obj(doc)
   const versionText = s(c.kubernetesVersion)
@@ -141,20 +175,8 @@ export function clusterModel(doc: Obj | undefined, apiVersion: string, defaultVe
     podSubnet: s(net.podSubnet) ?? '',
     dnsDomain: s(net.dnsDomain) ?? 'cluster.local',
   }
-  const errs: string[] = []
-  if (!cidrValid(networking.serviceSubnet)) errs.push(`networking.serviceSubnet: Invalid value: "${networking.serviceSubnet}": couldn't parse subnet`)
-  if (networking.podSubnet && !cidrValid(networking.podSubnet)) errs.push(`networking.podSubnet: Invalid value: "${networking.podSubnet}": couldn't parse subnet`)
-  const etcd = obj(c.etcd)
-  if (etcd.local && etcd.external) errs.push('etcd: Invalid value: "": either .Etcd.Local or .Etcd.External is required')
-  const ext = etcd.external ? obj(etcd.external) : undefined
-  if (ext && strs(ext.endpoints).length === 0) errs.push('etcd.external.endpoints: Required value: empty endpoints list is not allowed')
-  errs.push(...featureGateErrors(obj(c.featureGates), defaultVersion.minor))
-  // ECDSA-P384 joined kubeadm's known algorithms in 1.34 (the v1beta4 changelog).
-  if (c.encryptionAlgorithm === 'ECDSA-P384' && defaultVersion.minor < 34) {
-    errs.push('encryptionAlgorithm: Unsupported value: "ECDSA-P384": supported values: "ECDSA-P256", "RSA-2048", "RSA-3072", "RSA-4096"')
-  }
+  const errs = clusterErrors(c, networking, defaultVersion.minor)
   if (errs.length) throw new EmulatedFailure(errs.join(', '))
-  const local = ext ? undefined : obj(etcd.local)
   const dns = obj(c.dns)
   const apiServer = obj(c.apiServer)
   return {
@@ -169,17 +191,7 @@ export function clusterModel(doc: Obj | undefined, apiVersion: string, defaultVe
     networking,
     certSANs: strs(apiServer.certSANs),
     apiServerExtraArgs: args(apiServer.extraArgs),
-    etcd: ext
-      ? { external: { endpoints: strs(ext.endpoints), caFile: String(ext.caFile ?? ''), certFile: String(ext.certFile ?? ''), keyFile: String(ext.keyFile ?? '') } }
-      : {
-          local: {
-            dataDir: s(local!.dataDir) ?? '/var/lib/etcd',
-            ...(s(local!.imageRepository) ? { imageRepository: String(local!.imageRepository) } : {}),
-            ...(s(local!.imageTag) ? { imageTag: String(local!.imageTag) } : {}),
-            serverCertSANs: strs(local!.serverCertSANs),
-            peerCertSANs: strs(local!.peerCertSANs),
-          },
-        },
+    etcd: etcdModel(obj(c.etcd)),
     dns: {
       ...(s(dns.imageRepository) ? { imageRepository: String(dns.imageRepository) } : {}),
       ...(s(dns.imageTag) ? { imageTag: String(dns.imageTag) } : {}),

@@ -170,13 +170,11 @@ function printJoinCommands(o: InitOptions, endpoint: string, firstToken: string,
   o.log(`${joinCommand(endpoint, token, hash)}`)
 }
 
-export async function runInit(o: InitOptions): Promise<void> {
+/** The phases that write this host's files: preflight, certs, kubeconfig, etcd, control-plane, kubelet-start. */
+async function hostPhases(o: InitOptions, skip: string[], advertise: string): Promise<KubeletConfig> {
   const { model: m, log } = o
   const c = m.cluster
-  const skip = [...m.skipPhases, ...o.skipPhases]
-  const advertise = resolveAdvertise(m)
   const node = m.nodeRegistration.name
-  log(`[init] Using Kubernetes version: ${formatVersion(c.kubernetesVersion)}`)
   if (!skipped(skip, 'preflight')) {
     log('[preflight] Running pre-flight checks')
     await pf.runChecks(initChecks(o), [...m.nodeRegistration.ignorePreflightErrors, ...o.ignorePreflightErrors], log)
@@ -197,12 +195,14 @@ export async function runInit(o: InitOptions): Promise<void> {
     writeKubeletFiles(kubeletConfig, kubeadmFlags(m.nodeRegistration, undefined), log)
     restartKubelet(log)
   }
-  const caPem = readHostFile(`${c.certificatesDir}/ca.crt`)
-  if (!caPem) throw new EmulatedFailure(`failure loading ca certificate: open ${c.certificatesDir}/ca.crt: no such file or directory`)
-  const localUrl = `https://${hostPort(advertise, m.bindPort)}`
-  if (!skipped(skip, 'wait-control-plane')) {
-    await waitControlPlane(m, kubeletConfig, localUrl, caPem, log)
-  }
+  return kubeletConfig
+}
+
+/** The phases that go through the API server; returns the bootstrap tokens made and the certificate key used. */
+async function apiPhases(o: InitOptions, skip: string[], advertise: string, caPem: string, kubeletConfig: KubeletConfig): Promise<{ tokens: string[]; certificateKey?: string }> {
+  const { model: m, log } = o
+  const c = m.cluster
+  const node = m.nodeRegistration.name
   const admin = clientFor(`${KUBECONFIG_DIR}/admin.conf`)
   if (!skipped(skip, 'upload-config')) {
     await uploadConfig(admin, c, kubeletConfig, log)
@@ -226,6 +226,22 @@ export async function runInit(o: InitOptions): Promise<void> {
   }
   if (!skipped(skip, 'kubelet-finalize')) finalizeKubeletConfig(log)
   if (!skipped(skip, 'addon')) await installAddons(admin, o, skip, log)
+  return { tokens, certificateKey }
+}
+
+export async function runInit(o: InitOptions): Promise<void> {
+  const { model: m, log } = o
+  const c = m.cluster
+  const skip = [...m.skipPhases, ...o.skipPhases]
+  const advertise = resolveAdvertise(m)
+  log(`[init] Using Kubernetes version: ${formatVersion(c.kubernetesVersion)}`)
+  const kubeletConfig = await hostPhases(o, skip, advertise)
+  const caPem = readHostFile(`${c.certificatesDir}/ca.crt`)
+  if (!caPem) throw new EmulatedFailure(`failure loading ca certificate: open ${c.certificatesDir}/ca.crt: no such file or directory`)
+  if (!skipped(skip, 'wait-control-plane')) {
+    await waitControlPlane(m, kubeletConfig, `https://${hostPort(advertise, m.bindPort)}`, caPem, log)
+  }
+  const { tokens, certificateKey } = await apiPhases(o, skip, advertise, caPem, kubeletConfig)
   log('\nYour Kubernetes control-plane has initialized successfully!\n')
   log('To start using your cluster, you need to run the following as a regular user:\n')
   log('  mkdir -p $HOME/.kube\n  sudo cp -i /etc/kubernetes/admin.conf $HOME/.kube/config\n  sudo chown $(id -u):$(id -g) $HOME/.kube/config\n')

@@ -340,72 +340,77 @@ Available Commands:
   sandbox-apiserver  Run the API server emulator from the kube-apiserver static Pod manifest`)
 }
 
+const RESET_FLAGS: FlagSpec[] = [...common, { name: 'force', kind: 'bool', short: 'f' }, { name: 'cri-socket', kind: 'string' },
+  { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'cert-dir', kind: 'string' }, { name: 'kubeconfig', kind: 'string' },
+  { name: 'skip-phases', kind: 'list' }, { name: 'dry-run', kind: 'bool' }, { name: 'cleanup-tmp-dir', kind: 'bool' }, { name: 'config', kind: 'string' }]
+
+function cmdReset(args: string[]): void {
+  const { flags, set } = parseFlags(args, RESET_FLAGS)
+  rejectMixing(set)
+  const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
+  runReset(isSet(flags, 'force') || cfg?.documents.some((d) => d.body.force === true) === true, log, dryRunRequested(flags, cfg))
+}
+
+const UPGRADE_FLAGS: FlagSpec[] = [...common, { name: 'yes', kind: 'bool', short: 'y' }, { name: 'force', kind: 'bool', short: 'f' },
+  { name: 'config', kind: 'string' }, { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'certificate-renewal', kind: 'bool' },
+  { name: 'etcd-upgrade', kind: 'bool' }, { name: 'allow-experimental-upgrades', kind: 'bool' }, { name: 'allow-release-candidate-upgrades', kind: 'bool' },
+  { name: 'kubeconfig', kind: 'string' }, { name: 'dry-run', kind: 'bool' }, { name: 'print-config', kind: 'bool' }, { name: 'skip-phases', kind: 'list' }]
+
+async function cmdUpgrade(args: string[]): Promise<void> {
+  const [sub, ...more] = args
+  const { flags, positional, set } = parseFlags(more, UPGRADE_FLAGS)
+  rejectMixing(set)
+  const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
+  if (sub === 'plan') await upgradePlan(emulatedVersion(), positional[0], log)
+  else if (sub === 'apply') await upgradeApply(emulatedVersion(), positional[0], isSet(flags, 'yes') || isSet(flags, 'force'), log, dryRunRequested(flags, cfg, 'apply'))
+  else if (sub === 'node') await upgradeNode(emulatedVersion(), log, dryRunRequested(flags, cfg, 'node'))
+  else throw new EmulatedFailure(`unknown command "${sub ?? ''}" for "kubeadm upgrade"`)
+}
+
+/** `kubeadm init phase <name>`: upload-certs is a command of its own; the others are init up to that phase. */
+async function cmdInitPhase(args: string[]): Promise<void> {
+  if (args[0] === 'upload-certs') await cmdUploadCerts(args.slice(1))
+  else await cmdInit(args.slice(1).filter((a) => a !== 'all'), args[0])
+}
+
+/** Runs one kubeadm command; a failure is thrown. */
+async function runCommand(cmd: string | undefined, args: string[]): Promise<void> {
+  switch (cmd) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return help()
+    case 'version': return cmdVersion(args)
+    case 'init': return args[0] === 'phase' ? cmdInitPhase(args.slice(1)) : cmdInit(args)
+    case 'join': return cmdJoin(args)
+    case 'reset': return cmdReset(args)
+    case 'token': return cmdToken(args)
+    case 'certs': return cmdCerts(args)
+    case 'config': return cmdConfig(args)
+    case 'upgrade': return cmdUpgrade(args)
+    case 'sandbox-apiserver':
+      await runApiServerFromManifest(log)
+      return new Promise(() => undefined)
+    default:
+      throw new EmulatedFailure(`unknown command "${cmd}" for "kubeadm"\nRun 'kubeadm --help' for usage.`)
+  }
+}
+
+/** As kubeadm prints a failure: the stack trace only at --v=5 or higher. */
+function reportFailure(e: unknown, cmd: string | undefined, argv: string[]): void {
+  const msg = e instanceof Error ? e.message : String(e)
+  if (argv.some((a) => /^--v=([5-9]|\d{2,})$/.test(a))) process.stderr.write(`${(e as Error).stack}\n`)
+  process.stderr.write(`${/^(error execution phase|unknown|can not mix)/.test(msg) ? msg : `error execution phase ${cmd}: ${msg}`}\nTo see the stack trace of this error execute with --v=5 or higher\n`)
+}
+
 export async function kubeadmMain(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv
   try {
-    switch (cmd) {
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        help()
-        return 0
-      case 'version':
-        cmdVersion(rest)
-        return 0
-      case 'init':
-        if (rest[0] === 'phase') {
-          if (rest[1] === 'upload-certs') await cmdUploadCerts(rest.slice(2))
-          else await cmdInit(rest.slice(2).filter((a) => a !== 'all'), rest[1])
-        } else await cmdInit(rest)
-        return 0
-      case 'join':
-        await cmdJoin(rest)
-        return 0
-      case 'reset': {
-        const { flags, set } = parseFlags(rest, [...common, { name: 'force', kind: 'bool', short: 'f' }, { name: 'cri-socket', kind: 'string' },
-          { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'cert-dir', kind: 'string' }, { name: 'kubeconfig', kind: 'string' },
-          { name: 'skip-phases', kind: 'list' }, { name: 'dry-run', kind: 'bool' }, { name: 'cleanup-tmp-dir', kind: 'bool' }, { name: 'config', kind: 'string' }])
-        rejectMixing(set)
-        const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
-        runReset(isSet(flags, 'force') || cfg?.documents.some((d) => d.body.force === true) === true, log, dryRunRequested(flags, cfg))
-        return 0
-      }
-      case 'token':
-        await cmdToken(rest)
-        return 0
-      case 'certs':
-        await cmdCerts(rest)
-        return 0
-      case 'config':
-        await cmdConfig(rest)
-        return 0
-      case 'upgrade': {
-        const [sub, ...more] = rest
-        const { flags, positional, set } = parseFlags(more, [...common, { name: 'yes', kind: 'bool', short: 'y' }, { name: 'force', kind: 'bool', short: 'f' },
-          { name: 'config', kind: 'string' }, { name: 'ignore-preflight-errors', kind: 'list' }, { name: 'certificate-renewal', kind: 'bool' },
-          { name: 'etcd-upgrade', kind: 'bool' }, { name: 'allow-experimental-upgrades', kind: 'bool' }, { name: 'allow-release-candidate-upgrades', kind: 'bool' },
-          { name: 'kubeconfig', kind: 'string' }, { name: 'dry-run', kind: 'bool' }, { name: 'print-config', kind: 'bool' }, { name: 'skip-phases', kind: 'list' }])
-        rejectMixing(set)
-        const cfg = str(flags, 'config') ? readConfig(str(flags, 'config')!, emulatedVersion().minor) : undefined
-        if (sub === 'plan') await upgradePlan(emulatedVersion(), positional[0], log)
-        else if (sub === 'apply') await upgradeApply(emulatedVersion(), positional[0], isSet(flags, 'yes') || isSet(flags, 'force'), log, dryRunRequested(flags, cfg, 'apply'))
-        else if (sub === 'node') await upgradeNode(emulatedVersion(), log, dryRunRequested(flags, cfg, 'node'))
-        else throw new EmulatedFailure(`unknown command "${sub ?? ''}" for "kubeadm upgrade"`)
-        return 0
-      }
-      case 'sandbox-apiserver':
-        await runApiServerFromManifest(log)
-        await new Promise(() => undefined)
-        return 0
-      default:
-        throw new EmulatedFailure(`unknown command "${cmd}" for "kubeadm"\nRun 'kubeadm --help' for usage.`)
-    }
+    await runCommand(cmd, rest)
+    return 0
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e)
-    // As kubeadm: the stack trace only at --v=5 or higher.
-    if (argv.some((a) => /^--v=([5-9]|\d{2,})$/.test(a))) process.stderr.write(`${(e as Error).stack}\n`)
-    process.stderr.write(`${/^(error execution phase|unknown|can not mix)/.test(msg) ? msg : `error execution phase ${cmd}: ${msg}`}\nTo see the stack trace of this error execute with --v=5 or higher\n`)
+    reportFailure(e, cmd, argv)
     return 1
   }
 }

@@ -183,6 +183,69 @@ function podSelector(text: string | undefined): (labels: Record<string, string>)
   return (labels) => tests.every((f) => f(labels))
 }
 
+const podId = (p: Obj) => `${p.metadata.namespace}/${p.metadata.name}`
+
+/**
+ * The Pods a drain removes from `pods` (those on the node the selector picks) and the DaemonSet Pods it
+ * leaves; refused as kubectl refuses, listing every Pod it may not remove without a flag.
+ */
+function drainPlan(name: string, pods: Obj[], f: Record<string, any>): { evict: Obj[]; ignoredDs: string[] } {
+  const ignoredDs: string[] = []
+  const evict: Obj[] = []
+  const dsPods: string[] = []
+  const localPods: string[] = []
+  const unmanaged: string[] = []
+  for (const p of pods) {
+    if (p.metadata.annotations?.['kubernetes.io/config.mirror']) continue
+    const owner = (p.metadata.ownerReferences ?? []).find((o: Obj) => o.controller)
+    if (owner?.kind === 'DaemonSet') {
+      if (isSet(f, 'ignore-daemonsets')) ignoredDs.push(podId(p))
+      else dsPods.push(podId(p))
+      continue
+    }
+    if (!owner && !isSet(f, 'force')) unmanaged.push(podId(p))
+    if ((p.spec?.volumes ?? []).some((v: Obj) => v.emptyDir) && !isSet(f, 'delete-emptydir-data') && !isSet(f, 'delete-local-data')) localPods.push(podId(p))
+    evict.push(p)
+  }
+  const problems: string[] = []
+  if (unmanaged.length) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unmanaged.join(', ')}`)
+  if (dsPods.length) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${dsPods.join(', ')}`)
+  if (localPods.length) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localPods.join(', ')}`)
+  if (problems.length) {
+    throw new EmulatedFailure(`error: unable to drain node "${name}" due to error: ${problems.join(', ')}, continuing command...\nThere are pending nodes to be drained:\n ${name}\n${problems.map((p) => `error: ${p}`).join('\n')}`)
+  }
+  return { evict, ignoredDs }
+}
+
+/**
+ * As kubectl: the Pod is evicted (or deleted with --disable-eviction); a 429 (a PodDisruptionBudget) is
+ * retried every 5 s until `deadline` (from --timeout, shown as `timeoutText`).
+ */
+async function removePod(c: ApiClient, name: string, p: Obj, f: Record<string, any>, deadline: number, timeoutText: string | undefined): Promise<void> {
+  const ref = `pods/"${p.metadata.name}" -n "${p.metadata.namespace}"`
+  if (!isSet(f, 'disable-eviction')) out(`evicting pod ${podId(p)}`)
+  for (;;) {
+    try {
+      if (isSet(f, 'disable-eviction')) await c.call('DELETE', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`)
+      else {
+        await c.call('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, {
+          apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+        })
+      }
+      break
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== 429) throw e
+      if (Date.now() + 5000 > deadline) {
+        const why = `error when evicting ${ref}: global timeout reached: ${timeoutText}`
+        throw new EmulatedFailure(`There are pending pods in node "${name}" when an error occurred: ${why}\n${p.metadata.name}\nerror: unable to drain node "${name}" due to error: ${why}, continuing command...\nThere are pending nodes to be drained:\n ${name}\nerror: ${why}`)
+      }
+      process.stderr.write(`error when evicting ${ref} (will retry after 5s): ${e.message}\n`)
+      await new Promise((r) => setTimeout(r, 5000))
+    }
+  }
+  out(`pod/${p.metadata.name} ${isSet(f, 'disable-eviction') ? 'deleted' : 'evicted'}`)
+}
+
 async function cmdDrain(c: ApiClient, name: string, f: Record<string, any>): Promise<void> {
   const selects = podSelector(str(f, 'pod-selector'))
   const timeoutText = str(f, 'timeout')
@@ -191,59 +254,11 @@ async function cmdDrain(c: ApiClient, name: string, f: Record<string, any>): Pro
   await setUnschedulable(c, name, true)
   const pods = (await c.get<{ items: Obj[] }>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`)).items
     .filter((p) => selects(p.metadata.labels ?? {}))
-  const problems: string[] = []
-  const ignoredDs: string[] = []
-  const evict: Obj[] = []
-  const id = (p: Obj) => `${p.metadata.namespace}/${p.metadata.name}`
-  const dsPods: string[] = []
-  const localPods: string[] = []
-  const unmanaged: string[] = []
-  for (const p of pods) {
-    if (p.metadata.annotations?.['kubernetes.io/config.mirror']) continue
-    const owner = (p.metadata.ownerReferences ?? []).find((o: Obj) => o.controller)
-    if (owner?.kind === 'DaemonSet') {
-      if (isSet(f, 'ignore-daemonsets')) ignoredDs.push(id(p))
-      else dsPods.push(id(p))
-      continue
-    }
-    if (!owner && !isSet(f, 'force')) unmanaged.push(id(p))
-    if ((p.spec?.volumes ?? []).some((v: Obj) => v.emptyDir) && !isSet(f, 'delete-emptydir-data') && !isSet(f, 'delete-local-data')) localPods.push(id(p))
-    evict.push(p)
-  }
-  if (unmanaged.length) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unmanaged.join(', ')}`)
-  if (dsPods.length) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${dsPods.join(', ')}`)
-  if (localPods.length) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localPods.join(', ')}`)
-  if (problems.length) {
-    throw new EmulatedFailure(`error: unable to drain node "${name}" due to error: ${problems.join(', ')}, continuing command...\nThere are pending nodes to be drained:\n ${name}\n${problems.map((p) => `error: ${p}`).join('\n')}`)
-  }
+  const { evict, ignoredDs } = drainPlan(name, pods, f)
   if (ignoredDs.length) process.stderr.write(`Warning: ignoring DaemonSet-managed Pods: ${ignoredDs.join(', ')}\n`)
-  // As kubectl: each Pod is evicted (or deleted with --disable-eviction); a 429 (a PodDisruptionBudget) is
-  // retried every 5 s until --timeout (0: no limit) runs out.
+  // --timeout 0 (the default): no limit.
   const deadline = timeoutNs > 0 ? Date.now() + timeoutNs / 1e6 : Infinity
-  for (const p of evict) {
-    const ref = `pods/"${p.metadata.name}" -n "${p.metadata.namespace}"`
-    if (!isSet(f, 'disable-eviction')) out(`evicting pod ${id(p)}`)
-    for (;;) {
-      try {
-        if (isSet(f, 'disable-eviction')) await c.call('DELETE', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`)
-        else {
-          await c.call('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, {
-            apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
-          })
-        }
-        break
-      } catch (e) {
-        if (!(e instanceof ApiError) || e.code !== 429) throw e
-        if (Date.now() + 5000 > deadline) {
-          const why = `error when evicting ${ref}: global timeout reached: ${timeoutText}`
-          throw new EmulatedFailure(`There are pending pods in node "${name}" when an error occurred: ${why}\n${p.metadata.name}\nerror: unable to drain node "${name}" due to error: ${why}, continuing command...\nThere are pending nodes to be drained:\n ${name}\nerror: ${why}`)
-        }
-        process.stderr.write(`error when evicting ${ref} (will retry after 5s): ${e.message}\n`)
-        await new Promise((r) => setTimeout(r, 5000))
-      }
-    }
-    out(`pod/${p.metadata.name} ${isSet(f, 'disable-eviction') ? 'deleted' : 'evicted'}`)
-  }
+  for (const p of evict) await removePod(c, name, p, f, deadline, timeoutText)
   out(`node/${name} drained`)
 }
 
