@@ -1,7 +1,7 @@
 // get_url: download a file onto the host, verified by sha256 BEFORE it is moved into place. The download
 // goes to a temporary file in the destination directory (same filesystem: the rename is atomic). A file
-// already at dest with the right checksum is left alone, without any download. The URL is printed and
-// returned, so a run can list every URL it used.
+// already at dest with the right checksum is left alone, without any download (ks_sha256 hashes it again only when
+// it changed). The URL is printed and returned, so a run can list every URL it used.
 
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
@@ -85,7 +85,7 @@ export const getUrl: RemoteTaskType<GetUrlParams> = {
       `if [ -d ${d} ]; then ks_fail ${quote(`${dest} is a directory: end dest with / to download into it`)}; fi`,
     ]
     if (want) {
-      lines.push(`if [ -f ${d} ] && [ "$(sha256sum < ${d} | cut -c1-64)" = ${want} ]; then ks_attrs ${d} ${attrArgs(p)}; exit 0; fi`)
+      lines.push(`if [ -f ${d} ] && [ "$(ks_sha256 ${d})" = ${want} ]; then ks_attrs ${d} ${attrArgs(p)}; exit 0; fi`)
     } else if (!p.force) {
       lines.push(`if [ -f ${d} ]; then ks_attrs ${d} ${attrArgs(p)}; exit 0; fi`)
     }

@@ -1,5 +1,6 @@
 // systemd: a unit's state (started/stopped/restarted/reloaded), enablement and masking, and daemon-reload.
 // Idempotent through `systemctl is-active` / `is-enabled`; restarted and reloaded always act (and report).
+// daemon_reload reloads only when a unit file changed since systemd last read them (unitsUnchanged).
 
 import { PlaybookError, type Where } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'
@@ -26,11 +27,25 @@ function checkUnit(kind: string, p: SystemdParams, where: Where): void {
   }
 }
 
+// daemon-reload makes systemd read its unit files again, and takes about a second. It is skipped only when
+// there is nothing new to read: the unit does not say it needs one (NeedDaemonReload), and no file or directory
+// where systemd finds units, drop-ins or its own configuration, nor /etc/fstab (the mount generator's input), has
+// changed since it last loaded them (UnitsLoadTimestamp, whole seconds; -newerct: a write, a new or removed entry,
+// an edit in the same second all count as later). Anything it cannot read or parse means: reload.
+const UNIT_PATHS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system',
+  '/usr/lib/systemd/system', '/etc/systemd/system.conf', '/etc/systemd/system.conf.d', '/etc/fstab']
+
+function unitsUnchanged(unit: string | undefined): string {
+  const own = unit === undefined ? '' : `[ "$(systemctl show -p NeedDaemonReload --value ${quote(unit)} 2>/dev/null)" = no ] && `
+  return `{ ${own}_kl=$(systemctl show -p UnitsLoadTimestamp --value 2>/dev/null) && [ -n "$_kl" ] && ` +
+    `_kn=$(find $(for _kp in ${UNIT_PATHS.join(' ')}; do [ -e "$_kp" ] && echo "$_kp"; done) -newerct "$_kl" -print -quit 2>/dev/null) && [ -z "$_kn" ]; }`
+}
+
 /** The script for systemd and service: one systemctl call per fact to check, one per change. */
 export function systemdScript(p: SystemdParams): string {
   const lines = [`[ -d /run/systemd/system ] || ks_fail 'systemd is not running on this host (cannot manage units)'`]
   if (p.daemon_reexec) lines.push('ks_check || systemctl daemon-reexec || exit 1')
-  if (p.daemon_reload) lines.push('ks_check || systemctl daemon-reload || exit 1')
+  if (p.daemon_reload) lines.push(`ks_check || ${unitsUnchanged(p.name)} || systemctl daemon-reload || exit 1`)
   if (p.name === undefined) return lines.join('\n')
   const unit = quote(p.name)
   const noBlock = p.no_block ? ' --no-block' : ''

@@ -77,7 +77,7 @@ export const unarchive: RemoteTaskType<UnarchiveParams> = {
       `[ -f ${src} ] || ks_fail ${quote(`archive ${p.src} is not a regular file`)}`,
       `ks_input ${dest} ${quote(`extract ${p.src} into ${p.dest}`)} ${quote(`destination directory ${p.dest} does not exist (create it first)`)}`,
       `[ -d ${dest} ] || ks_fail ${quote(`destination ${p.dest} is not a directory`)}`,
-      `_kh=$(sha256sum < ${src} | cut -c1-64)`,
+      `_kh=$(ks_sha256 ${src})`,
       `if [ -f ${marker} ] && [ "$(cat ${marker})" = "$_kh" ]${stillThere}; then`,
       members ? `  [ -f ${kept} ] || ks_check || ${keep}` : '  :',
       '  exit 0',

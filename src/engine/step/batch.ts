@@ -9,6 +9,9 @@ import { PRELUDE } from './prelude.js'
 import type { Step, StepOutput } from './types.js'
 import { quote } from '../quote.js'
 
+/** Where ks_sha256 keeps the sums of files it hashed on a host (see prelude.ts). */
+export const SUMS_DIR = '/var/lib/kubeseed/sha256'
+
 export interface BatchOptions {
   check: boolean
   diff: boolean
@@ -35,6 +38,7 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
   const parts: string[] = [
     'umask 022',
     `KS_NONCE=${nonce}; KS_CHECK=${opts.check ? 1 : 0}; KS_DIFF=${opts.diff ? 1 : 0}`,
+    `KS_SUMS=${SUMS_DIR}`,
     'export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"',
     PRELUDE,
     'ks_traps',

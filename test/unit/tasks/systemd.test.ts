@@ -14,14 +14,18 @@ const parse = (raw: unknown) => parseParams(systemd, raw, where, { templated: tr
 
 // The planning is checked against a stand-in `systemctl` that answers from a state file and logs what it
 // is asked to do: real units need a booted systemd, which the sandbox e2e covers.
-function runAgainst(p: SystemdParams, state: { active: boolean; enabled: string; load?: string }, check = false) {
+function runAgainst(p: SystemdParams, state: { active: boolean; enabled: string; load?: string; loadedAt?: string; needReload?: string }, check = false) {
   const dir = mkdtempSync(join(tmpdir(), 'ks-systemctl-'))
   try {
     const log = join(dir, 'log')
     writeFileSync(join(dir, 'systemctl'), `#!/bin/sh
 echo "$*" >> ${log}
 case "$1" in
-  show) echo ${state.load ?? 'loaded'} ;;
+  show) case "$*" in
+    *UnitsLoadTimestamp*) echo ${JSON.stringify(state.loadedAt ?? 'loaded')} ;;
+    *NeedDaemonReload*) echo ${state.needReload ?? 'loaded'} ;;
+    *) echo ${state.load ?? 'loaded'} ;;
+  esac ;;
   is-active) [ ${state.active ? 1 : 0} = 1 ]; exit $? ;;
   is-enabled) [ "$2" = --quiet ] && { case ${state.enabled} in enabled|static|alias|indirect) exit 0 ;; *) exit 1 ;; esac; }; echo ${state.enabled}; case ${state.enabled} in enabled|static) exit 0 ;; *) exit 1 ;; esac ;;
 esac
@@ -62,6 +66,19 @@ describe('systemd planning', () => {
     const r = runAgainst(parse({ name: 'x.service', daemon_reload: true, enabled: false }), { active: false, enabled: 'static' })
     expect(r.acts).to.deep.equal(['daemon-reload'])
     expect(r.changes).to.deep.equal([])
+  })
+
+  it('skips daemon-reload only when no unit file changed since systemd last loaded them and the unit needs none', () => {
+    // systemd's own format, whole seconds; a load "tomorrow" is later than every file on this machine.
+    const at = (ms: number) => spawnSync('date', ['-u', '-d', `@${Math.floor(ms / 1000)}`, '+%a %Y-%m-%d %H:%M:%S UTC'], { encoding: 'utf8' }).stdout.trim()
+    const p = parse({ name: 'containerd', daemon_reload: true, state: 'started' })
+    const up = { active: true, enabled: 'enabled' }
+    expect(runAgainst(p, { ...up, loadedAt: at(Date.now() + 86_400_000), needReload: 'no' }).acts).to.deep.equal([])
+    expect(runAgainst(p, { ...up, loadedAt: at(Date.now() + 86_400_000), needReload: 'yes' }).acts).to.deep.equal(['daemon-reload'])
+    // Loaded in 2000: unit files and /etc/fstab have changed since.
+    expect(runAgainst(p, { ...up, loadedAt: 'Thu 2000-01-06 00:00:00 UTC', needReload: 'no' }).acts).to.deep.equal(['daemon-reload'])
+    expect(runAgainst(p, { ...up, loadedAt: 'not a time', needReload: 'no' }).acts).to.deep.equal(['daemon-reload'])
+    expect(runAgainst(p, { ...up, loadedAt: '', needReload: 'no' }).acts).to.deep.equal(['daemon-reload'])
   })
 
   it('masks and unmasks', () => {
