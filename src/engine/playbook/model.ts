@@ -86,6 +86,11 @@ export interface PlayDef {
   baseDir: string
 }
 
+/** Every role whose defaults and vars a play has: its own roles, then those only imported by its tasks. */
+export function rolesOfPlay(play: PlayDef): RoleRef[] {
+  return [...play.roles, ...(play.importedRoles ?? []).filter((r) => !play.roles.includes(r))]
+}
+
 export interface Playbook {
   file: string
   plays: PlayDef[]

@@ -4,7 +4,7 @@
 import { factVars } from '../facts/parse.js'
 import type { FactsCache } from '../facts/cache.js'
 import type { Inventory } from '../inventory/model.js'
-import type { TaskDef } from '../playbook/model.js'
+import { rolesOfPlay, type TaskDef } from '../playbook/model.js'
 import type { ScopeLayer } from '../vars/layer.js'
 import type { Scope, ScopeFactory } from '../vars/scope.js'
 import { hostvarsProxy } from './hostvars.js'
@@ -53,7 +53,7 @@ export class HostScopes {
     const play = ctx.play
     this.loadCachedFacts(host)
     const layers: ScopeLayer[] = []
-    const roles = [...play.roles, ...(play.importedRoles ?? []).filter((r) => !play.roles.includes(r))]
+    const roles = rolesOfPlay(play)
     for (const r of roles) for (const f of r.defaultsFiles) layers.push({ source: f.file, vars: f.data, lines: f.lines })
     layers.push(...this.o.inventory.hostLayers(host))
     layers.push(this.factsLayer(host))

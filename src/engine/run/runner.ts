@@ -9,7 +9,7 @@ import { parseFacts } from '../facts/parse.js'
 import type { FactsCache } from '../facts/cache.js'
 import type { Inventory } from '../inventory/model.js'
 import type { MetaAction } from '../meta-actions.js'
-import type { BlockDef, Item, PlayDef, Playbook, TaskDef } from '../playbook/model.js'
+import { rolesOfPlay, type BlockDef, type Item, type PlayDef, type Playbook, type TaskDef } from '../playbook/model.js'
 import type { EventSink, HostRecap, RunEvent } from '../report/events.js'
 import type { Facts, LocalEntry, TaskType } from '../task.js'
 import type { Connection } from '../transport/types.js'
@@ -378,8 +378,7 @@ export class Runner {
     let of = this.definitionReadsByPlay.get(play)
     if (of) return of
     const defs = new Map<string, unknown[]>()
-    const roles = [...play.roles, ...(play.importedRoles ?? [])]
-    const sources = [play.vars, this.o.extraVars, ...roles.flatMap((r) => [...r.defaultsFiles, ...r.varsFiles].map((f) => f.data))]
+    const sources = [play.vars, this.o.extraVars, ...rolesOfPlay(play).flatMap((r) => [...r.defaultsFiles, ...r.varsFiles].map((f) => f.data))]
     for (const vars of sources) {
       for (const [k, v] of Object.entries(vars)) defs.set(k, [...(defs.get(k) ?? []), v])
     }
