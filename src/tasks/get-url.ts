@@ -1,7 +1,7 @@
 // get_url: download a file onto the host, verified by sha256 BEFORE it is moved into place. The download
 // goes to a temporary file in the destination directory (same filesystem: the rename is atomic). A file
-// already at dest with the right checksum is left alone, without any download (ks_sha256 hashes it again only when
-// it changed). The URL is printed and returned, so a run can list every URL it used.
+// already at dest with the right checksum is left alone, without any download (ks_sha256 hashes it again
+// only when it changed). The URL is printed and returned, so a run can list every URL it used.
 
 import { PlaybookError } from '../engine/errors.js'
 import { quote } from '../engine/quote.js'

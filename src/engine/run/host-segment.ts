@@ -191,7 +191,7 @@ export class HostSegment {
     const last = this.pending.length - 1
     for (let i = from; i <= last; i++) {
       const x = this.pending[i]!
-      x.step = { ...x.step, loopItem: { first: i === from, last: i === last } }
+      x.step = { ...x.step, loopItem: { last: i === last } }
     }
   }
 

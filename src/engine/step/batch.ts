@@ -1,8 +1,9 @@
 // Batching: consecutive steps for one host go as ONE script in ONE exec. Each step runs in a subshell
 // between status markers, so its output, changes and exit code come back separately and a failure still
-// names its task. A failing step ends the batch unless it ignores errors (a looped task's items all run first). A hangup, a lost connection or a
-// kill ends the script through its traps, which remove its temporary files. A batch may carry the facts script
-// in front of its steps (between FACTS markers): a failure there ends it before any step.
+// names its task. A failing step ends the batch unless it ignores errors (a looped task's items all run
+// first). A hangup, a lost connection or a kill ends the script through its traps, which remove its temporary
+// files. A batch may carry the facts script in front of its steps (between FACTS markers): a failure there
+// ends it before any step.
 
 import { randomBytes } from 'node:crypto'
 import { PRELUDE } from './prelude.js'
@@ -39,6 +40,8 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
     'umask 022',
     `KS_NONCE=${nonce}; KS_CHECK=${opts.check ? 1 : 0}; KS_DIFF=${opts.diff ? 1 : 0}`,
     `KS_SUMS=${SUMS_DIR}`,
+    // A failed item of the loop under way; a loop that leaves it set ends the batch, so the next starts at 0.
+    'ks_loop_rc=0',
     'export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"',
     PRELUDE,
     'ks_traps',
@@ -63,7 +66,6 @@ export function buildBatch(steps: Step[], opts: BatchOptions): Batch {
       assigns.push(`export ${k}=${quote(v)}`)
     }
     const item = step.ignoreErrors ? undefined : step.loopItem
-    if (item?.first) lines.push('ks_loop_rc=0')
     lines.push(`ks_mark BEGIN:${i}; ks_mark BEGIN:${i} >&2`)
     lines.push(`(\nks_traps\n${assigns.map((a) => `${a}\n`).join('')}cd / || exit 1\n${step.script}\n) </dev/null; ks_rc=$?`)
     lines.push(`ks_mark END:${i}:$ks_rc; ks_mark END:${i}:$ks_rc >&2`)

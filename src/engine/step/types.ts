@@ -12,8 +12,8 @@ export interface Step {
   /** The batch goes on after this step even if it fails (ignore_errors). */
   ignoreErrors?: boolean
   /** One item of a looped task: as in Ansible, every item runs and a failure ends the batch only after the
-   * loop's last item (`first` and `last` mark the loop's ends in this batch). */
-  loopItem?: { first: boolean; last: boolean }
+   * loop's last item in this batch (`last`). */
+  loopItem?: { last: boolean }
 }
 
 /** What came back for one step. */
