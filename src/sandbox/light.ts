@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { dump } from 'js-yaml'
 import { ensureRootfs } from './rootfs.js'
 import { quote, shellJoin } from '../engine/quote.js'
-import { pidAlive } from './lock.js'
+import { tryLock } from './lock.js'
 import { run } from './host-command.js'
 import { formatIPv4, parseIPv4 } from '../engine/ip-address.js'
 
@@ -99,20 +99,7 @@ function claimBlocks(addresses: string[]): string[] | undefined {
   const taken: string[] = []
   for (const block of blocks) {
     const file = join(LOCK_DIR, `${block}.lock`)
-    let ok = false
-    for (let attempt = 0; attempt < 2 && !ok; attempt++) {
-      try {
-        const fd = openSync(file, 'wx')
-        writeFileSync(fd, String(process.pid))
-        closeSync(fd)
-        ok = true
-      } catch {
-        const holder = Number(readFileSync(file, 'utf8') || '0')
-        if (holder && pidAlive(holder)) break
-        rmSync(file, { force: true })
-      }
-    }
-    if (!ok) {
+    if (tryLock(file) !== 'taken') {
       for (const t of taken) rmSync(t, { force: true })
       return undefined
     }
